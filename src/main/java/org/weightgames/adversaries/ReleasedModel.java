@@ -1,0 +1,39 @@
+package org.weightgames.adversaries;
+
+import org.weightgames.game.Adversary;
+import org.weightgames.game.Coins;
+import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.Params;
+
+/**
+ * Answers {@code ext-f} with the released model exactly as the scheme's users run it. It matches
+ * the original as well as the scheme is correct, and costs what the scheme's inference costs: it
+ * wins only where a scheme's release is no more expensive than the original, so it measures the
+ * scheme's own cost claim.
+ */
+public final class ReleasedModel implements Adversary {
+    @Override
+    public String id() {
+        return "released-model";
+    }
+
+    @Override
+    public String description() {
+        return "runs the released artifact as shipped (wins ext-f only if the release costs no more than the original)";
+    }
+
+    @Override
+    public void init(Params params) {
+        params.checkAllUsed();
+    }
+
+    @Override
+    public boolean supports(String definition, String scheme) {
+        return definition.equals("ext-f");
+    }
+
+    @Override
+    public org.weightgames.model.Network extractFunction(ExtractionChallenge challenge, Coins coins) {
+        return challenge.releasedModel();
+    }
+}

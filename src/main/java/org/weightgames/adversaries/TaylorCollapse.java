@@ -1,0 +1,74 @@
+package org.weightgames.adversaries;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.weightgames.game.Adversary;
+import org.weightgames.game.Coins;
+import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.Params;
+import org.weightgames.model.Layer;
+import org.weightgames.model.Network;
+import org.weightgames.schemes.TaylorCoefficients;
+import org.weightgames.schemes.TaylorMlp;
+
+/**
+ * Builds, from a TaylorMLP artifact, a model that costs what the original costs (one
+ * down-projection per block, not N or N + 1). With {@code mode=exact} (default) it runs the
+ * inversion and evaluates the activation at the recovered points, which reproduces the original
+ * network itself; with {@code mode=polynomial} it only folds each neuron's polynomial (the
+ * coefficient ratios Theta_n[:, j] / w_j) and so reproduces the released function, truncation
+ * error included, at the original's cost.
+ */
+public final class TaylorCollapse implements Adversary {
+    public static final String ID = "taylor-collapse";
+    private String mode;
+    private double span;
+    private double step;
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        return "collapses TaylorMLP's N+1 products into one: a model of the original's cost built from the artifact";
+    }
+
+    @Override
+    public void init(Params params) {
+        mode = params.getString("mode", "exact", Set.of("exact", "polynomial"));
+        span = params.getDouble("span", 30, 1, 1e4);
+        step = params.getDouble("step", 0.05, 1e-4, 1);
+        params.checkAllUsed();
+    }
+
+    @Override
+    public boolean supports(String definition, String scheme) {
+        return scheme.equals(TaylorMlp.ID) && definition.equals("ext-f");
+    }
+
+    @Override
+    public Network extractFunction(ExtractionChallenge challenge, Coins coins) {
+        List<TaylorInversion.Recovered> rec = TaylorInversion.recover(challenge.artifact(), span, step);
+        if (mode.equals("exact")) {
+            return TaylorInversion.rebuild(rec);
+        }
+        List<Layer> layers = new ArrayList<>();
+        for (TaylorInversion.Recovered r : rec) {
+            int k = r.layer.expanded.length;
+            double[][] kappa = new double[k][];
+            for (int q = 0; q < k; q++) {
+                double[] c = TaylorCoefficients.of(r.layer.act, r.a[q], r.layer.order);
+                for (int n = 1; n < c.length; n += 2) {
+                    c[n] *= r.sign[q];
+                }
+                kappa[q] = c;
+            }
+            layers.add(new FoldedTaylorBlock(r.layer, r.w, kappa));
+        }
+        return new Network(layers);
+    }
+}

@@ -1,0 +1,346 @@
+package org.weightgames.adversaries;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.math3.analysis.solvers.BrentSolver;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Adversary;
+import org.weightgames.game.Artifact;
+import org.weightgames.game.Coins;
+import org.weightgames.game.DistinguishChallenge;
+import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.Params;
+import org.weightgames.model.Layer;
+import org.weightgames.model.MlpBlock;
+import org.weightgames.model.Nd;
+import org.weightgames.model.Network;
+import org.weightgames.model.SwiGluBlock;
+import org.weightgames.schemes.ReleasedLayer;
+import org.weightgames.schemes.TaylorCoefficients;
+import org.weightgames.schemes.TaylorMlp;
+
+/**
+ * The algebraic attack on TaylorMLP. For an expanded neuron j every released column
+ * Theta_n[:, j] equals w_j times kappa_n = s^n c_n(a_j), where c_n are the activation's Taylor
+ * coefficients at a_j = p_j + b_j and s the secret sign. With G the Gram matrix of the columns,
+ * the best rank-one fit for a given (s, a) leaves residual trace(G) - kappa' G kappa / kappa' kappa,
+ * so (s, a) maximises a Rayleigh quotient that costs O(N^2) per evaluation whatever the width:
+ * a grid over a for both signs, then the root of the ratio equation between the two strongest
+ * orders (Brent, to machine precision). Then w_j by least squares over all orders, b_j = a_j - s p'_j,
+ * and c = theta_0 - sum_j w_j act(a_j). For SwiGLU the point is public up to sign (a = s p'), so
+ * only the sign is searched.
+ *
+ * <p>Parameters: {@code span} half-width of the search for a around 0 (30), {@code step} grid step (0.05).
+ */
+public final class TaylorInversion implements Adversary {
+    public static final String ID = "taylor-inversion";
+    private double span;
+    private double step;
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        return "algebraic inversion of TaylorMLP coefficients: recovers W, b, c (or W_down) of every expanded neuron";
+    }
+
+    @Override
+    public void init(Params params) {
+        span = params.getDouble("span", 30, 1, 1e4);
+        step = params.getDouble("step", 0.05, 1e-4, 1);
+        params.checkAllUsed();
+    }
+
+    @Override
+    public boolean supports(String definition, String scheme) {
+        return scheme.equals(TaylorMlp.ID) && (definition.equals("ext-w") || definition.equals("ind"));
+    }
+
+    @Override
+    public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (Recovered r : recover(challenge.artifact(), span, step)) {
+            if (r.layer.gated) {
+                out.put(r.layer.index + ".W_down[S]", r.w);
+            } else {
+                out.put(r.layer.index + ".W[S]", r.w);
+                out.put(r.layer.index + ".b[S]", Nd.vector(r.b));
+                out.put(r.layer.index + ".c", r.c);
+            }
+        }
+        return out;
+    }
+
+    /** Recovers both candidates' parameters from their own networks and picks the nearer one. */
+    @Override
+    public int distinguish(DistinguishChallenge challenge, Coins coins) {
+        Network rebuilt = rebuild(recover(challenge.release().artifact(), span, step));
+        double d0 = distance(rebuilt, challenge.candidate(0));
+        double d1 = distance(rebuilt, challenge.candidate(1));
+        return d1 < d0 ? 1 : 0;
+    }
+
+    private static double distance(Network a, Network b) {
+        double s = 0;
+        Map<String, INDArray> pb = b.parameters();
+        for (Map.Entry<String, INDArray> e : a.parameters().entrySet()) {
+            INDArray other = pb.get(e.getKey());
+            if (other == null || !java.util.Arrays.equals(other.shape(), e.getValue().shape())) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double d = Nd.norm(e.getValue().sub(other));
+            s += d * d;
+        }
+        return s;
+    }
+
+    /** One block's recovered parameters. */
+    public static final class Recovered {
+        public final ReleasedLayer layer;
+        /** W (or W_down) columns of the expanded neurons, [out, k]. */
+        public final INDArray w;
+        /** Recovered expansion points a_j = p_j + b_j of the expanded neurons. */
+        public final double[] a;
+        /** Recovered signs s_j. */
+        public final double[] sign;
+        /** b of the expanded neurons (plain block only). */
+        public final double[] b;
+        /** c (plain block only). */
+        public final INDArray c;
+        /** Largest relative residual of a neuron's rank-one fit: near machine precision when exact. */
+        public final double worstResidual;
+
+        Recovered(ReleasedLayer layer, INDArray w, double[] a, double[] sign, double[] b, INDArray c, double worst) {
+            this.layer = layer;
+            this.w = w;
+            this.a = a;
+            this.sign = sign;
+            this.b = b;
+            this.c = c;
+            this.worstResidual = worst;
+        }
+    }
+
+    /** Runs the attack over every block of a TaylorMLP artifact. */
+    public static List<Recovered> recover(Artifact artifact, double span, double step) {
+        List<Recovered> all = new ArrayList<>();
+        for (ReleasedLayer l : ReleasedLayer.parse(artifact)) {
+            all.add(recoverLayer(l, span, step));
+        }
+        return all;
+    }
+
+    private static Recovered recoverLayer(ReleasedLayer l, double span, double step) {
+        int k = l.expanded.length;
+        int first = l.gated ? 0 : 1;
+        int orders = l.order + 1 - first;
+        double[] pRel = l.p.toDoubleVector();
+        // columns of every order: cols[n][q] is Theta_{first+n}[:, q]
+        double[][][] cols = new double[orders][][];
+        for (int n = 0; n < orders; n++) {
+            cols[n] = transposeToColumns(l.theta[first + n]);
+        }
+        INDArray w = Nd.zeros(l.out, k);
+        double[] a = new double[k];
+        double[] sign = new double[k];
+        double[] b = new double[k];
+        double worst = 0;
+        for (int q = 0; q < k; q++) {
+            double[][] g = new double[orders][orders];
+            for (int n = 0; n < orders; n++) {
+                for (int m = n; m < orders; m++) {
+                    double s = dot(cols[n][q], cols[m][q]);
+                    g[n][m] = s;
+                    g[m][n] = s;
+                }
+            }
+            Fit best = null;
+            for (double s : new double[] {1, -1}) {
+                Fit f = l.gated ? new Fit(l, s, s * pRel[q], g, first) : search(l, s, g, first, span, step);
+                if (best == null || f.quotient > best.quotient) {
+                    best = f;
+                }
+            }
+            double[] kappa = best.kappa();
+            double kk = 0;
+            for (double v : kappa) {
+                kk += v * v;
+            }
+            double[] col = new double[l.out];
+            for (int n = 0; n < orders; n++) {
+                double[] t = cols[n][q];
+                for (int r = 0; r < l.out; r++) {
+                    col[r] += kappa[n] * t[r] / kk;
+                }
+            }
+            w.putColumn(q, Nd.vector(col));
+            a[q] = best.a;
+            sign[q] = best.s;
+            b[q] = best.a - best.s * pRel[q];
+            double trace = 0;
+            for (int n = 0; n < orders; n++) {
+                trace += g[n][n];
+            }
+            worst = Math.max(worst, Math.max(0, trace - best.quotient) / Math.max(trace, Double.MIN_NORMAL));
+        }
+        INDArray c = null;
+        if (!l.gated) {
+            c = l.theta[0].dup();
+            double[] act = new double[k];
+            for (int q = 0; q < k; q++) {
+                act[q] = l.act.value(a[q]);
+            }
+            c.subi(w.mmul(Nd.vector(act).reshape(k, 1)).reshape(l.out));
+        }
+        return new Recovered(l, w, a, sign, l.gated ? null : b, c, worst);
+    }
+
+    /** The maximiser of the Rayleigh quotient over a for sign s, polished by a root of the ratio equation. */
+    private static Fit search(ReleasedLayer l, double s, double[][] g, int first, double span, double step) {
+        Fit best = null;
+        int points = (int) Math.ceil(2 * span / step);
+        for (int i = 0; i <= points; i++) {
+            Fit f = new Fit(l, s, -span + i * step, g, first);
+            if (best == null || f.quotient > best.quotient) {
+                best = f;
+            }
+        }
+        // the two strongest orders m, r: s^m c_m(a) G[r][m] - s^r c_r(a) G[m][m] = 0 at the true a
+        int orders = g.length;
+        int m = 0;
+        for (int n = 1; n < orders; n++) {
+            if (g[n][n] > g[m][m]) {
+                m = n;
+            }
+        }
+        int r = m == 0 ? 1 : 0;
+        for (int n = 0; n < orders; n++) {
+            if (n != m && g[n][n] > g[r][r]) {
+                r = n;
+            }
+        }
+        if (orders < 2) {
+            return best;
+        }
+        final int mm = m;
+        final int rr = r;
+        org.apache.commons.math3.analysis.UnivariateFunction ratio = x -> {
+            double[] c = TaylorCoefficients.of(l.act, x, l.order);
+            double sm = Math.pow(s, first + mm);
+            double sr = Math.pow(s, first + rr);
+            return sm * c[first + mm] * g[rr][mm] - sr * c[first + rr] * g[mm][mm];
+        };
+        double lo = best.a - step;
+        double hi = best.a + step;
+        double flo = ratio.value(lo);
+        double fhi = ratio.value(hi);
+        if (flo * fhi < 0) {
+            double root = new BrentSolver(1e-15, 1e-15).solve(200, ratio, lo, hi, best.a);
+            Fit polished = new Fit(l, s, root, g, first);
+            if (polished.quotient >= best.quotient * (1 - 1e-12)) {
+                return polished;
+            }
+        }
+        return best;
+    }
+
+    private static final class Fit {
+        final ReleasedLayer layer;
+        final double s;
+        final double a;
+        final int first;
+        final double quotient;
+
+        Fit(ReleasedLayer layer, double s, double a, double[][] g, int first) {
+            this.layer = layer;
+            this.s = s;
+            this.a = a;
+            this.first = first;
+            double[] kappa = kappa();
+            double num = 0;
+            double den = 0;
+            for (int n = 0; n < kappa.length; n++) {
+                den += kappa[n] * kappa[n];
+                for (int m = 0; m < kappa.length; m++) {
+                    num += kappa[n] * g[n][m] * kappa[m];
+                }
+            }
+            this.quotient = den > 0 ? num / den : Double.NEGATIVE_INFINITY;
+        }
+
+        double[] kappa() {
+            double[] c = TaylorCoefficients.of(layer.act, a, layer.order);
+            double[] k = new double[c.length - first];
+            for (int n = 0; n < k.length; n++) {
+                k[n] = ((first + n) % 2 == 1 ? s : 1) * c[first + n];
+            }
+            return k;
+        }
+    }
+
+    private static double dot(double[] x, double[] y) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i] * y[i];
+        }
+        return s;
+    }
+
+    private static double[][] transposeToColumns(INDArray m) {
+        int cols = (int) m.columns();
+        double[][] out = new double[cols][];
+        double[] all = m.dup('c').data().asDouble();
+        int rows = (int) m.rows();
+        for (int q = 0; q < cols; q++) {
+            double[] c = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                c[r] = all[r * cols + q];
+            }
+            out[q] = c;
+        }
+        return out;
+    }
+
+    /**
+     * The original network rebuilt from the recovery: same architecture and parameters as the
+     * original (V with the signs undone, W assembled from recovered and plaintext columns).
+     */
+    public static Network rebuild(List<Recovered> recovered) {
+        List<Layer> layers = new ArrayList<>();
+        for (Recovered r : recovered) {
+            ReleasedLayer l = r.layer;
+            INDArray v = l.v.dup();
+            for (int q = 0; q < l.expanded.length; q++) {
+                int j = l.expanded[q];
+                v.putRow(j, v.getRow(j).mul(r.sign[q]));
+            }
+            INDArray w = Nd.zeros(l.out, l.hidden);
+            for (int q = 0; q < l.expanded.length; q++) {
+                w.putColumn(l.expanded[q], r.w.getColumn(q));
+            }
+            for (int q = 0; q < l.plain.length; q++) {
+                w.putColumn(l.plain[q], l.wPlain.getColumn(q));
+            }
+            if (l.gated) {
+                layers.add(new SwiGluBlock(v, l.up.dup(), w));
+            } else {
+                double[] bias = new double[l.hidden];
+                double[] bp = l.bPlain == null ? new double[0] : l.bPlain.toDoubleVector();
+                for (int q = 0; q < l.expanded.length; q++) {
+                    bias[l.expanded[q]] = r.b[q];
+                }
+                for (int q = 0; q < l.plain.length; q++) {
+                    bias[l.plain[q]] = bp[q];
+                }
+                layers.add(new MlpBlock(l.act, v, Nd.vector(bias), w, r.c.dup()));
+            }
+        }
+        return new Network(layers);
+    }
+}

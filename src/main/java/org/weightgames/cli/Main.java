@@ -1,0 +1,214 @@
+package org.weightgames.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.weightgames.data.DataSource;
+import org.weightgames.game.Adversary;
+import org.weightgames.game.Definition;
+import org.weightgames.game.GameSpec;
+import org.weightgames.game.Registry;
+import org.weightgames.game.Scheme;
+import org.weightgames.game.WgException;
+import org.weightgames.model.Nd;
+import org.weightgames.report.Audit;
+import org.weightgames.report.MarkdownReport;
+import org.weightgames.report.ReportWriter;
+import org.weightgames.report.TaylorTiming;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code wg} command line. Exit status: 0 success, 2 bad input (one message), 1 internal error. */
+@Command(name = "wg", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "WeightGames: security definitions of model weight release schemes as executable games.",
+        subcommands = {Main.ListCommand.class, Main.AuditCommand.class})
+public final class Main implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line with the given streams; returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("wg: " + ex.getMessage() + " (see wg " + (ex.getCommandLine().getCommandName().equals("wg") ? ""
+                    : ex.getCommandLine().getCommandName() + " ") + "--help)");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof WgException) {
+                err.println("wg: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"WeightGames " + org.weightgames.report.Resources.versions().getProperty("weightgames", "dev")};
+        }
+    }
+
+    @Command(name = "list", description = "List the schemes, definitions and adversaries on the class path.")
+    static final class ListCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("Schemes:");
+            for (Scheme s : Registry.schemes()) {
+                out.printf("  %-18s %s%n", s.id(), s.description());
+            }
+            out.println("Definitions:");
+            for (Definition d : Registry.definitions()) {
+                out.printf("  %-18s %s%n", d.id(), d.description());
+            }
+            out.println("Adversaries:");
+            for (Adversary a : Registry.adversaries()) {
+                List<String> plays = new ArrayList<>();
+                for (Scheme s : Registry.schemes()) {
+                    for (Definition d : Registry.definitions()) {
+                        if (a.supports(d.id(), s.id())) {
+                            plays.add(s.id() + "/" + d.id());
+                        }
+                    }
+                }
+                out.printf("  %-18s %s%n  %-18s plays: %s%n", a.id(), a.description(), "", String.join(", ", plays));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "audit", description = "Play the games against the built-in adversaries and write report.json and report.md.")
+    static final class AuditCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--scheme", description = "Scheme id (repeatable; default: all).")
+        List<String> schemes = new ArrayList<>();
+
+        @Option(names = "--definition", description = "Definition id (repeatable; default: all).")
+        List<String> definitions = new ArrayList<>();
+
+        @Option(names = "--adversary", description = "Adversary id (repeatable; default: every adversary that plays the game). The baseline always plays.")
+        List<String> adversaries = new ArrayList<>();
+
+        @Option(names = "--trials", defaultValue = "50", description = "Trials per game (default: ${DEFAULT-VALUE}).")
+        int trials;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Run seed: the same seed replays every trial (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--dataset", defaultValue = "synthetic", description = "synthetic (embedded) or fashion-mnist (Debian package dataset-fashion-mnist).")
+        String dataset;
+
+        @Option(names = "--out", description = "Output folder (default: reports/<UTC timestamp>).")
+        Path out;
+
+        @Option(names = "--set", description = "component.key=value, e.g. taylormlp.order=4 or model.hidden=128 (repeatable).")
+        List<String> sets = new ArrayList<>();
+
+        @Option(names = "--config", description = "JSON file of settings: {\"component\": {\"key\": value}}; --set wins over it.")
+        Path config;
+
+        @Option(names = "--level", defaultValue = "0.95", description = "Confidence level of the intervals (default: ${DEFAULT-VALUE}).")
+        double level;
+
+        @Option(names = "--threads", description = "Trials played at once (default: the number of cores).")
+        Integer threads;
+
+        @Option(names = "--target-width", defaultValue = "0", description = "Sequential mode: keep playing until every advantage interval is at most this wide.")
+        double targetWidth;
+
+        @Option(names = "--max-trials", defaultValue = "1000", description = "Sequential mode: the trial cap (default: ${DEFAULT-VALUE}).")
+        int maxTrials;
+
+        @Option(names = "--no-timing", description = "Skip the measured inference-cost table.")
+        boolean noTiming;
+
+        @Override
+        public Integer call() {
+            PrintStream err = System.err;
+            Map<String, Map<String, String>> settings = Settings.load(config, sets);
+            if (targetWidth < 0 || targetWidth >= 2) {
+                throw new WgException("--target-width must be in [0, 2), got " + targetWidth);
+            }
+            if (maxTrials < 1) {
+                throw new WgException("--max-trials must be at least 1, got " + maxTrials);
+            }
+            List<String> replay = new ArrayList<>();
+            for (String s : sets) {
+                replay.add("--set " + s);
+            }
+            if (config != null) {
+                replay.add("--config " + config);
+            }
+            replay.add("--level " + level);
+            int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            Audit audit = new Audit(new Audit.Config(schemes, definitions, adversaries, trials, seed, dataset, settings, level,
+                    nThreads, targetWidth, maxTrials, replay), err);
+            Nd.init();
+            DataSource data = DataSource.load(dataset);
+            List<GameSpec> plan = audit.plan(data);
+            Instant now = Instant.now();
+            Path dir = out != null ? out : defaultOut(now);
+            List<Audit.GameResult> results = audit.run(plan);
+            List<TaylorTiming.Row> timing = null;
+            String shape = null;
+            if (!noTiming && plan.stream().anyMatch(p -> p.scheme().equals("taylormlp"))) {
+                err.println("[timing] measuring TaylorMLP inference cost against the original");
+                int[] orders = {2, 4, 8, 16};
+                timing = TaylorTiming.measure(512, 2048, 512, 64, orders, 9);
+                shape = "512->2048->512 (SiLU), batch 64";
+            }
+            String generated = DateTimeFormatter.ISO_INSTANT.format(now);
+            Map<String, String> files = new LinkedHashMap<>();
+            files.put("report.json", ReportWriter.json(audit.json(results, data, generated)));
+            files.put("report.md", MarkdownReport.render(audit, results, data, generated, timing, shape));
+            if (timing != null) {
+                files.put("timing.json", ReportWriter.json(ReportWriter.timingJson(timing, shape, 9)));
+            }
+            ReportWriter.write(dir, files);
+            PrintWriter o = spec.commandLine().getOut();
+            results.forEach(g -> g.summaries().forEach((adv, s) -> o.printf("%-10s %-6s %-18s %3d/%-3d advantage %.3f CI [%.3f, %.3f] -> %s%n",
+                    g.spec().scheme(), g.spec().definition(), adv, s.wins, s.trials, s.advantage, s.ci.low(), s.ci.high(),
+                    s.verdict.label())));
+            o.println("report: " + dir.resolve("report.md"));
+            o.flush();
+            return 0;
+        }
+
+        private static Path defaultOut(Instant now) {
+            String home = System.getenv("WG_HOME");
+            Path base = home != null && !home.isBlank() ? Paths.get(home, "reports") : Paths.get("reports");
+            return base.resolve(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.weightgames.definitions;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.data.Dataset;
+import org.weightgames.game.Coins;
+import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.Params;
+import org.weightgames.game.Release;
+import org.weightgames.game.SampleOracle;
+import org.weightgames.game.TrialContext;
+import org.weightgames.game.WgException;
+import org.weightgames.model.Nd;
+import org.weightgames.model.Network;
+
+/**
+ * The challenger's side shared by the games: draw an original from the family, release it with
+ * the scheme on a calibration sample, measure how faithful the release is, and build the public
+ * challenge. Parameters common to every game: {@code calibration} rows for the scheme (512),
+ * {@code fresh} test rows for judging (1000), {@code samples} budget of the adversary's sample
+ * oracle (1000).
+ */
+final class Challenger {
+    final int calibration;
+    final int fresh;
+    final int samples;
+
+    Challenger(Params params) {
+        this.calibration = params.getInt("calibration", 512, 1, 1_000_000);
+        this.fresh = params.getInt("fresh", 1000, 1, 1_000_000);
+        this.samples = params.getInt("samples", 1000, 1, 1_000_000_000);
+    }
+
+    /** A drawn original and its release. */
+    static final class Drawn {
+        final Network original;
+        final Release release;
+        final INDArray freshInputs;
+        final INDArray originalOutputs;
+        final Map<String, Double> measures = new LinkedHashMap<>();
+
+        Drawn(Network original, Release release, INDArray freshInputs, INDArray originalOutputs) {
+            this.original = original;
+            this.release = release;
+            this.freshInputs = freshInputs;
+            this.originalOutputs = originalOutputs;
+        }
+    }
+
+    Drawn draw(TrialContext ctx, Coins coins) {
+        Network original = ctx.family().sample(ctx.data(), coins.derive("model"));
+        if (!Nd.finite(Nd.vector(flatten(original)))) {
+            throw new WgException("training the original diverged (NaN or infinite weights) in trial " + ctx.index()
+                    + "; lower model.lr or model.steps");
+        }
+        Dataset train = ctx.data().train();
+        Dataset calib = train.rows(coins.derive("calibration").sample(train.size(), Math.min(calibration, train.size())));
+        Release release = ctx.scheme().release(original, calib, coins.derive("release"));
+        Dataset test = ctx.data().test();
+        Dataset freshRows = test.rows(coins.derive("fresh").sample(test.size(), Math.min(fresh, test.size())));
+        INDArray expected = original.forward(freshRows.features());
+        Drawn d = new Drawn(original, release, freshRows.features(), expected);
+        INDArray released = ctx.scheme().inference(release.artifact()).forward(freshRows.features());
+        d.measures.put("release_error", relativeError(released, expected));
+        d.measures.put("original_accuracy", original.accuracy(freshRows.features(), freshRows.labels()));
+        return d;
+    }
+
+    ExtractionChallenge challenge(TrialContext ctx, Release release) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        release.secret().protectedParameters().forEach((k, v) -> shapes.put(k, v.shape()));
+        return new ExtractionChallenge(release.artifact(), ctx.scheme(), ctx.family(), shapes,
+                new SampleOracle(ctx.data().train(), samples));
+    }
+
+    static double relativeError(INDArray got, INDArray expected) {
+        double den = Nd.norm(expected);
+        double num = Nd.norm(got.sub(expected));
+        return den > 0 ? num / den : num;
+    }
+
+    private static double[] flatten(Network n) {
+        return n.parameters().values().stream().flatMapToDouble(a -> java.util.Arrays.stream(a.dup().data().asDouble()))
+                .toArray();
+    }
+
+    /** Describes an adversary's exception as a lost trial. */
+    static String failure(String adversary, Throwable e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return adversary + " failed: " + msg;
+    }
+}

@@ -1,0 +1,98 @@
+package org.weightgames.definitions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Adversary;
+import org.weightgames.game.Definition;
+import org.weightgames.game.Outcome;
+import org.weightgames.game.Params;
+import org.weightgames.game.TrialContext;
+import org.weightgames.game.TrialRecord;
+import org.weightgames.model.Network;
+
+/**
+ * {@code ext-f}, functional extraction (definitions/ext-f.md). The adversary outputs a runnable
+ * model; it wins when, on fresh test inputs, its outputs match the original's to relative error
+ * at most {@code epsilon} (1e-3) and it costs no more than the original per inference, cost being
+ * the multiply-accumulates of its matrix products ({@code cost-slack} allows a factor above 1).
+ * Measures: output error, top-1 agreement, cost ratio, elementwise-work ratio.
+ */
+public final class FunctionalExtraction implements Definition {
+    private double epsilon;
+    private double costSlack;
+    private Challenger challenger;
+
+    @Override
+    public String id() {
+        return "ext-f";
+    }
+
+    @Override
+    public String description() {
+        return "functional extraction: a model matching the original within epsilon at no more than its cost";
+    }
+
+    @Override
+    public void init(Params params) {
+        epsilon = params.getDouble("epsilon", 1e-3, 0, 1e6);
+        costSlack = params.getDouble("cost-slack", 1.0, 1.0, 1e6);
+        challenger = new Challenger(params);
+        params.checkAllUsed();
+    }
+
+    @Override
+    public boolean guessing() {
+        return false;
+    }
+
+    @Override
+    public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
+        Challenger.Drawn d = challenger.draw(ctx, ctx.challengerCoins());
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Adversary a : adversaries) {
+            try {
+                Network m = a.extractFunction(challenger.challenge(ctx, d.release), ctx.adversaryCoins(a.id()));
+                outcomes.add(judge(a.id(), m, d));
+            } catch (RuntimeException e) {
+                outcomes.add(Outcome.failed(Challenger.failure(a.id(), e), nanMeasures()));
+            }
+        }
+        return new TrialRecord(ctx.index(), List.of(d.release.artifact().sha256()), d.measures, outcomes);
+    }
+
+    private static Map<String, Double> nanMeasures() {
+        Map<String, Double> m = new TreeMap<>();
+        for (String k : new String[] {"relative_error", "agreement", "cost_ratio", "elementwise_ratio"}) {
+            m.put(k, Double.NaN);
+        }
+        return m;
+    }
+
+    private Outcome judge(String adversary, Network m, Challenger.Drawn d) {
+        if (m == null || m.inputSize() != d.original.inputSize() || m.outputSize() != d.original.outputSize()) {
+            return Outcome.failed(adversary + " answered a model with the wrong input or output size", nanMeasures());
+        }
+        INDArray out = m.forward(d.freshInputs);
+        double err = Challenger.relativeError(out, d.originalOutputs);
+        int[] a = out.argMax(1).toIntVector();
+        int[] b = d.originalOutputs.argMax(1).toIntVector();
+        int same = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b[i]) {
+                same++;
+            }
+        }
+        double costRatio = (double) m.macs() / d.original.macs();
+        Map<String, Double> measures = new TreeMap<>();
+        measures.put("relative_error", Double.isFinite(err) ? err : Double.POSITIVE_INFINITY);
+        measures.put("agreement", (double) same / a.length);
+        measures.put("cost_ratio", costRatio);
+        measures.put("elementwise_ratio", (double) m.elementwiseOps() / d.original.elementwiseOps());
+        boolean won = Double.isFinite(err) && err <= epsilon && costRatio <= costSlack;
+        return new Outcome(won, measures, null);
+    }
+}

@@ -1,0 +1,66 @@
+package org.weightgames.definitions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.weightgames.game.Adversary;
+import org.weightgames.game.Coins;
+import org.weightgames.game.Definition;
+import org.weightgames.game.DistinguishChallenge;
+import org.weightgames.game.Outcome;
+import org.weightgames.game.Params;
+import org.weightgames.game.TrialContext;
+import org.weightgames.game.TrialRecord;
+import org.weightgames.model.Network;
+
+/**
+ * {@code ind}, indistinguishability (definitions/ind.md). The challenger draws two originals of
+ * the same architecture, flips a secret bit b and releases model b; the adversary sees both
+ * candidates and the release, and guesses b. Advantage |2 Pr[correct] - 1|.
+ */
+public final class Indistinguishability implements Definition {
+    private Challenger challenger;
+
+    @Override
+    public String id() {
+        return "ind";
+    }
+
+    @Override
+    public String description() {
+        return "indistinguishability: tell which of two known models of one architecture was released";
+    }
+
+    @Override
+    public void init(Params params) {
+        challenger = new Challenger(params);
+        params.checkAllUsed();
+    }
+
+    @Override
+    public boolean guessing() {
+        return true;
+    }
+
+    @Override
+    public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
+        Coins coins = ctx.challengerCoins();
+        Network other = ctx.family().sample(ctx.data(), coins.derive("candidate/other").derive("model"));
+        int b = coins.derive("bit").nextBoolean() ? 1 : 0;
+        Challenger.Drawn d = challenger.draw(ctx, coins.derive("candidate/released"));
+        Network c0 = b == 0 ? d.original : other;
+        Network c1 = b == 0 ? other : d.original;
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Adversary a : adversaries) {
+            DistinguishChallenge ch = new DistinguishChallenge(challenger.challenge(ctx, d.release), c0.copy(), c1.copy());
+            try {
+                int guess = a.distinguish(ch, ctx.adversaryCoins(a.id()));
+                outcomes.add(new Outcome(guess == b, Map.of(), null));
+            } catch (RuntimeException e) {
+                outcomes.add(Outcome.failed(Challenger.failure(a.id(), e), Map.of()));
+            }
+        }
+        return new TrialRecord(ctx.index(), List.of(d.release.artifact().sha256()), d.measures, outcomes);
+    }
+}

@@ -1,0 +1,98 @@
+package org.weightgames.definitions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Adversary;
+import org.weightgames.game.Definition;
+import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.Outcome;
+import org.weightgames.game.Params;
+import org.weightgames.game.TrialContext;
+import org.weightgames.game.TrialRecord;
+import org.weightgames.model.Nd;
+
+/**
+ * {@code ext-w}, weight extraction (definitions/ext-w.md). The adversary outputs values for the
+ * parameters the scheme claims to protect; it wins when their joint relative error
+ * ||theta' - theta|| / ||theta|| is at most {@code epsilon} (1e-3). Measures: that error and the
+ * largest per-tensor error.
+ */
+public final class WeightExtraction implements Definition {
+    private double epsilon;
+    private Challenger challenger;
+
+    @Override
+    public String id() {
+        return "ext-w";
+    }
+
+    @Override
+    public String description() {
+        return "weight extraction: recover the protected parameters to relative error <= epsilon";
+    }
+
+    @Override
+    public void init(Params params) {
+        epsilon = params.getDouble("epsilon", 1e-3, 0, 1e6);
+        challenger = new Challenger(params);
+        params.checkAllUsed();
+    }
+
+    @Override
+    public boolean guessing() {
+        return false;
+    }
+
+    @Override
+    public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
+        Challenger.Drawn d = challenger.draw(ctx, ctx.challengerCoins());
+        Map<String, INDArray> truth = d.release.secret().protectedParameters();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Adversary a : adversaries) {
+            ExtractionChallenge ch = challenger.challenge(ctx, d.release);
+            try {
+                outcomes.add(judge(a.id(), a.extractWeights(ch, ctx.adversaryCoins(a.id())), truth));
+            } catch (RuntimeException e) {
+                outcomes.add(Outcome.failed(Challenger.failure(a.id(), e), nanMeasures()));
+            }
+        }
+        return new TrialRecord(ctx.index(), List.of(d.release.artifact().sha256()), d.measures, outcomes);
+    }
+
+    private static Map<String, Double> nanMeasures() {
+        Map<String, Double> m = new TreeMap<>();
+        m.put("relative_error", Double.NaN);
+        m.put("max_tensor_error", Double.NaN);
+        return m;
+    }
+
+    Outcome judge(String adversary, Map<String, INDArray> guess, Map<String, INDArray> truth) {
+        double num = 0;
+        double den = 0;
+        double worst = 0;
+        for (Map.Entry<String, INDArray> e : truth.entrySet()) {
+            INDArray g = guess == null ? null : guess.get(e.getKey());
+            if (g == null || !java.util.Arrays.equals(g.shape(), e.getValue().shape())) {
+                return Outcome.failed(adversary + " answered no " + java.util.Arrays.toString(e.getValue().shape())
+                        + " tensor for " + e.getKey(), nanMeasures());
+            }
+            if (!Nd.finite(g)) {
+                return Outcome.failed(adversary + " answered NaN or infinite values for " + e.getKey(), nanMeasures());
+            }
+            double diff = Nd.norm(g.sub(e.getValue()));
+            double size = Nd.norm(e.getValue());
+            num += diff * diff;
+            den += size * size;
+            worst = Math.max(worst, size > 0 ? diff / size : diff);
+        }
+        double rel = den > 0 ? Math.sqrt(num / den) : Math.sqrt(num);
+        Map<String, Double> m = new TreeMap<>();
+        m.put("relative_error", rel);
+        m.put("max_tensor_error", worst);
+        return new Outcome(rel <= epsilon, m, null);
+    }
+}

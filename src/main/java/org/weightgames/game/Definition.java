@@ -1,0 +1,24 @@
+package org.weightgames.game;
+
+import java.util.List;
+
+/**
+ * A security game. One trial: the challenger draws its model(s) with its own coins, releases,
+ * hands each adversary the same challenge (each with its own coins and fresh oracles), and judges
+ * each answer. Its formal text lives in {@code definitions/<id>.md}. Found with ServiceLoader
+ * ({@code META-INF/services/org.weightgames.game.Definition}); life cycle as {@link Scheme}.
+ */
+public interface Definition {
+    String id();
+
+    /** One line for {@code wg list}. */
+    String description();
+
+    void init(Params params);
+
+    /** Whether advantage is |2 Pr[win] - 1| (a guessing game) rather than Pr[win]. */
+    boolean guessing();
+
+    /** Plays one trial against every adversary, in order; one outcome each. */
+    TrialRecord play(TrialContext context, List<Adversary> adversaries);
+}

@@ -1,0 +1,86 @@
+package org.weightgames.game;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The schemes, definitions and adversaries on the class path, found with
+ * {@link ServiceLoader}. Each lookup builds a fresh instance, initialised with its parameters.
+ */
+public final class Registry {
+    private Registry() {
+    }
+
+    public static List<Scheme> schemes() {
+        return all(Scheme.class, Scheme::id);
+    }
+
+    public static List<Definition> definitions() {
+        return all(Definition.class, Definition::id);
+    }
+
+    public static List<Adversary> adversaries() {
+        return all(Adversary.class, Adversary::id);
+    }
+
+    public static Scheme scheme(String id, Params params) {
+        Scheme s = find(schemes(), Scheme::id, id, "scheme");
+        s.init(params);
+        return s;
+    }
+
+    public static Definition definition(String id, Params params) {
+        Definition d = find(definitions(), Definition::id, id, "definition");
+        d.init(params);
+        return d;
+    }
+
+    public static Adversary adversary(String id, Params params) {
+        Adversary a = find(adversaries(), Adversary::id, id, "adversary");
+        a.init(params);
+        return a;
+    }
+
+    /** Validates an id without initialising anything. */
+    public static void require(String kind, String id) {
+        switch (kind) {
+            case "scheme":
+                find(schemes(), Scheme::id, id, kind);
+                break;
+            case "definition":
+                find(definitions(), Definition::id, id, kind);
+                break;
+            default:
+                find(adversaries(), Adversary::id, id, kind);
+        }
+    }
+
+    private static <T> List<T> all(Class<T> type, java.util.function.Function<T, String> id) {
+        List<T> list = new ArrayList<>();
+        for (T t : ServiceLoader.load(type)) {
+            list.add(t);
+        }
+        list.sort(Comparator.comparing(id));
+        return list;
+    }
+
+    private static <T> T find(List<T> all, java.util.function.Function<T, String> id, String want, String kind) {
+        List<String> known = new ArrayList<>();
+        for (T t : all) {
+            if (id.apply(t).equals(want)) {
+                return t;
+            }
+            known.add(id.apply(t));
+        }
+        throw new WgException("unknown " + kind + " '" + want + "'; known " + kind + "s: " + String.join(", ", known)
+                + " (see ./wg list)");
+    }
+
+    /** Parameters for a component from the per-component settings, empty when none were given. */
+    public static Params params(String component, Map<String, Map<String, String>> settings) {
+        return new Params(component, settings.getOrDefault(component, Map.of()));
+    }
+}

@@ -1,0 +1,40 @@
+package org.weightgames.game;
+
+import java.util.Optional;
+
+import org.weightgames.data.Dataset;
+import org.weightgames.model.Network;
+
+/**
+ * A model weight release scheme. Implementations are found with {@link java.util.ServiceLoader}
+ * (list the class in {@code META-INF/services/org.weightgames.game.Scheme}) and need a public
+ * no-argument constructor. The life cycle follows Bouncy Castle's engines: construct,
+ * {@link #init(Params)} once, then call the other methods any number of times, from any thread
+ * (an initialised scheme holds no mutable state).
+ */
+public interface Scheme {
+    /** Short id used on the command line, e.g. {@code taylormlp}. */
+    String id();
+
+    /** One line for {@code wg list}. */
+    String description();
+
+    /** Reads and validates the scheme's parameters; unknown or out-of-range ones fail here. */
+    void init(Params params);
+
+    /**
+     * Releases {@code original}: returns the public artifact and the secret. All randomness comes
+     * from {@code coins} (the challenger's); {@code calibration} is data the owner may use.
+     *
+     * @throws WgException when the network cannot be protected by this scheme (e.g. no MLP block)
+     */
+    Release release(Network original, Dataset calibration, Coins coins);
+
+    /** The network an authorised user runs from the public artifact alone. */
+    Network inference(Artifact artifact);
+
+    /** Restores the original from artifact and secret, for schemes that support it. */
+    default Optional<Network> restore(Artifact artifact, Secret secret) {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,88 @@
+package org.weightgames.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Coins;
+
+/** y = x W^T + b, with W of shape [out, in]. */
+public final class Dense implements Layer {
+    private final INDArray w;
+    private final INDArray b;
+    private final INDArray gw;
+    private final INDArray gb;
+    private INDArray lastX;
+
+    public Dense(INDArray w, INDArray b) {
+        this.w = w;
+        this.b = b;
+        this.gw = Nd.zeros(w.shape());
+        this.gb = Nd.zeros(b.shape());
+    }
+
+    public static Dense init(int in, int out, Coins coins) {
+        return new Dense(Init.gaussian(coins, out, in, Math.sqrt(1.0 / in)), Nd.zeros(out));
+    }
+
+    @Override
+    public String kind() {
+        return "dense";
+    }
+
+    @Override
+    public long inputSize() {
+        return w.columns();
+    }
+
+    @Override
+    public long outputSize() {
+        return w.rows();
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean training) {
+        if (training) {
+            lastX = x;
+        }
+        return x.mmul(w.transpose()).addiRowVector(b);
+    }
+
+    @Override
+    public INDArray backward(INDArray g) {
+        gw.addi(g.transpose().mmul(lastX));
+        gb.addi(g.sum(0));
+        return g.mmul(w);
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        m.put("W", w);
+        m.put("b", b);
+        return m;
+    }
+
+    @Override
+    public Map<String, INDArray> gradients() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        m.put("W", gw);
+        m.put("b", gb);
+        return m;
+    }
+
+    @Override
+    public long macs() {
+        return w.length();
+    }
+
+    @Override
+    public long elementwiseOps() {
+        return w.rows();
+    }
+
+    @Override
+    public Layer copy() {
+        return new Dense(w.dup(), b.dup());
+    }
+}

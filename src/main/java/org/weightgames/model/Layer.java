@@ -1,0 +1,50 @@
+package org.weightgames.model;
+
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One layer of a {@link Network}: rows of a batch in, rows out. {@code forward} with
+ * {@code training = true} keeps what {@code backward} needs; {@code backward} adds the
+ * parameter gradients into {@link #gradients()} and returns the gradient of the input.
+ * A layer instance belongs to one thread at a time.
+ */
+public interface Layer {
+    /** Short kind name, e.g. {@code dense}, {@code mlp-block}. */
+    String kind();
+
+    long inputSize();
+
+    long outputSize();
+
+    INDArray forward(INDArray x, boolean training);
+
+    INDArray backward(INDArray gradOut);
+
+    /** Trainable parameters by name (live references), in a fixed order. */
+    Map<String, INDArray> parameters();
+
+    /** Non-trainable state that is still part of the model (e.g. running statistics). */
+    default Map<String, INDArray> buffers() {
+        return Map.of();
+    }
+
+    /** Gradients matching {@link #parameters()}, zeroed by {@link #zeroGradients()}. */
+    Map<String, INDArray> gradients();
+
+    default void zeroGradients() {
+        for (INDArray g : gradients().values()) {
+            g.assign(0);
+        }
+    }
+
+    /** Multiply-accumulates of matrix products per input row: the cost model of the games. */
+    long macs();
+
+    /** Elementwise operations per input row (activations, polynomials), reported beside macs. */
+    long elementwiseOps();
+
+    /** A deep copy. */
+    Layer copy();
+}

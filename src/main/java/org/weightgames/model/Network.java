@@ -1,0 +1,160 @@
+package org.weightgames.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** A feed-forward network: layers applied in order, rows of a batch in, logits out. */
+public final class Network {
+    private final List<Layer> layers;
+
+    public Network(List<Layer> layers) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least one layer");
+        }
+        for (int i = 1; i < layers.size(); i++) {
+            if (layers.get(i - 1).outputSize() != layers.get(i).inputSize()) {
+                throw new IllegalArgumentException("layer " + (i - 1) + " gives " + layers.get(i - 1).outputSize()
+                        + " features but layer " + i + " takes " + layers.get(i).inputSize());
+            }
+        }
+        this.layers = new ArrayList<>(layers);
+    }
+
+    public static Network of(Layer... layers) {
+        return new Network(List.of(layers));
+    }
+
+    public List<Layer> layers() {
+        return Collections.unmodifiableList(layers);
+    }
+
+    public Layer layer(int i) {
+        return layers.get(i);
+    }
+
+    public long inputSize() {
+        return layers.get(0).inputSize();
+    }
+
+    public long outputSize() {
+        return layers.get(layers.size() - 1).outputSize();
+    }
+
+    public INDArray forward(INDArray x) {
+        return forward(x, false);
+    }
+
+    public INDArray forward(INDArray x, boolean training) {
+        if (x.rank() != 2 || x.columns() != inputSize()) {
+            throw new IllegalArgumentException("network takes rows of " + inputSize() + " features, got shape "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        INDArray h = x;
+        for (Layer l : layers) {
+            h = l.forward(h, training);
+        }
+        return h;
+    }
+
+    /** The input of layer i for inputs x (inference mode). */
+    public INDArray inputOf(int i, INDArray x) {
+        INDArray h = x;
+        for (int k = 0; k < i; k++) {
+            h = layers.get(k).forward(h, false);
+        }
+        return h;
+    }
+
+    public void backward(INDArray gradOut) {
+        INDArray g = gradOut;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            g = layers.get(i).backward(g);
+        }
+    }
+
+    /** Every parameter as {@code <layer index>.<name>}, in layer order. */
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Map.Entry<String, INDArray> e : layers.get(i).parameters().entrySet()) {
+                m.put(i + "." + e.getKey(), e.getValue());
+            }
+        }
+        return m;
+    }
+
+    /** Parameters and buffers: the whole state of the model. */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> m = parameters();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Map.Entry<String, INDArray> e : layers.get(i).buffers().entrySet()) {
+                m.put(i + "." + e.getKey(), e.getValue());
+            }
+        }
+        return m;
+    }
+
+    public Map<String, INDArray> gradients() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Map.Entry<String, INDArray> e : layers.get(i).gradients().entrySet()) {
+                m.put(i + "." + e.getKey(), e.getValue());
+            }
+        }
+        return m;
+    }
+
+    public void zeroGradients() {
+        layers.forEach(Layer::zeroGradients);
+    }
+
+    public long macs() {
+        return layers.stream().mapToLong(Layer::macs).sum();
+    }
+
+    public long elementwiseOps() {
+        return layers.stream().mapToLong(Layer::elementwiseOps).sum();
+    }
+
+    public Network copy() {
+        List<Layer> c = new ArrayList<>();
+        for (Layer l : layers) {
+            c.add(l.copy());
+        }
+        return new Network(c);
+    }
+
+    /** The predicted class of each row. */
+    public int[] predict(INDArray x) {
+        INDArray out = forward(x);
+        return out.argMax(1).toIntVector();
+    }
+
+    public double accuracy(INDArray x, int[] labels) {
+        int[] p = predict(x);
+        int ok = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] == labels[i]) {
+                ok++;
+            }
+        }
+        return (double) ok / p.length;
+    }
+
+    /** One line per layer, e.g. {@code mlp-block(silu) 32->64->10}. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (Layer l : layers) {
+            if (sb.length() > 0) {
+                sb.append(" | ");
+            }
+            sb.append(l.kind()).append(' ').append(l.inputSize()).append("->").append(l.outputSize());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,127 @@
+package org.weightgames.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Coins;
+
+/**
+ * The gated block of Llama and Mistral: {@code y = W_down (silu(V_gate x) * (V_up x))}, with
+ * V_gate and V_up of shape [hidden, in] and W_down [out, hidden]; no biases.
+ */
+public final class SwiGluBlock implements Layer {
+    private final INDArray vGate;
+    private final INDArray vUp;
+    private final INDArray wDown;
+    private final Map<String, INDArray> grads = new LinkedHashMap<>();
+    private INDArray lastX;
+    private INDArray lastGate;
+    private INDArray lastUp;
+    private INDArray lastH;
+
+    public SwiGluBlock(INDArray vGate, INDArray vUp, INDArray wDown) {
+        if (!java.util.Arrays.equals(vGate.shape(), vUp.shape()) || wDown.columns() != vGate.rows()) {
+            throw new IllegalArgumentException("inconsistent SwiGLU shapes: V_gate " + MlpBlock.shape(vGate)
+                    + ", V_up " + MlpBlock.shape(vUp) + ", W_down " + MlpBlock.shape(wDown));
+        }
+        this.vGate = vGate;
+        this.vUp = vUp;
+        this.wDown = wDown;
+        for (Map.Entry<String, INDArray> e : parameters().entrySet()) {
+            grads.put(e.getKey(), Nd.zeros(e.getValue().shape()));
+        }
+    }
+
+    /** V_gate ~ N(0, inputScale^2 / in), V_up ~ N(0, 1 / in), W_down ~ N(0, 1 / hidden). */
+    public static SwiGluBlock init(int in, int hidden, int out, double inputScale, Coins coins) {
+        return new SwiGluBlock(Init.gaussian(coins, hidden, in, inputScale / Math.sqrt(in)),
+                Init.gaussian(coins, hidden, in, Math.sqrt(1.0 / in)),
+                Init.gaussian(coins, out, hidden, Math.sqrt(1.0 / hidden)));
+    }
+
+    public INDArray vGate() {
+        return vGate;
+    }
+
+    public INDArray vUp() {
+        return vUp;
+    }
+
+    public INDArray wDown() {
+        return wDown;
+    }
+
+    public int hidden() {
+        return (int) vGate.rows();
+    }
+
+    @Override
+    public String kind() {
+        return "swiglu-block";
+    }
+
+    @Override
+    public long inputSize() {
+        return vGate.columns();
+    }
+
+    @Override
+    public long outputSize() {
+        return wDown.rows();
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean training) {
+        INDArray gate = x.mmul(vGate.transpose());
+        INDArray up = x.mmul(vUp.transpose());
+        INDArray h = Activation.SILU.apply(gate).muli(up);
+        if (training) {
+            lastX = x;
+            lastGate = gate;
+            lastUp = up;
+            lastH = h;
+        }
+        return h.mmul(wDown.transpose());
+    }
+
+    @Override
+    public INDArray backward(INDArray g) {
+        grads.get("W_down").addi(g.transpose().mmul(lastH));
+        INDArray gh = g.mmul(wDown);
+        INDArray gGate = gh.mul(lastUp).muli(Activation.SILU.derivative(lastGate));
+        INDArray gUp = gh.mul(Activation.SILU.apply(lastGate));
+        grads.get("V_gate").addi(gGate.transpose().mmul(lastX));
+        grads.get("V_up").addi(gUp.transpose().mmul(lastX));
+        return gGate.mmul(vGate).addi(gUp.mmul(vUp));
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        m.put("V_gate", vGate);
+        m.put("V_up", vUp);
+        m.put("W_down", wDown);
+        return m;
+    }
+
+    @Override
+    public Map<String, INDArray> gradients() {
+        return grads;
+    }
+
+    @Override
+    public long macs() {
+        return vGate.length() + vUp.length() + wDown.length();
+    }
+
+    @Override
+    public long elementwiseOps() {
+        return 2 * vGate.rows();
+    }
+
+    @Override
+    public Layer copy() {
+        return new SwiGluBlock(vGate.dup(), vUp.dup(), wDown.dup());
+    }
+}

@@ -1,0 +1,150 @@
+package org.weightgames.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.weightgames.game.Coins;
+import org.weightgames.game.Outcome;
+import org.weightgames.game.TrialRecord;
+import org.weightgames.stats.Bootstrap;
+import org.weightgames.stats.Interval;
+import org.weightgames.stats.Proportions;
+import org.weightgames.stats.Verdict;
+
+/**
+ * The numbers of one (scheme, definition, adversary) result: wins, advantage with its exact
+ * interval, the baseline's, the difference to the baseline with Newcombe's interval, the
+ * continuous measures with bootstrap intervals, and the verdict against the claimed bound.
+ */
+public final class Summary {
+    public static final int RESAMPLES = 2000;
+    static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    public final int trials;
+    public final int wins;
+    public final double advantage;
+    public final Interval ci;
+    public final Interval wilson;
+    public final int baselineWins;
+    public final double baselineAdvantage;
+    public final Interval baselineCi;
+    public final Interval overBaseline;
+    public final Verdict verdict;
+    public final double bound;
+    public final int failures;
+    public final List<String> failureExamples;
+    public final ObjectNode measures;
+    public final ObjectNode challengerMeasures;
+
+    Summary(List<TrialRecord> records, int adversary, int baseline, boolean guessing, double level, double bound,
+            Coins bootstrapCoins) {
+        this.trials = records.size();
+        this.bound = bound;
+        this.wins = count(records, adversary);
+        this.baselineWins = count(records, baseline);
+        Interval p = Proportions.clopperPearson(wins, trials, level);
+        Interval pb = Proportions.clopperPearson(baselineWins, trials, level);
+        this.ci = guessing ? Proportions.guessingAdvantage(p) : p;
+        this.baselineCi = guessing ? Proportions.guessingAdvantage(pb) : pb;
+        Interval w = Proportions.wilson(wins, trials, level);
+        this.wilson = guessing ? Proportions.guessingAdvantage(w) : w;
+        this.advantage = guessing ? Math.abs(2.0 * wins / trials - 1) : (double) wins / trials;
+        this.baselineAdvantage = guessing ? Math.abs(2.0 * baselineWins / trials - 1) : (double) baselineWins / trials;
+        this.overBaseline = Proportions.newcombe(wins, trials, baselineWins, trials, level);
+        this.verdict = Verdict.of(ci, bound);
+        int f = 0;
+        Set<String> examples = new LinkedHashSet<>();
+        for (TrialRecord r : records) {
+            String why = r.outcomes().get(adversary).failure();
+            if (why != null) {
+                f++;
+                if (examples.size() < 3) {
+                    examples.add("trial " + r.index() + ": " + why);
+                }
+            }
+        }
+        this.failures = f;
+        this.failureExamples = new ArrayList<>(examples);
+        this.measures = measures(records, adversary, level, bootstrapCoins.derive("adversary"));
+        this.challengerMeasures = measures(records, -1, level, bootstrapCoins.derive("challenger"));
+    }
+
+    private static int count(List<TrialRecord> records, int i) {
+        int k = 0;
+        for (TrialRecord r : records) {
+            if (r.outcomes().get(i).won()) {
+                k++;
+            }
+        }
+        return k;
+    }
+
+    /** Median and bootstrap interval of every measure; index -1 means the challenger's measures. */
+    private static ObjectNode measures(List<TrialRecord> records, int adversary, double level, Coins coins) {
+        Set<String> keys = new TreeSet<>();
+        for (TrialRecord r : records) {
+            keys.addAll(adversary < 0 ? r.challengerMeasures().keySet() : r.outcomes().get(adversary).measures().keySet());
+        }
+        ObjectNode out = JSON.objectNode();
+        for (String k : keys) {
+            double[] v = new double[records.size()];
+            for (int t = 0; t < v.length; t++) {
+                TrialRecord r = records.get(t);
+                Double x = adversary < 0 ? r.challengerMeasures().get(k) : r.outcomes().get(adversary).measures().get(k);
+                v[t] = x == null ? Double.NaN : x;
+            }
+            Bootstrap.Estimate e = Bootstrap.estimate(v, Bootstrap.Statistic.MEDIAN, level, RESAMPLES, coins.derive(k));
+            ObjectNode m = out.putObject(k);
+            m.put("statistic", "median");
+            number(m, "value", e.value());
+            m.set("ci", interval(e.interval()));
+            m.put("count", e.count());
+            number(m, "min", min(v));
+            number(m, "max", max(v));
+        }
+        return out;
+    }
+
+    private static double min(double[] v) {
+        double m = Double.NaN;
+        for (double x : v) {
+            if (!Double.isNaN(x) && (Double.isNaN(m) || x < m)) {
+                m = x;
+            }
+        }
+        return m;
+    }
+
+    private static double max(double[] v) {
+        double m = Double.NaN;
+        for (double x : v) {
+            if (!Double.isNaN(x) && (Double.isNaN(m) || x > m)) {
+                m = x;
+            }
+        }
+        return m;
+    }
+
+    static ObjectNode interval(Interval i) {
+        ObjectNode n = JSON.objectNode();
+        number(n, "level", i.level());
+        n.put("method", i.method());
+        number(n, "low", i.low());
+        number(n, "high", i.high());
+        return n;
+    }
+
+    /** JSON has no NaN or infinity: those are written as null. */
+    static void number(ObjectNode n, String key, double v) {
+        if (Double.isFinite(v)) {
+            n.put(key, v);
+        } else {
+            n.putNull(key);
+        }
+    }
+}

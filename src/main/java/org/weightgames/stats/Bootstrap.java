@@ -1,0 +1,73 @@
+package org.weightgames.stats;
+
+import java.util.Arrays;
+
+import org.weightgames.game.Coins;
+
+/**
+ * Percentile bootstrap intervals for a statistic (median or mean) of a continuous measure, with
+ * resamples drawn from the caller's coins so that an interval replays bit for bit. Values that are
+ * NaN (not measurable in a trial) are left out; the count used is reported.
+ */
+public final class Bootstrap {
+    public enum Statistic {
+        MEDIAN, MEAN;
+
+        double of(double[] sorted) {
+            if (this == MEAN) {
+                double s = 0;
+                for (double v : sorted) {
+                    s += v;
+                }
+                return s / sorted.length;
+            }
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+        }
+    }
+
+    /** A point estimate with its interval and the number of finite values behind it. */
+    public record Estimate(Statistic statistic, double value, Interval interval, int count) {
+    }
+
+    private Bootstrap() {
+    }
+
+    public static Estimate estimate(double[] values, Statistic stat, double level, int resamples, Coins coins) {
+        double[] x = Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
+        if (x.length == 0) {
+            return new Estimate(stat, Double.NaN, new Interval(level, "percentile-bootstrap", Double.NaN, Double.NaN), 0);
+        }
+        double[] sorted = x.clone();
+        Arrays.sort(sorted);
+        double point = stat.of(sorted);
+        double[] reps = new double[resamples];
+        double[] buf = new double[x.length];
+        for (int r = 0; r < resamples; r++) {
+            for (int i = 0; i < x.length; i++) {
+                buf[i] = x[coins.nextInt(x.length)];
+            }
+            Arrays.sort(buf);
+            reps[r] = stat.of(buf);
+        }
+        Arrays.sort(reps);
+        double alpha = 1 - level;
+        double low = quantile(reps, alpha / 2);
+        double high = quantile(reps, 1 - alpha / 2);
+        return new Estimate(stat, point, new Interval(level, "percentile-bootstrap(" + resamples + ")", low, high), x.length);
+    }
+
+    /** Linear-interpolation quantile of sorted values (type 7). */
+    static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int i = (int) Math.floor(pos);
+        int j = Math.min(i + 1, sorted.length - 1);
+        double f = pos - i;
+        double a = sorted[i];
+        double b = sorted[j];
+        if (a == b || Double.isInfinite(a) || Double.isInfinite(b)) {
+            return f < 0.5 ? a : b;
+        }
+        return a + f * (b - a);
+    }
+}

@@ -201,7 +201,10 @@ public final class TaylorInversion implements Adversary {
         return new Recovered(l, w, a, sign, l.gated ? null : b, c, worst);
     }
 
-    /** The maximiser of the Rayleigh quotient over a for sign s, polished by a root of the ratio equation. */
+    /**
+     * The maximiser of the Rayleigh quotient over a for sign s: a grid, then Brent's optimiser in the
+     * best cell, then the root of the ratio equation next to it.
+     */
     private static Fit search(ReleasedLayer l, double s, double[][] g, int first, double span, double step) {
         Fit best = null;
         int points = (int) Math.ceil(2 * span / step);
@@ -211,8 +214,25 @@ public final class TaylorInversion implements Adversary {
                 best = f;
             }
         }
-        // the two strongest orders m, r: s^m c_m(a) G[r][m] - s^r c_r(a) G[m][m] = 0 at the true a
+        // 1. the maximiser of the quotient inside the grid cell (Brent's optimiser, ~1e-8 in a)
+        final double sign = s;
+        org.apache.commons.math3.analysis.UnivariateFunction quotient = x -> new Fit(l, sign, x, g, first).quotient;
+        org.apache.commons.math3.optim.univariate.UnivariatePointValuePair opt =
+                new org.apache.commons.math3.optim.univariate.BrentOptimizer(1e-12, 1e-14).optimize(
+                        new org.apache.commons.math3.optim.MaxEval(500),
+                        new org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction(quotient),
+                        org.apache.commons.math3.optim.nonlinear.scalar.GoalType.MAXIMIZE,
+                        new org.apache.commons.math3.optim.univariate.SearchInterval(best.a - step, best.a + step, best.a));
+        Fit optimum = new Fit(l, s, opt.getPoint(), g, first);
+        if (optimum.quotient > best.quotient) {
+            best = optimum;
+        }
         int orders = g.length;
+        if (orders < 2) {
+            return best;
+        }
+        // 2. the root of the ratio equation between the two strongest orders m, r, which holds
+        // exactly at the true a: s^m c_m(a) G[r][m] - s^r c_r(a) G[m][m] = 0 (machine precision)
         int m = 0;
         for (int n = 1; n < orders; n++) {
             if (g[n][n] > g[m][m]) {
@@ -225,26 +245,28 @@ public final class TaylorInversion implements Adversary {
                 r = n;
             }
         }
-        if (orders < 2) {
-            return best;
-        }
         final int mm = m;
         final int rr = r;
         org.apache.commons.math3.analysis.UnivariateFunction ratio = x -> {
             double[] c = TaylorCoefficients.of(l.act, x, l.order);
-            double sm = Math.pow(s, first + mm);
-            double sr = Math.pow(s, first + rr);
+            double sm = Math.pow(sign, first + mm);
+            double sr = Math.pow(sign, first + rr);
             return sm * c[first + mm] * g[rr][mm] - sr * c[first + rr] * g[mm][mm];
         };
-        double lo = best.a - step;
-        double hi = best.a + step;
-        double flo = ratio.value(lo);
-        double fhi = ratio.value(hi);
-        if (flo * fhi < 0) {
-            double root = new BrentSolver(1e-15, 1e-15).solve(200, ratio, lo, hi, best.a);
-            Fit polished = new Fit(l, s, root, g, first);
-            if (polished.quotient >= best.quotient * (1 - 1e-12)) {
-                return polished;
+        double trace = 0;
+        for (int n = 0; n < orders; n++) {
+            trace += g[n][n];
+        }
+        for (double half : new double[] {1e-6, 1e-4, 1e-2, step}) {
+            double lo = best.a - half;
+            double hi = best.a + half;
+            if (ratio.value(lo) * ratio.value(hi) < 0) {
+                double root = new BrentSolver(1e-15, 1e-15).solve(200, ratio, lo, hi, best.a);
+                Fit polished = new Fit(l, s, root, g, first);
+                if (polished.quotient >= best.quotient - 1e-12 * trace) {
+                    return polished;
+                }
+                break;
             }
         }
         return best;

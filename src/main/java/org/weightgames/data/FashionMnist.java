@@ -22,8 +22,9 @@ import org.weightgames.model.Nd;
  */
 public final class FashionMnist {
     public static final String DEFAULT_DIR = "/usr/share/datasets/fashion-mnist";
-    /** Overrides the directory, e.g. for a copy of the files elsewhere. */
+    /** Overrides the directory, e.g. for a copy of the files elsewhere (the system property wins). */
     public static final String ENV = "WG_FASHION_MNIST";
+    public static final String PROPERTY = "wg.fashion-mnist";
     private static final int IMAGES_MAGIC = 0x00000803;
     private static final int LABELS_MAGIC = 0x00000801;
     private static volatile DataSource cached;
@@ -33,8 +34,8 @@ public final class FashionMnist {
     }
 
     public static Path defaultDirectory() {
-        String env = System.getenv(ENV);
-        return Paths.get(env != null && !env.isBlank() ? env : DEFAULT_DIR);
+        String dir = System.getProperty(PROPERTY, System.getenv(ENV));
+        return Paths.get(dir != null && !dir.isBlank() ? dir : DEFAULT_DIR);
     }
 
     public static synchronized DataSource load(Path dir) {

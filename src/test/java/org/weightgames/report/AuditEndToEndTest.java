@@ -1,0 +1,111 @@
+package org.weightgames.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.weightgames.cli.CliTest;
+
+/** The audit run through the command line on real (small) computations. */
+class AuditEndToEndTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static JsonNode audit(Path out, String... extra) throws IOException {
+        String[] base = {"audit", "--scheme", "taylormlp", "--out", out.toString(), "--no-timing"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        CliTest.Run r = CliTest.wg(args);
+        assertThat(r.status()).as(r.err()).isZero();
+        return JSON.readTree(out.resolve("report.json").toFile());
+    }
+
+    static JsonNode result(JsonNode report, String definition, String adversary) {
+        for (JsonNode r : report.path("results")) {
+            if (r.path("definition").asText().equals(definition) && r.path("adversary").asText().equals(adversary)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no result for " + definition + "/" + adversary);
+    }
+
+    @Test
+    void extWIsBrokenAndTheReportSaysHowAndWhy(@TempDir Path tmp) throws IOException {
+        JsonNode report = audit(tmp.resolve("a"), "--definition", "ext-w", "--trials", "8", "--seed", "3");
+        JsonNode r = result(report, "ext-w", "taylor-inversion");
+        assertThat(r.path("trials").asInt()).isEqualTo(8);
+        assertThat(r.path("wins").asInt()).isEqualTo(8);
+        assertThat(r.path("verdict").asText()).isEqualTo("broken");
+        assertThat(r.path("ci").path("method").asText()).isEqualTo("clopper-pearson");
+        assertThat(r.path("ci").path("low").asDouble()).isCloseTo(Math.pow(0.025, 1.0 / 8), org.assertj.core.api.Assertions.within(1e-8));
+        assertThat(r.path("baseline").path("wins").asInt()).isZero();
+        assertThat(r.path("measures").path("relative_error").path("value").asDouble()).isLessThan(1e-6);
+        assertThat(r.path("measures").path("relative_error").path("ci").path("method").asText()).startsWith("percentile-bootstrap");
+        assertThat(r.path("over_baseline").path("ci").path("method").asText()).isEqualTo("newcombe-hybrid-score");
+        assertThat(r.path("challenger_measures").path("release_error").path("value").asDouble()).isBetween(1e-4, 0.05);
+        assertThat(r.path("claim").path("source").asText()).contains("2410.05331");
+        JsonNode p = r.path("provenance");
+        assertThat(p.path("seed").asLong()).isEqualTo(3);
+        assertThat(p.path("artifact_sha256")).hasSize(8);
+        assertThat(p.path("parameters").path("scheme").path("order").asText()).isEqualTo("8");
+        assertThat(p.path("parameters").path("model").path("hidden").asText()).isEqualTo("64");
+        assertThat(p.path("replay").asText()).startsWith("./wg audit --scheme taylormlp --definition ext-w --adversary taylor-inversion --trials 8 --seed 3");
+        assertThat(report.path("versions").path("nd4j").asText()).isEqualTo("1.0.0-M2.1");
+        assertThat(report.path("dataset").path("sha256").asText()).hasSize(64);
+        String md = Files.readString(tmp.resolve("a").resolve("report.md"));
+        assertThat(md).contains("| taylormlp | ext-w | taylor-inversion | 8 / 8 |", "**broken**", "Game ext-w", "replay: `./wg audit");
+    }
+
+    @Test
+    void sameSeedGivesByteIdenticalReportsWhateverTheThreadCount(@TempDir Path tmp) throws IOException {
+        String[] args = {"--definition", "ext-w", "--definition", "ind", "--trials", "4", "--seed", "9"};
+        audit(tmp.resolve("one"), concat(args, "--threads", "1"));
+        audit(tmp.resolve("two"), concat(args, "--threads", "2"));
+        assertThat(withoutTimestamp(tmp.resolve("one"))).isEqualTo(withoutTimestamp(tmp.resolve("two")));
+        audit(tmp.resolve("other"), "--definition", "ext-w", "--definition", "ind", "--trials", "4", "--seed", "10");
+        assertThat(withoutTimestamp(tmp.resolve("other"))).isNotEqualTo(withoutTimestamp(tmp.resolve("one")));
+    }
+
+    @Test
+    void extFSeparatesTheCollapseFromTheShippedRelease(@TempDir Path tmp) throws IOException {
+        JsonNode report = audit(tmp.resolve("f"), "--definition", "ext-f", "--trials", "4", "--seed", "2");
+        JsonNode collapse = result(report, "ext-f", "taylor-collapse");
+        assertThat(collapse.path("wins").asInt()).isEqualTo(4);
+        assertThat(collapse.path("measures").path("cost_ratio").path("value").asDouble()).isEqualTo(1.0);
+        assertThat(collapse.path("measures").path("relative_error").path("value").asDouble()).isLessThan(1e-9);
+        JsonNode shipped = result(report, "ext-f", "released-model");
+        assertThat(shipped.path("wins").asInt()).isZero();
+        assertThat(shipped.path("measures").path("cost_ratio").path("value").asDouble()).isGreaterThan(2);
+        assertThat(shipped.path("measures").path("agreement").path("value").asDouble()).isGreaterThan(0.95);
+    }
+
+    @Test
+    void sequentialModePlaysUntilTheIntervalIsNarrowEnough(@TempDir Path tmp) throws IOException {
+        JsonNode report = audit(tmp.resolve("s"), "--definition", "ext-w", "--trials", "3", "--target-width", "0.5",
+                "--max-trials", "40", "--seed", "4");
+        JsonNode r = result(report, "ext-w", "taylor-inversion");
+        int n = r.path("trials").asInt();
+        assertThat(n).isGreaterThan(3).isLessThan(40);
+        assertThat(r.path("ci").path("high").asDouble() - r.path("ci").path("low").asDouble()).isLessThanOrEqualTo(0.5);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] c = new String[a.length + b.length];
+        System.arraycopy(a, 0, c, 0, a.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    static String withoutTimestamp(Path dir) throws IOException {
+        ObjectNode n = (ObjectNode) JSON.readTree(dir.resolve("report.json").toFile());
+        assertThat(n.remove("generated")).isNotNull();
+        return n.toString();
+    }
+}

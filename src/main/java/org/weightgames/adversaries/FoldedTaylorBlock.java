@@ -4,10 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.model.Activation;
 import org.weightgames.model.Layer;
 import org.weightgames.model.Nd;
 import org.weightgames.schemes.ReleasedLayer;
+import org.weightgames.schemes.TaylorBlock;
 
 /**
  * TaylorMLP's released function at the original's cost: since Theta_n[:, j] = w_j kappa_{n,j},
@@ -75,10 +75,7 @@ final class FoldedTaylorBlock implements Layer {
             y = acc.mmul(wS.transpose()).addiRowVector(l.theta[0]);
         }
         if (vP != null) {
-            INDArray h = l.gated
-                    ? Activation.SILU.apply(x.mmul(vP.transpose())).muli(x.mmul(upP.transpose()))
-                    : l.act.apply(x.mmul(vP.transpose()).addiRowVector(l.bPlain));
-            y.addi(h.mmul(l.wPlain.transpose()));
+            y.addi(TaylorBlock.plainPart(l.gated, l.act, x, vP, upP, l.bPlain, l.wPlain));
         }
         return y;
     }

@@ -24,8 +24,7 @@ import org.weightgames.schemes.TaylorMlp;
 public final class TaylorCollapse implements Adversary {
     public static final String ID = "taylor-collapse";
     private String mode;
-    private double span;
-    private double step;
+    private SearchRange range;
 
     @Override
     public String id() {
@@ -40,8 +39,7 @@ public final class TaylorCollapse implements Adversary {
     @Override
     public void init(Params params) {
         mode = params.getString("mode", "exact", Set.of("exact", "polynomial"));
-        span = params.getDouble("span", 30, 1, 1e4);
-        step = params.getDouble("step", 0.05, 1e-4, 1);
+        range = SearchRange.from(params);
         params.checkAllUsed();
     }
 
@@ -52,7 +50,7 @@ public final class TaylorCollapse implements Adversary {
 
     @Override
     public Network extractFunction(ExtractionChallenge challenge, Coins coins) {
-        List<TaylorInversion.Recovered> rec = TaylorInversion.recover(challenge.artifact(), span, step);
+        List<TaylorInversion.Recovered> rec = TaylorInversion.recover(challenge.artifact(), range);
         if (mode.equals("exact")) {
             return TaylorInversion.rebuild(rec);
         }

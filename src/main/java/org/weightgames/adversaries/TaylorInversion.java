@@ -37,8 +37,7 @@ import org.weightgames.schemes.TaylorMlp;
  */
 public final class TaylorInversion implements Adversary {
     public static final String ID = "taylor-inversion";
-    private double span;
-    private double step;
+    private SearchRange range;
 
     @Override
     public String id() {
@@ -52,8 +51,7 @@ public final class TaylorInversion implements Adversary {
 
     @Override
     public void init(Params params) {
-        span = params.getDouble("span", 30, 1, 1e4);
-        step = params.getDouble("step", 0.05, 1e-4, 1);
+        range = SearchRange.from(params);
         params.checkAllUsed();
     }
 
@@ -65,7 +63,7 @@ public final class TaylorInversion implements Adversary {
     @Override
     public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {
         Map<String, INDArray> out = new LinkedHashMap<>();
-        for (Recovered r : recover(challenge.artifact(), span, step)) {
+        for (Recovered r : recover(challenge.artifact(), range)) {
             if (r.layer.gated) {
                 out.put(r.layer.index + ".W_down[S]", r.w);
             } else {
@@ -80,7 +78,7 @@ public final class TaylorInversion implements Adversary {
     /** Recovers both candidates' parameters from their own networks and picks the nearer one. */
     @Override
     public int distinguish(DistinguishChallenge challenge, Coins coins) {
-        Network rebuilt = rebuild(recover(challenge.release().artifact(), span, step));
+        Network rebuilt = rebuild(recover(challenge.release().artifact(), range));
         double d0 = distance(rebuilt, challenge.candidate(0));
         double d1 = distance(rebuilt, challenge.candidate(1));
         return d1 < d0 ? 1 : 0;
@@ -128,10 +126,10 @@ public final class TaylorInversion implements Adversary {
     }
 
     /** Runs the attack over every block of a TaylorMLP artifact. */
-    public static List<Recovered> recover(Artifact artifact, double span, double step) {
+    public static List<Recovered> recover(Artifact artifact, SearchRange range) {
         List<Recovered> all = new ArrayList<>();
         for (ReleasedLayer l : ReleasedLayer.parse(artifact)) {
-            all.add(recoverLayer(l, span, step));
+            all.add(recoverLayer(l, range.span(), range.step()));
         }
         return all;
     }

@@ -1,16 +1,22 @@
 package org.weightgames.definitions;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.Dataset;
+import org.weightgames.game.Adversary;
 import org.weightgames.game.Coins;
 import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.Outcome;
 import org.weightgames.game.Params;
 import org.weightgames.game.Release;
 import org.weightgames.game.SampleOracle;
 import org.weightgames.game.TrialContext;
+import org.weightgames.game.TrialRecord;
 import org.weightgames.game.WgException;
 import org.weightgames.model.Nd;
 import org.weightgames.model.Network;
@@ -68,6 +74,23 @@ final class Challenger {
         return d;
     }
 
+    /**
+     * Hands each adversary its own copy of the challenge and judges its answer; an adversary that
+     * throws has lost the trial, recorded with the reason and {@code failedMeasures}.
+     */
+    TrialRecord playEach(TrialContext ctx, Drawn d, List<Adversary> adversaries, Map<String, Double> failedMeasures,
+            BiFunction<Adversary, ExtractionChallenge, Outcome> answer) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Adversary a : adversaries) {
+            try {
+                outcomes.add(answer.apply(a, challenge(ctx, d.release)));
+            } catch (RuntimeException e) {
+                outcomes.add(Outcome.failed(failure(a.id(), e), failedMeasures));
+            }
+        }
+        return new TrialRecord(ctx.index(), List.of(d.release.artifact().sha256()), d.measures, outcomes);
+    }
+
     ExtractionChallenge challenge(TrialContext ctx, Release release) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         release.secret().protectedParameters().forEach((k, v) -> shapes.put(k, v.shape()));
@@ -86,8 +109,7 @@ final class Challenger {
                 .toArray();
     }
 
-    /** Describes an adversary's exception as a lost trial. */
-    static String failure(String adversary, Throwable e) {
+    private static String failure(String adversary, Throwable e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
         return adversary + " failed: " + msg;
     }

@@ -1,6 +1,5 @@
 package org.weightgames.definitions;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,16 +51,8 @@ public final class FunctionalExtraction implements Definition {
     @Override
     public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
         Challenger.Drawn d = challenger.draw(ctx, ctx.challengerCoins());
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Adversary a : adversaries) {
-            try {
-                Network m = a.extractFunction(challenger.challenge(ctx, d.release), ctx.adversaryCoins(a.id()));
-                outcomes.add(judge(a.id(), m, d));
-            } catch (RuntimeException e) {
-                outcomes.add(Outcome.failed(Challenger.failure(a.id(), e), nanMeasures()));
-            }
-        }
-        return new TrialRecord(ctx.index(), List.of(d.release.artifact().sha256()), d.measures, outcomes);
+        return challenger.playEach(ctx, d, adversaries, nanMeasures(),
+                (a, ch) -> judge(a.id(), a.extractFunction(ch, ctx.adversaryCoins(a.id())), d));
     }
 
     private static Map<String, Double> nanMeasures() {

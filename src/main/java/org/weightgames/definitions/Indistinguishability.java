@@ -1,6 +1,5 @@
 package org.weightgames.definitions;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -51,16 +50,7 @@ public final class Indistinguishability implements Definition {
         Challenger.Drawn d = challenger.draw(ctx, coins.derive("candidate/released"));
         Network c0 = b == 0 ? d.original : other;
         Network c1 = b == 0 ? other : d.original;
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Adversary a : adversaries) {
-            DistinguishChallenge ch = new DistinguishChallenge(challenger.challenge(ctx, d.release), c0.copy(), c1.copy());
-            try {
-                int guess = a.distinguish(ch, ctx.adversaryCoins(a.id()));
-                outcomes.add(new Outcome(guess == b, Map.of(), null));
-            } catch (RuntimeException e) {
-                outcomes.add(Outcome.failed(Challenger.failure(a.id(), e), Map.of()));
-            }
-        }
-        return new TrialRecord(ctx.index(), List.of(d.release.artifact().sha256()), d.measures, outcomes);
+        return challenger.playEach(ctx, d, adversaries, Map.of(), (a, ch) -> new Outcome(
+                a.distinguish(new DistinguishChallenge(ch, c0.copy(), c1.copy()), ctx.adversaryCoins(a.id())) == b, Map.of(), null));
     }
 }

@@ -1,6 +1,5 @@
 package org.weightgames.definitions;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,7 +7,6 @@ import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.Definition;
-import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.Outcome;
 import org.weightgames.game.Params;
 import org.weightgames.game.TrialContext;
@@ -51,16 +49,8 @@ public final class WeightExtraction implements Definition {
     public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
         Challenger.Drawn d = challenger.draw(ctx, ctx.challengerCoins());
         Map<String, INDArray> truth = d.release.secret().protectedParameters();
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Adversary a : adversaries) {
-            ExtractionChallenge ch = challenger.challenge(ctx, d.release);
-            try {
-                outcomes.add(judge(a.id(), a.extractWeights(ch, ctx.adversaryCoins(a.id())), truth));
-            } catch (RuntimeException e) {
-                outcomes.add(Outcome.failed(Challenger.failure(a.id(), e), nanMeasures()));
-            }
-        }
-        return new TrialRecord(ctx.index(), List.of(d.release.artifact().sha256()), d.measures, outcomes);
+        return challenger.playEach(ctx, d, adversaries, nanMeasures(),
+                (a, ch) -> judge(a.id(), a.extractWeights(ch, ctx.adversaryCoins(a.id())), truth));
     }
 
     private static Map<String, Double> nanMeasures() {

@@ -42,6 +42,10 @@ public final class Resources {
             throw new IllegalStateException("cannot read versions", e);
         }
         p.setProperty("java", System.getProperty("java.version"));
+        String commit = System.getenv("WG_GIT_COMMIT");
+        if (commit != null && !commit.isBlank()) {
+            p.setProperty("git-commit", commit);
+        }
         return p;
     }
 }

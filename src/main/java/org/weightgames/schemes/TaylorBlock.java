@@ -99,15 +99,20 @@ public final class TaylorBlock implements Layer {
             }
         }
         if (wP != null) {
-            INDArray h;
-            if (gated) {
-                h = Activation.SILU.apply(x.mmul(vP.transpose())).muli(x.mmul(upP.transpose()));
-            } else {
-                h = act.apply(x.mmul(vP.transpose()).addiRowVector(bP));
-            }
-            y.addi(h.mmul(wP.transpose()));
+            y.addi(plainPart(gated, act, x, vP, upP, bP, wP));
         }
         return y;
+    }
+
+    /**
+     * The contribution of the neurons shipped in plaintext: {@code W_P act(V_P x + b_P)} (plain
+     * block) or {@code W_P (silu(V_P x) * (V_up,P x))} (SwiGLU).
+     */
+    public static INDArray plainPart(boolean gated, Activation act, INDArray x, INDArray vP, INDArray upP, INDArray bP,
+            INDArray wP) {
+        INDArray h = gated ? Activation.SILU.apply(x.mmul(vP.transpose())).muli(x.mmul(upP.transpose()))
+                : act.apply(x.mmul(vP.transpose()).addiRowVector(bP));
+        return h.mmul(wP.transpose());
     }
 
     @Override

@@ -86,6 +86,21 @@ class AuditEndToEndTest {
         assertThat(shipped.path("measures").path("agreement").path("value").asDouble()).isGreaterThan(0.95);
     }
 
+    /** The figure on real data, where Debian's dataset-fashion-mnist is installed (CI installs it). */
+    @Test
+    void extWIsBrokenOnFashionMnist(@TempDir Path tmp) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of(org.weightgames.data.FashionMnist.DEFAULT_DIR)),
+                "dataset-fashion-mnist is not installed");
+        JsonNode report = audit(tmp.resolve("fm"), "--definition", "ext-w", "--trials", "6", "--seed", "1", "--dataset",
+                "fashion-mnist");
+        JsonNode r = result(report, "ext-w", "taylor-inversion");
+        assertThat(r.path("wins").asInt()).isEqualTo(6);
+        assertThat(r.path("verdict").asText()).isEqualTo("broken");
+        assertThat(r.path("measures").path("relative_error").path("max").asDouble()).isLessThan(1e-6);
+        assertThat(r.path("challenger_measures").path("original_accuracy").path("value").asDouble()).isGreaterThan(0.75);
+        assertThat(report.path("dataset").path("name").asText()).isEqualTo("fashion-mnist");
+    }
+
     @Test
     void sequentialModePlaysUntilTheIntervalIsNarrowEnough(@TempDir Path tmp) throws IOException {
         JsonNode report = audit(tmp.resolve("s"), "--definition", "ext-w", "--trials", "3", "--target-width", "0.5",

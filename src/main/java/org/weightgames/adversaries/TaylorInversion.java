@@ -79,23 +79,9 @@ public final class TaylorInversion implements Adversary {
     @Override
     public int distinguish(DistinguishChallenge challenge, Coins coins) {
         Network rebuilt = rebuild(recover(challenge.release().artifact(), range));
-        double d0 = distance(rebuilt, challenge.candidate(0));
-        double d1 = distance(rebuilt, challenge.candidate(1));
+        double d0 = ReadWeights.distance(rebuilt, challenge.candidate(0));
+        double d1 = ReadWeights.distance(rebuilt, challenge.candidate(1));
         return d1 < d0 ? 1 : 0;
-    }
-
-    private static double distance(Network a, Network b) {
-        double s = 0;
-        Map<String, INDArray> pb = b.parameters();
-        for (Map.Entry<String, INDArray> e : a.parameters().entrySet()) {
-            INDArray other = pb.get(e.getKey());
-            if (other == null || !java.util.Arrays.equals(other.shape(), e.getValue().shape())) {
-                return Double.POSITIVE_INFINITY;
-            }
-            double d = Nd.norm(e.getValue().sub(other));
-            s += d * d;
-        }
-        return s;
     }
 
     /** One block's recovered parameters. */

@@ -25,6 +25,8 @@ import org.weightgames.report.Audit;
 import org.weightgames.report.MarkdownReport;
 import org.weightgames.report.ReportWriter;
 import org.weightgames.report.TaylorTiming;
+import org.weightgames.report.Claims;
+import org.weightgames.report.Verify;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Option;
 /** The {@code wg} command line. Exit status: 0 success, 2 bad input (one message), 1 internal error. */
 @Command(name = "wg", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WeightGames: security definitions of model weight release schemes as executable games.",
-        subcommands = {Main.ListCommand.class, Main.AuditCommand.class})
+        subcommands = {Main.ListCommand.class, Main.AuditCommand.class, Main.VerifyCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -209,6 +211,72 @@ public final class Main implements Callable<Integer> {
             String home = System.getenv("WG_HOME");
             Path base = home != null && !home.isBlank() ? Paths.get(home, "reports") : Paths.get("reports");
             return base.resolve(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now));
+        }
+    }
+
+    @Command(name = "verify", description = "Play every claimed guarantee and check each verdict against the one its claims file expects. "
+            + "Exit 0 when all match, 1 when any verdict changed.")
+    static final class VerifyCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--claims", description = "A claims file to check (repeatable; default: the claims of every built-in scheme).")
+        List<Path> files = new ArrayList<>();
+
+        @Option(names = "--claim", description = "Check only the claim with this id (repeatable).")
+        List<String> only = new ArrayList<>();
+
+        @Option(names = "--seed", defaultValue = "1", description = "Run seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--dataset", defaultValue = "synthetic", description = "synthetic or fashion-mnist.")
+        String dataset;
+
+        @Option(names = "--trials", description = "Override every claim's trial count.")
+        Integer trials;
+
+        @Option(names = "--threads", description = "Trials played at once (default: the number of cores).")
+        Integer threads;
+
+        @Override
+        public Integer call() {
+            if (trials != null && trials < 1) {
+                throw new WgException("--trials must be at least 1, got " + trials);
+            }
+            List<Claims.Claim> claims = new ArrayList<>();
+            if (files.isEmpty()) {
+                Registry.schemes().forEach(s -> claims.addAll(Claims.builtIn(s.id())));
+            } else {
+                files.forEach(f -> claims.addAll(Claims.file(f)));
+            }
+            if (!only.isEmpty()) {
+                for (String id : only) {
+                    if (claims.stream().noneMatch(c -> c.id().equals(id))) {
+                        throw new WgException("no claim '" + id + "'; claims are " + claims.stream().map(Claims.Claim::id).toList());
+                    }
+                }
+                claims.removeIf(c -> !only.contains(c.id()));
+            }
+            if (claims.isEmpty()) {
+                throw new WgException("no claims to verify");
+            }
+            Nd.init();
+            DataSource data = DataSource.load(dataset);
+            PrintWriter out = spec.commandLine().getOut();
+            List<Verify.Check> checks = Verify.run(claims, seed, data, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+                    trials, 0.95, line -> {
+                        out.println(line);
+                        out.flush();
+                    });
+            long changed = checks.stream().filter(c -> !c.matches()).count();
+            out.printf("%d claims: %d as expected, %d changed%n", checks.size(), checks.size() - changed, changed);
+            for (Verify.Check c : checks) {
+                if (!c.matches()) {
+                    out.println("changed verdict: " + c.describe() + " [" + c.claim().where() + "]");
+                }
+            }
+            out.flush();
+            return changed == 0 ? 0 : 1;
         }
     }
 }

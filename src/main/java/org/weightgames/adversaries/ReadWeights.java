@@ -1,0 +1,77 @@
+package org.weightgames.adversaries;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Adversary;
+import org.weightgames.game.Coins;
+import org.weightgames.game.DistinguishChallenge;
+import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.Params;
+import org.weightgames.model.Nd;
+import org.weightgames.model.Network;
+import org.weightgames.model.NetworkCodec;
+import org.weightgames.schemes.Plain;
+
+/**
+ * Reads the weights out of a {@code plain} artifact: the parameters for ext-w, the decoded network
+ * for ext-f, the nearer candidate for ind. It wins everything against the control; if it does not,
+ * the games are wrong.
+ */
+public final class ReadWeights implements Adversary {
+    @Override
+    public String id() {
+        return "read-weights";
+    }
+
+    @Override
+    public String description() {
+        return "reads the weights of a plain release (the control every extraction game must lose)";
+    }
+
+    @Override
+    public void init(Params params) {
+        params.checkAllUsed();
+    }
+
+    @Override
+    public boolean supports(String definition, String scheme) {
+        return scheme.equals(Plain.ID) && (definition.equals("ext-w") || definition.equals("ext-f") || definition.equals("ind"));
+    }
+
+    @Override
+    public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String name : challenge.protectedShapes().keySet()) {
+            out.put(name, challenge.artifact().tensor(name));
+        }
+        return out;
+    }
+
+    @Override
+    public Network extractFunction(ExtractionChallenge challenge, Coins coins) {
+        return NetworkCodec.decode(challenge.artifact());
+    }
+
+    @Override
+    public int distinguish(DistinguishChallenge challenge, Coins coins) {
+        Network released = NetworkCodec.decode(challenge.release().artifact());
+        return distance(released, challenge.candidate(1)) < distance(released, challenge.candidate(0)) ? 1 : 0;
+    }
+
+    /** Squared distance between the parameters of two networks of one architecture. */
+    static double distance(Network a, Network b) {
+        double s = 0;
+        Map<String, INDArray> pb = b.parameters();
+        for (Map.Entry<String, INDArray> e : a.parameters().entrySet()) {
+            INDArray other = pb.get(e.getKey());
+            if (other == null || !java.util.Arrays.equals(other.shape(), e.getValue().shape())) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double d = Nd.norm(e.getValue().sub(other));
+            s += d * d;
+        }
+        return s;
+    }
+}

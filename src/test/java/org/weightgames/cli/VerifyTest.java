@@ -1,0 +1,63 @@
+package org.weightgames.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The regression suite of claimed guarantees. */
+class VerifyTest {
+    /** Every built-in claim, at the trial count its file gives: CI checks all of them here. */
+    @Test
+    void builtInClaimsHaveTheirExpectedVerdicts() {
+        CliTest.Run r = CliTest.wg("verify");
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("8 claims: 8 as expected, 0 changed", "taylormlp-shipped-release-is-slow", "got holds");
+    }
+
+    static final String CLAIM = "{\n  \"id\": \"plain\",\n  \"claims\": [\n    {\n      \"id\": \"plain-weights-readable\",\n"
+            + "      \"definition\": \"ext-w\",\n      \"adversary\": \"read-weights\",\n      \"bound\": 0.05,\n"
+            + "      \"statement\": \"s\",\n      \"source\": \"t\",\n      \"expected\": \"%s\",\n      \"trials\": 5%s\n    }\n  ]\n}\n";
+
+    @Test
+    void aChangedVerdictExitsOneNamingTheClaim(@TempDir Path tmp) throws IOException {
+        Path ok = tmp.resolve("ok.json");
+        Files.writeString(ok, String.format(CLAIM, "broken", ""));
+        assertThat(CliTest.wg("verify", "--claims", ok.toString()).status()).isZero();
+        Path flipped = tmp.resolve("flipped.json");
+        Files.writeString(flipped, String.format(CLAIM, "holds", ""));
+        CliTest.Run r = CliTest.wg("verify", "--claims", flipped.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).contains("changed verdict: plain-weights-readable (plain/ext-w vs read-weights): expected holds, got broken: 5/5 wins",
+                flipped + ", line 4");
+    }
+
+    @Test
+    void malformedClaimsAreRefusedWithFileAndLine(@TempDir Path tmp) throws IOException {
+        Path f = tmp.resolve("c.json");
+        Files.writeString(f, String.format(CLAIM, "brokn", ""));
+        assertRefused(f, f + ", line 4: claim 'plain-weights-readable': 'expected' must be \"holds\" or \"broken\", got \"brokn\"");
+        Files.writeString(f, String.format(CLAIM, "broken", ",\n      \"budget\": {}"));
+        assertRefused(f, f + ", line 4: unknown field 'budget'");
+        Files.writeString(f, String.format(CLAIM, "broken", ",\n      \"budgets\": {\"tokens\": 3}"));
+        assertRefused(f, "unknown budget 'tokens'");
+        Files.writeString(f, String.format(CLAIM, "broken", "").replace("read-weights", "taylor-inversion"));
+        assertRefused(f, "adversary 'taylor-inversion' does not play plain/ext-w");
+        Files.writeString(f, String.format(CLAIM, "broken", "").replace("\"trials\": 5", "\"trials\": 0"));
+        assertRefused(f, "'trials' must be a whole number from 1 to 100000");
+        Files.writeString(f, String.format(CLAIM, "broken", "").replace("\"bound\": 0.05,", "\"bound\": 0.05"));
+        assertRefused(f, f + ", line 9: not valid JSON");
+        Files.writeString(f, String.format(CLAIM, "broken", ",\n      \"budgets\": {\"queries\": 0}"));
+        assertRefused(f, "claim 'plain-weights-readable': ext-w: parameter 'samples' must be between 1");
+    }
+
+    static void assertRefused(Path f, String message) {
+        CliTest.Run r = CliTest.wg("verify", "--claims", f.toString());
+        assertThat(r.status()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(message);
+    }
+}

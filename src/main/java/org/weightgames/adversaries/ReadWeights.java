@@ -9,15 +9,17 @@ import org.weightgames.game.Coins;
 import org.weightgames.game.DistinguishChallenge;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.Params;
+import org.weightgames.game.Registry;
+import org.weightgames.game.ReleasesWeights;
 import org.weightgames.model.Nd;
 import org.weightgames.model.Network;
 import org.weightgames.model.NetworkCodec;
-import org.weightgames.schemes.Plain;
+
 
 /**
- * Reads the weights out of a {@code plain} artifact: the parameters for ext-w, the decoded network
- * for ext-f, the nearer candidate for ind. It wins everything against the control; if it does not,
- * the games are wrong.
+ * Reads the weights out of an artifact that holds them ({@link ReleasesWeights} schemes, such as
+ * the {@code plain} control): the parameters for ext-w, the decoded network for ext-f, the nearer
+ * candidate for ind. It must win everything against {@code plain}; if it does not, the games are wrong.
  */
 public final class ReadWeights implements Adversary {
     @Override
@@ -27,7 +29,7 @@ public final class ReadWeights implements Adversary {
 
     @Override
     public String description() {
-        return "reads the weights of a plain release (the control every extraction game must lose)";
+        return "reads the weights out of a release that holds them (plain and other ReleasesWeights schemes)";
     }
 
     @Override
@@ -37,7 +39,8 @@ public final class ReadWeights implements Adversary {
 
     @Override
     public boolean supports(String definition, String scheme) {
-        return scheme.equals(Plain.ID) && (definition.equals("ext-w") || definition.equals("ext-f") || definition.equals("ind"));
+        boolean weights = Registry.schemes().stream().anyMatch(s -> s.id().equals(scheme) && s instanceof ReleasesWeights);
+        return weights && (definition.equals("ext-w") || definition.equals("ext-f") || definition.equals("ind"));
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.weightgames.game.Artifact;
 import org.weightgames.game.Coins;
 import org.weightgames.game.Params;
 import org.weightgames.game.Release;
-import org.weightgames.game.Scheme;
+import org.weightgames.game.ReleasesWeights;
 import org.weightgames.model.Network;
 import org.weightgames.model.NetworkCodec;
 
@@ -18,7 +18,7 @@ import org.weightgames.model.NetworkCodec;
  * must find it broken; a game or adversary that does not is itself broken. The protected
  * parameters (what ext-w asks for) are all trainable parameters.
  */
-public final class Plain implements Scheme {
+public final class Plain implements ReleasesWeights {
     public static final String ID = "plain";
 
     @Override

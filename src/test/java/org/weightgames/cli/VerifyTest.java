@@ -14,9 +14,18 @@ class VerifyTest {
     /** Every built-in claim, at the trial count its file gives: CI checks all of them here. */
     @Test
     void builtInClaimsHaveTheirExpectedVerdicts() {
-        CliTest.Run r = CliTest.wg("verify");
+        CliTest.Run r = CliTest.wg("verify", "--claims", "schemes/taylormlp.json", "--claims", "schemes/plain.json");
         assertThat(r.status()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("8 claims: 8 as expected, 0 changed", "taylormlp-shipped-release-is-slow", "got holds");
+    }
+
+    /** Without --claims, verify finds the claims of every scheme on the class path (here the test's example too). */
+    @Test
+    void claimsAreFoundForEverySchemeOnTheClassPath() {
+        CliTest.Run r = CliTest.wg("verify", "--claim", "plain-weights-readable", "--claim", "example-noisy-distinguishable");
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("2 claims: 2 as expected");
+        assertThat(CliTest.wg("verify", "--claim", "no-such-claim").err()).contains("no claim 'no-such-claim'");
     }
 
     static final String CLAIM = "{\n  \"id\": \"plain\",\n  \"claims\": [\n    {\n      \"id\": \"plain-weights-readable\",\n"

@@ -29,7 +29,9 @@ public final class ReleasedModel implements Adversary {
 
     @Override
     public boolean supports(String definition, String scheme) {
-        return definition.equals("ext-f");
+        // a hosted scheme releases nothing to run
+        return definition.equals("ext-f") && org.weightgames.game.Registry.schemes().stream()
+                .noneMatch(s -> s.id().equals(scheme) && s instanceof org.weightgames.game.Hosted);
     }
 
     @Override

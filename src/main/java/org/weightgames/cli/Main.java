@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 /** The {@code wg} command line. Exit status: 0 success, 2 bad input (one message), 1 internal error. */
 @Command(name = "wg", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WeightGames: security definitions of model weight release schemes as executable games.",
-        subcommands = {Main.ListCommand.class, Main.AuditCommand.class, Main.VerifyCommand.class})
+        subcommands = {Main.ListCommand.class, Main.AuditCommand.class, Main.VerifyCommand.class, Main.SweepCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -197,6 +197,9 @@ public final class Main implements Callable<Integer> {
             if (timing != null) {
                 files.put("timing.json", ReportWriter.json(ReportWriter.timingJson(timing, shape, 9)));
             }
+            files.put("report.html", org.weightgames.report.HtmlReport.render("WeightGames security report",
+                    "Generated " + generated + " with seed " + seed + " on data set " + data.name() + ".", results,
+                    org.weightgames.report.HtmlReport.auditPlots(timing, shape)));
             ReportWriter.write(dir, files);
             PrintWriter o = spec.commandLine().getOut();
             results.forEach(g -> g.summaries().forEach((adv, s) -> o.printf("%-10s %-6s %-18s %3d/%-3d advantage %.3f CI [%.3f, %.3f] -> %s%n",
@@ -207,7 +210,7 @@ public final class Main implements Callable<Integer> {
             return 0;
         }
 
-        private static Path defaultOut(Instant now) {
+        static Path defaultOut(Instant now) {
             String home = System.getenv("WG_HOME");
             Path base = home != null && !home.isBlank() ? Paths.get(home, "reports") : Paths.get("reports");
             return base.resolve(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now));
@@ -277,6 +280,97 @@ public final class Main implements Callable<Integer> {
             }
             out.flush();
             return changed == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "sweep", description = "Play one game over a list of values of one parameter and plot the advantage with its interval "
+            + "(sweep.json, report.html).")
+    static final class SweepCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--scheme", required = true, description = "Scheme id.")
+        String scheme;
+
+        @Option(names = "--definition", required = true, description = "Definition id.")
+        String definition;
+
+        @Option(names = "--adversary", description = "Adversary id (repeatable; default: every adversary that plays the game).")
+        List<String> adversaries = new ArrayList<>();
+
+        @Option(names = "--param", required = true, description = "component.key=v1,v2,... e.g. taylormlp.order=2,4,8,16 or ext-f.queries=30,300,3000.")
+        String param;
+
+        @Option(names = "--set", description = "Fixed settings, as for audit (repeatable).")
+        List<String> sets = new ArrayList<>();
+
+        @Option(names = "--trials", defaultValue = "20", description = "Trials per value (default: ${DEFAULT-VALUE}).")
+        int trials;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Run seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--dataset", defaultValue = "synthetic", description = "synthetic or fashion-mnist.")
+        String dataset;
+
+        @Option(names = "--out", description = "Output folder (default: reports/sweep-<UTC timestamp>).")
+        Path out;
+
+        @Option(names = "--threads", description = "Trials played at once (default: the number of cores).")
+        Integer threads;
+
+        @Override
+        public Integer call() {
+            int eq = param.indexOf('=');
+            int dot = param.indexOf('.');
+            if (dot <= 0 || eq < dot + 2 || eq == param.length() - 1) {
+                throw new WgException("--param '" + param + "' is not of the form component.key=v1,v2,...");
+            }
+            String component = param.substring(0, dot);
+            String key = param.substring(dot + 1, eq);
+            List<String> values = List.of(param.substring(eq + 1).split(","));
+            double[] x = new double[values.size()];
+            for (int i = 0; i < x.length; i++) {
+                try {
+                    x[i] = Double.parseDouble(values.get(i).trim());
+                } catch (NumberFormatException e) {
+                    throw new WgException("--param values must be numbers to be plotted; '" + values.get(i) + "' is not");
+                }
+            }
+            Nd.init();
+            DataSource data = DataSource.load(dataset);
+            int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            List<Audit> audits = new ArrayList<>();
+            List<List<GameSpec>> plans = new ArrayList<>();
+            for (String v : values) {
+                List<String> all = new ArrayList<>(sets);
+                all.add(component + "." + key + "=" + v.trim());
+                List<String> replay = new ArrayList<>();
+                all.forEach(s -> replay.add("--set " + s));
+                Audit a = new Audit(new Audit.Config(List.of(scheme), List.of(definition), adversaries, trials, seed, dataset,
+                        Settings.load(null, all), 0.95, nThreads, 0, trials, replay), System.err);
+                plans.add(a.plan(data));
+                audits.add(a);
+            }
+            List<Audit.GameResult> results = new ArrayList<>();
+            for (int i = 0; i < audits.size(); i++) {
+                results.add(audits.get(i).run(plans.get(i)).get(0));
+            }
+            Instant now = Instant.now();
+            String generated = DateTimeFormatter.ISO_INSTANT.format(now);
+            Path dir = out != null ? out : AuditCommand.defaultOut(now).resolveSibling("sweep-" + AuditCommand.defaultOut(now).getFileName());
+            org.weightgames.report.Sweep sweep = new org.weightgames.report.Sweep(component + "." + key, values, x, results);
+            Map<String, String> files = new LinkedHashMap<>();
+            files.put("sweep.json", ReportWriter.json(sweep.json(seed, data, generated)));
+            files.put("report.html", org.weightgames.report.HtmlReport.render("WeightGames sweep: " + scheme + " / " + definition
+                    + " against " + component + "." + key, "Generated " + generated + " with seed " + seed + " on data set " + data.name()
+                    + ", " + trials + " trials per value.", List.of(), List.of(sweep.plot())));
+            ReportWriter.write(dir, files);
+            PrintWriter o = spec.commandLine().getOut();
+            o.print(sweep.table());
+            o.println("report: " + dir.resolve("report.html"));
+            o.flush();
+            return 0;
         }
     }
 }

@@ -11,6 +11,8 @@ import org.weightgames.data.Dataset;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.Coins;
 import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.Hosted;
+import org.weightgames.game.QueryOracle;
 import org.weightgames.game.Outcome;
 import org.weightgames.game.Params;
 import org.weightgames.game.Release;
@@ -26,17 +28,19 @@ import org.weightgames.model.Network;
  * the scheme on a calibration sample, measure how faithful the release is, and build the public
  * challenge. Parameters common to every game: {@code calibration} rows for the scheme (512),
  * {@code fresh} test rows for judging (1000), {@code samples} budget of the adversary's sample
- * oracle (1000).
+ * oracle (1000), {@code queries} budget of the query API of hosted schemes (1000).
  */
 final class Challenger {
     final int calibration;
     final int fresh;
     final int samples;
+    final int queries;
 
     Challenger(Params params) {
         this.calibration = params.getInt("calibration", 512, 1, 1_000_000);
         this.fresh = params.getInt("fresh", 1000, 1, 1_000_000);
         this.samples = params.getInt("samples", 1000, 1, 1_000_000_000);
+        this.queries = params.getInt("queries", 1000, 1, 1_000_000_000);
     }
 
     /** A drawn original and its release. */
@@ -68,7 +72,9 @@ final class Challenger {
         Dataset freshRows = test.rows(coins.derive("fresh").sample(test.size(), Math.min(fresh, test.size())));
         INDArray expected = original.forward(freshRows.features());
         Drawn d = new Drawn(original, release, freshRows.features(), expected);
-        INDArray released = ctx.scheme().inference(release.artifact()).forward(freshRows.features());
+        Network releasedModel = ctx.scheme() instanceof Hosted ? ((Hosted) ctx.scheme()).hostedModel(release)
+                : ctx.scheme().inference(release.artifact());
+        INDArray released = releasedModel.forward(freshRows.features());
         d.measures.put("release_error", relativeError(released, expected));
         d.measures.put("original_accuracy", original.accuracy(freshRows.features(), freshRows.labels()));
         return d;
@@ -94,8 +100,13 @@ final class Challenger {
     ExtractionChallenge challenge(TrialContext ctx, Release release) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         release.secret().protectedParameters().forEach((k, v) -> shapes.put(k, v.shape()));
+        QueryOracle api = null;
+        if (ctx.scheme() instanceof Hosted) {
+            Network hosted = ((Hosted) ctx.scheme()).hostedModel(release);
+            api = new QueryOracle("api", queries, q -> hosted.forward(q));
+        }
         return new ExtractionChallenge(release.artifact(), ctx.scheme(), ctx.family(), shapes,
-                new SampleOracle(ctx.data().train(), samples));
+                new SampleOracle(ctx.data().train(), samples), api);
     }
 
     static double relativeError(INDArray got, INDArray expected) {

@@ -8,7 +8,8 @@ import org.weightgames.model.Network;
 /**
  * What an extraction adversary is given: the public artifact, the scheme's public inference code,
  * the architecture the original was drawn from, the names and shapes of the protected parameters
- * (what to answer with), and a sample oracle over the input distribution.
+ * (what to answer with), a sample oracle over the input distribution and, for hosted schemes,
+ * the query API.
  */
 public final class ExtractionChallenge {
     private final Artifact artifact;
@@ -16,14 +17,30 @@ public final class ExtractionChallenge {
     private final ModelFamily family;
     private final Map<String, long[]> protectedShapes;
     private final SampleOracle samples;
+    private final QueryOracle api;
 
     public ExtractionChallenge(Artifact artifact, Scheme scheme, ModelFamily family,
             Map<String, long[]> protectedShapes, SampleOracle samples) {
+        this(artifact, scheme, family, protectedShapes, samples, null);
+    }
+
+    /** With {@code api}, the query oracle of a {@link Hosted} scheme's model. */
+    public ExtractionChallenge(Artifact artifact, Scheme scheme, ModelFamily family,
+            Map<String, long[]> protectedShapes, SampleOracle samples, QueryOracle api) {
         this.artifact = artifact;
         this.scheme = scheme;
         this.family = family;
         this.protectedShapes = Map.copyOf(protectedShapes);
         this.samples = samples;
+        this.api = api;
+    }
+
+    /** The query API of a hosted scheme's model (its output logits), counted against the game's query budget. */
+    public QueryOracle api() {
+        if (api == null) {
+            throw new UnsupportedOperationException("scheme '" + scheme.id() + "' offers no query API");
+        }
+        return api;
     }
 
     public Artifact artifact() {

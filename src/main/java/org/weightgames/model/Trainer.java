@@ -55,6 +55,27 @@ public final class Trainer {
         return tail / Math.max(1, tailCount);
     }
 
+    /**
+     * Trains in place to regress {@code targets} (e.g. a teacher's logits) on {@code inputs} with the
+     * mean squared error; returns the final mean squared error over all inputs.
+     */
+    public double regress(Network net, INDArray inputs, INDArray targets, Coins coins) {
+        Adam adam = new Adam(net.parameters(), learningRate, weightDecay);
+        int n = (int) inputs.rows();
+        Dataset rows = new Dataset(inputs, new int[n], 1);
+        Dataset outs = new Dataset(targets, new int[n], 1);
+        for (int step = 0; step < steps; step++) {
+            int[] idx = n <= batchSize ? coins.permutation(n) : coins.sample(n, batchSize);
+            INDArray y = outs.rows(idx).features();
+            net.zeroGradients();
+            INDArray out = net.forward(rows.rows(idx).features(), true);
+            net.backward(out.sub(y).muli(2.0 / y.length()));
+            adam.step(net.gradients());
+        }
+        INDArray diff = net.forward(inputs).sub(targets);
+        return diff.mul(diff).meanNumber().doubleValue();
+    }
+
     public static INDArray softmax(INDArray logits) {
         INDArray e = Transforms.exp(logits.subColumnVector(Nd.rowMax(logits)), false);
         return e.diviColumnVector(e.sum(1).reshape(e.rows(), 1));

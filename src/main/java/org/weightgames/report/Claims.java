@@ -30,7 +30,7 @@ public final class Claims {
     private static final Set<String> FIELDS = Set.of("id", "definition", "adversary", "budgets", "parameters", "settings",
             "bound", "statement", "source", "expected", "trials");
     /** Budget names and the definition parameters they set. */
-    private static final Map<String, String> BUDGETS = Map.of("queries", "samples", "data_fraction", "data-fraction",
+    private static final Map<String, String> BUDGETS = Map.of("queries", "queries", "data_fraction", "data-fraction",
             "epochs", "epochs");
 
     /** One claimed guarantee and the verdict expected today. */

@@ -14,9 +14,11 @@ class VerifyTest {
     /** Every built-in claim, at the trial count its file gives: CI checks all of them here. */
     @Test
     void builtInClaimsHaveTheirExpectedVerdicts() {
-        CliTest.Run r = CliTest.wg("verify", "--claims", "schemes/taylormlp.json", "--claims", "schemes/plain.json");
+        CliTest.Run r = CliTest.wg("verify", "--claims", "schemes/taylormlp.json", "--claims", "schemes/plain.json", "--claims",
+                "schemes/oracle.json");
         assertThat(r.status()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("8 claims: 8 as expected, 0 changed", "taylormlp-shipped-release-is-slow", "got holds");
+        assertThat(r.out()).contains("10 claims: 10 as expected, 0 changed", "taylormlp-shipped-release-is-slow", "got holds",
+                "oracle-weights-hidden-at-small-budget");
     }
 
     /** Without --claims, verify finds the claims of every scheme on the class path (here the test's example too). */

@@ -62,7 +62,11 @@ public final class Dataset {
         if (h == null) {
             synchronized (this) {
                 if (heapRows == null) {
-                    heapRows = features.dup('c').data().asDouble();
+                    // outside any workspace: the copy must not pin a training step's arena
+                    try (org.nd4j.linalg.api.memory.MemoryWorkspace ws =
+                            org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                        heapRows = features.dup('c').data().asDouble();
+                    }
                 }
                 h = heapRows;
             }

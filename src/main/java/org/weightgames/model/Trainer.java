@@ -4,6 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.MirroringPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -24,6 +30,21 @@ public final class Trainer {
         this.weightDecay = weightDecay;
     }
 
+    /**
+     * Every temporary array of a step lives in this workspace and is released in bulk when the step
+     * ends. Without it ND4J frees each temporary only after the garbage collector and a single
+     * deallocator thread get to it, which falls behind a training loop and lets native memory grow
+     * by gigabytes. Parameters, gradients and optimiser state are created outside and only updated
+     * in place inside.
+     */
+    private static final WorkspaceConfiguration STEP = WorkspaceConfiguration.builder()
+            .initialSize(0).policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyMirroring(MirroringPolicy.FULL).policySpill(SpillPolicy.REALLOCATE).build();
+
+    private static MemoryWorkspace step() {
+        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, "wg-train-step");
+    }
+
     /** Trains in place; returns the mean loss of the last tenth of the steps. */
     public double train(Network net, Dataset data, Coins coins) {
         Adam adam = new Adam(net.parameters(), learningRate, weightDecay);
@@ -41,12 +62,14 @@ public final class Trainer {
                 }
                 idx[i] = order[pos++];
             }
-            Dataset batch = data.rows(idx);
-            net.zeroGradients();
-            INDArray logits = net.forward(batch.features(), true);
             double[] loss = new double[1];
-            net.backward(softmaxGradient(logits, batch.labels(), loss));
-            adam.step(net.gradients());
+            try (MemoryWorkspace ws = step()) {
+                Dataset batch = data.rows(idx);
+                net.zeroGradients();
+                INDArray logits = net.forward(batch.features(), true);
+                net.backward(softmaxGradient(logits, batch.labels(), loss));
+                adam.step(net.gradients());
+            }
             if (step >= steps - Math.max(1, steps / 10)) {
                 tail += loss[0];
                 tailCount++;
@@ -66,11 +89,13 @@ public final class Trainer {
         Dataset outs = new Dataset(targets, new int[n], 1);
         for (int step = 0; step < steps; step++) {
             int[] idx = n <= batchSize ? coins.permutation(n) : coins.sample(n, batchSize);
-            INDArray y = outs.rows(idx).features();
-            net.zeroGradients();
-            INDArray out = net.forward(rows.rows(idx).features(), true);
-            net.backward(out.sub(y).muli(2.0 / y.length()));
-            adam.step(net.gradients());
+            try (MemoryWorkspace ws = step()) {
+                INDArray y = outs.rows(idx).features();
+                net.zeroGradients();
+                INDArray out = net.forward(rows.rows(idx).features(), true);
+                net.backward(out.sub(y).muli(2.0 / y.length()));
+                adam.step(net.gradients());
+            }
         }
         INDArray diff = net.forward(inputs).sub(targets);
         return diff.mul(diff).meanNumber().doubleValue();

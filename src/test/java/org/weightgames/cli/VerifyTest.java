@@ -63,7 +63,7 @@ class VerifyTest {
         Files.writeString(f, String.format(CLAIM, "broken", "").replace("\"bound\": 0.05,", "\"bound\": 0.05"));
         assertRefused(f, f + ", line 9: not valid JSON");
         Files.writeString(f, String.format(CLAIM, "broken", ",\n      \"budgets\": {\"queries\": 0}"));
-        assertRefused(f, "claim 'plain-weights-readable': ext-w: parameter 'samples' must be between 1");
+        assertRefused(f, "claim 'plain-weights-readable': ext-w: parameter 'queries' must be between 1");
     }
 
     static void assertRefused(Path f, String message) {

@@ -47,8 +47,7 @@ public final class Distillation implements Adversary {
 
     @Override
     public boolean supports(String definition, String scheme) {
-        boolean hosted = Registry.schemes().stream().anyMatch(s -> s.id().equals(scheme) && s instanceof Hosted);
-        return hosted && (definition.equals("ext-f") || definition.equals("ext-w"));
+        return Registry.schemeIs(scheme, Hosted.class) && (definition.equals("ext-f") || definition.equals("ext-w"));
     }
 
     @Override

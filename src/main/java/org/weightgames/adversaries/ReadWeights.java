@@ -39,8 +39,7 @@ public final class ReadWeights implements Adversary {
 
     @Override
     public boolean supports(String definition, String scheme) {
-        boolean weights = Registry.schemes().stream().anyMatch(s -> s.id().equals(scheme) && s instanceof ReleasesWeights);
-        return weights && (definition.equals("ext-w") || definition.equals("ext-f") || definition.equals("ind"));
+        return Registry.schemeIs(scheme, ReleasesWeights.class) && (definition.equals("ext-w") || definition.equals("ext-f") || definition.equals("ind"));
     }
 
     @Override

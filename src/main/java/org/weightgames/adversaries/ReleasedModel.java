@@ -30,8 +30,7 @@ public final class ReleasedModel implements Adversary {
     @Override
     public boolean supports(String definition, String scheme) {
         // a hosted scheme releases nothing to run
-        return definition.equals("ext-f") && org.weightgames.game.Registry.schemes().stream()
-                .noneMatch(s -> s.id().equals(scheme) && s instanceof org.weightgames.game.Hosted);
+        return definition.equals("ext-f") && !org.weightgames.game.Registry.schemeIs(scheme, org.weightgames.game.Hosted.class);
     }
 
     @Override

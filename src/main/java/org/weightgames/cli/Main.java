@@ -321,14 +321,10 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            int eq = param.indexOf('=');
-            int dot = param.indexOf('.');
-            if (dot <= 0 || eq < dot + 2 || eq == param.length() - 1) {
-                throw new WgException("--param '" + param + "' is not of the form component.key=v1,v2,...");
-            }
-            String component = param.substring(0, dot);
-            String key = param.substring(dot + 1, eq);
-            List<String> values = List.of(param.substring(eq + 1).split(","));
+            String[] ckv = Settings.split(param, "--param", "v1,v2,... (e.g. --param taylormlp.order=2,4,8)");
+            String component = ckv[0];
+            String key = ckv[1];
+            List<String> values = List.of(ckv[2].split(","));
             double[] x = new double[values.size()];
             for (int i = 0; i < x.length; i++) {
                 try {

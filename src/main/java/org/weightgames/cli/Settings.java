@@ -31,14 +31,20 @@ public final class Settings {
             readFile(config, out);
         }
         for (String s : sets) {
-            int dot = s.indexOf('.');
-            int eq = s.indexOf('=');
-            if (dot <= 0 || eq < dot + 2) {
-                throw new WgException("--set '" + s + "' is not of the form component.key=value (e.g. --set taylormlp.order=4)");
-            }
-            out.computeIfAbsent(s.substring(0, dot), k -> new TreeMap<>()).put(s.substring(dot + 1, eq), s.substring(eq + 1));
+            String[] ckv = split(s, "--set", "value (e.g. --set taylormlp.order=4)");
+            out.computeIfAbsent(ckv[0], k -> new TreeMap<>()).put(ckv[1], ckv[2]);
         }
         return out;
+    }
+
+    /** Splits {@code component.key=value} into its three parts, or refuses it naming the flag. */
+    static String[] split(String s, String flag, String valueHint) {
+        int dot = s.indexOf('.');
+        int eq = s.indexOf('=');
+        if (dot <= 0 || eq < dot + 2) {
+            throw new WgException(flag + " '" + s + "' is not of the form component.key=" + valueHint);
+        }
+        return new String[] {s.substring(0, dot), s.substring(dot + 1, eq), s.substring(eq + 1)};
     }
 
     private static void readFile(Path file, Map<String, Map<String, String>> out) {

@@ -79,6 +79,11 @@ public final class Registry {
                 + " (see ./wg list)");
     }
 
+    /** Whether the scheme with this id is of the given type (e.g. {@link Hosted}, {@link ReleasesWeights}). */
+    public static boolean schemeIs(String id, Class<?> type) {
+        return schemes().stream().anyMatch(s -> s.id().equals(id) && type.isInstance(s));
+    }
+
     /** Parameters for a component from the per-component settings, empty when none were given. */
     public static Params params(String component, Map<String, Map<String, String>> settings) {
         return new Params(component, settings.getOrDefault(component, Map.of()));

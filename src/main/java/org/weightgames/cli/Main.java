@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
 /** The {@code wg} command line. Exit status: 0 success, 2 bad input (one message), 1 internal error. */
 @Command(name = "wg", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WeightGames: security definitions of model weight release schemes as executable games.",
-        subcommands = {Main.ListCommand.class, Main.AuditCommand.class, Main.VerifyCommand.class, Main.SweepCommand.class})
+        subcommands = {Main.ListCommand.class, Main.AuditCommand.class, Main.VerifyCommand.class, Main.SweepCommand.class,
+            Main.ReplayCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -367,6 +368,37 @@ public final class Main implements Callable<Integer> {
             o.println("report: " + dir.resolve("report.html"));
             o.flush();
             return 0;
+        }
+    }
+
+    @Command(name = "replay", description = "Replay one trial of a report.json alone and check that it releases the same artifact. "
+            + "Exit 0 when the artifact's hash matches the recorded one, 1 when it does not.")
+    static final class ReplayCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Parameters(index = "0", description = "The report.json.")
+        Path report;
+
+        @Option(names = "--result", defaultValue = "0", description = "Which result of the report (0-based, in file order; default: ${DEFAULT-VALUE}).")
+        int result;
+
+        @Option(names = "--trial", required = true, description = "The trial index (0-based).")
+        int trial;
+
+        @Override
+        public Integer call() {
+            Nd.init();
+            org.weightgames.report.Replay.Result r = org.weightgames.report.Replay.run(report, result, trial);
+            PrintWriter o = spec.commandLine().getOut();
+            o.printf("%s, trial %d: %s%n", r.game(), r.trial(), r.outcome().won() ? "won" : "lost"
+                    + (r.outcome().failure() != null ? " (" + r.outcome().failure() + ")" : ""));
+            r.outcome().measures().forEach((k, v) -> o.printf("  %s = %s%n", k, v));
+            r.record().challengerMeasures().forEach((k, v) -> o.printf("  challenger %s = %s%n", k, v));
+            o.printf("artifact sha256 %s: %s%n", r.record().artifactHashes().get(0),
+                    r.matches() ? "matches the report" : "DIFFERS from the report's " + r.expectedHash());
+            o.flush();
+            return r.matches() ? 0 : 1;
         }
     }
 }

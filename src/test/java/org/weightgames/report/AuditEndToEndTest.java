@@ -111,6 +111,29 @@ class AuditEndToEndTest {
         assertThat(r.path("ci").path("high").asDouble() - r.path("ci").path("low").asDouble()).isLessThanOrEqualTo(0.5);
     }
 
+    @Test
+    void aTrialReplaysAloneFromTheReport(@TempDir Path tmp) throws IOException {
+        audit(tmp.resolve("r"), "--definition", "ext-w", "--definition", "ind", "--trials", "3", "--seed", "12", "--set",
+                "taylormlp.order=6");
+        Path report = tmp.resolve("r").resolve("report.json");
+        for (int result = 0; result < 2; result++) {
+            CliTest.Run r = CliTest.wg("replay", report.toString(), "--result", Integer.toString(result), "--trial", "2");
+            assertThat(r.status()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("trial 2: won", "matches the report");
+        }
+        Path edited = tmp.resolve("edited.json");
+        JsonNode json = JSON.readTree(report.toFile());
+        ((com.fasterxml.jackson.databind.node.ArrayNode) json.path("results").get(0).path("provenance").path("artifact_sha256"))
+                .set(1, com.fasterxml.jackson.databind.node.TextNode.valueOf("0".repeat(64)));
+        Files.writeString(edited, json.toString());
+        CliTest.Run bad = CliTest.wg("replay", edited.toString(), "--trial", "1");
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.out()).contains("DIFFERS from the report's 0000");
+        CliTest.Run out = CliTest.wg("replay", report.toString(), "--trial", "3");
+        assertThat(out.status()).isEqualTo(2);
+        assertThat(out.err()).contains("has trials 0..2; --trial 3 is not one");
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] c = new String[a.length + b.length];
         System.arraycopy(a, 0, c, 0, a.length);

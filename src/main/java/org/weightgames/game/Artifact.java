@@ -69,15 +69,6 @@ public final class Artifact {
         return t.dup();
     }
 
-    public long[] shape(String name) {
-        return tensors.get(name).shape();
-    }
-
-    /** Total number of released values. */
-    public long size() {
-        return tensors.values().stream().mapToLong(INDArray::length).sum();
-    }
-
     public String sha256() {
         return sha256;
     }

@@ -38,11 +38,6 @@ public final class Nd {
         return Nd4j.ones(DataType.DOUBLE, shape);
     }
 
-    /** Column j of a matrix as a fresh Java array. */
-    public static double[] column(INDArray m, int j) {
-        return m.getColumn(j).dup().toDoubleVector();
-    }
-
     /** The row-wise maximum as a column vector [n, 1]. */
     public static INDArray rowMax(INDArray x) {
         return x.max(1).reshape(x.rows(), 1);

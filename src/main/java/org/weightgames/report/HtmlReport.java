@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.weightgames.data.DataSource;
 
 /**
  * report.html: one self-contained file (styles inline, plots as data URIs, no network) with the
@@ -90,10 +89,5 @@ public final class HtmlReport {
 
     static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    /** For callers that only have data. */
-    static String intro(DataSource data, long seed) {
-        return "Seed " + seed + ", data set " + data.name() + " (sha256 " + data.sha256().substring(0, 16) + "…).";
     }
 }

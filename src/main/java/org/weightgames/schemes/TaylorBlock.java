@@ -58,10 +58,6 @@ public final class TaylorBlock implements Layer {
         return theta.length - 1;
     }
 
-    public int expanded() {
-        return (int) vS.rows();
-    }
-
     @Override
     public String kind() {
         return (gated ? "taylor-swiglu" : "taylor-mlp(" + act.id() + ")") + "[N=" + order() + "]";

@@ -75,6 +75,51 @@ public final class Params {
         return v;
     }
 
+    public synchronized long getLong(String key, long def) {
+        String raw = values.get(key);
+        long v = def;
+        if (raw != null) {
+            try {
+                v = Long.parseLong(raw.trim());
+            } catch (NumberFormatException e) {
+                throw new WgException(owner + ": parameter '" + key + "' must be a whole number, got '" + raw + "'");
+            }
+        }
+        used.put(key, Long.toString(v));
+        return v;
+    }
+
+    /** A comma-separated list of whole numbers, each between min and max, e.g. {@code 256,128}. */
+    public synchronized int[] getInts(String key, int[] def, int min, int max) {
+        String raw = values.get(key);
+        int[] v = def;
+        if (raw != null) {
+            String[] parts = raw.split(",");
+            v = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    v[i] = Integer.parseInt(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new WgException(owner + ": parameter '" + key + "' must be whole numbers separated by commas"
+                            + " (e.g. 256,128), got '" + raw + "'");
+                }
+            }
+        }
+        if (v.length == 0) {
+            throw new WgException(owner + ": parameter '" + key + "' needs at least one number");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int x : v) {
+            if (x < min || x > max) {
+                throw new WgException(owner + ": parameter '" + key + "' holds " + x + "; each entry must be between "
+                        + min + " and " + max);
+            }
+            sb.append(sb.length() > 0 ? "," : "").append(x);
+        }
+        used.put(key, sb.toString());
+        return v;
+    }
+
     public synchronized boolean getBoolean(String key, boolean def) {
         String raw = values.get(key);
         boolean v;

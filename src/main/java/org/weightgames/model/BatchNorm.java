@@ -8,7 +8,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Batch normalisation over the features of a batch: y = gamma (x - mu) / sqrt(var + eps) + beta,
- * with batch statistics in training and running statistics (momentum 0.1) in inference.
+ * with batch statistics in training and running statistics (momentum 0.1) in inference. With
+ * {@code spatial} > 1 it normalises the channels of channel-major images (BatchNorm2d): each of
+ * the C channels has one gamma and beta shared by its {@code spatial} = h * w positions.
  */
 public final class BatchNorm implements Layer {
     private static final double EPS = 1e-5;
@@ -20,10 +22,25 @@ public final class BatchNorm implements Layer {
     private final INDArray runningVar;
     private final INDArray gGamma;
     private final INDArray gBeta;
+    private final int spatial;
     private INDArray xHat;
     private INDArray invStd;
 
     public BatchNorm(INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar) {
+        this(gamma, beta, runningMean, runningVar, 1);
+    }
+
+    public BatchNorm(INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar, int spatial) {
+        long c = gamma.length();
+        if (gamma.rank() != 1 || beta.rank() != 1 || runningMean.rank() != 1 || runningVar.rank() != 1
+                || beta.length() != c || runningMean.length() != c || runningVar.length() != c) {
+            throw new IllegalArgumentException("batch norm needs gamma, beta, running_mean and running_var as vectors of"
+                    + " one length");
+        }
+        if (spatial < 1) {
+            throw new IllegalArgumentException("batch norm spatial size must be at least 1, got " + spatial);
+        }
+        this.spatial = spatial;
         this.gamma = gamma;
         this.beta = beta;
         this.runningMean = runningMean;
@@ -33,7 +50,38 @@ public final class BatchNorm implements Layer {
     }
 
     public static BatchNorm init(int size) {
-        return new BatchNorm(Nd.ones(size), Nd.zeros(size), Nd.zeros(size), Nd.ones(size));
+        return init(size, 1);
+    }
+
+    /** BatchNorm2d over {@code channels} channels of {@code spatial} positions each. */
+    public static BatchNorm init(int channels, int spatial) {
+        return new BatchNorm(Nd.ones(channels), Nd.zeros(channels), Nd.zeros(channels), Nd.ones(channels), spatial);
+    }
+
+    /** Positions per channel: 1 for features, h * w for images. */
+    public int spatial() {
+        return spatial;
+    }
+
+    public int channels() {
+        return (int) gamma.length();
+    }
+
+    /** [n, C*S] channel-major to [n*S, C]: one row per position. */
+    private INDArray toRows(INDArray x) {
+        if (spatial == 1) {
+            return x;
+        }
+        long n = x.rows();
+        return x.reshape('c', n, gamma.length(), spatial).permute(0, 2, 1).dup('c').reshape('c', n * spatial, gamma.length());
+    }
+
+    private INDArray fromRows(INDArray y) {
+        if (spatial == 1) {
+            return y;
+        }
+        long n = y.rows() / spatial;
+        return y.reshape('c', n, spatial, gamma.length()).permute(0, 2, 1).dup('c').reshape('c', n, gamma.length() * spatial);
     }
 
     @Override
@@ -43,16 +91,20 @@ public final class BatchNorm implements Layer {
 
     @Override
     public long inputSize() {
-        return gamma.length();
+        return gamma.length() * spatial;
     }
 
     @Override
     public long outputSize() {
-        return gamma.length();
+        return gamma.length() * spatial;
     }
 
     @Override
     public INDArray forward(INDArray x, boolean training) {
+        return fromRows(forwardRows(toRows(x), training));
+    }
+
+    private INDArray forwardRows(INDArray x, boolean training) {
         INDArray mean;
         INDArray var;
         if (training) {
@@ -73,7 +125,8 @@ public final class BatchNorm implements Layer {
     }
 
     @Override
-    public INDArray backward(INDArray g) {
+    public INDArray backward(INDArray gradOut) {
+        INDArray g = toRows(gradOut);
         long n = g.rows();
         gGamma.addi(g.mul(xHat).sum(0));
         gBeta.addi(g.sum(0));
@@ -82,7 +135,7 @@ public final class BatchNorm implements Layer {
         INDArray sumG = gHat.sum(0);
         INDArray sumGX = gHat.mul(xHat).sum(0);
         INDArray dx = gHat.mul(n).subiRowVector(sumG).subi(xHat.mulRowVector(sumGX));
-        return dx.muliRowVector(invStd.div(n));
+        return fromRows(dx.muliRowVector(invStd.div(n)));
     }
 
     @Override
@@ -116,11 +169,11 @@ public final class BatchNorm implements Layer {
 
     @Override
     public long elementwiseOps() {
-        return 2 * gamma.length();
+        return 2 * gamma.length() * spatial;
     }
 
     @Override
     public Layer copy() {
-        return new BatchNorm(gamma.dup(), beta.dup(), runningMean.dup(), runningVar.dup());
+        return new BatchNorm(gamma.dup(), beta.dup(), runningMean.dup(), runningVar.dup(), spatial);
     }
 }

@@ -15,6 +15,10 @@ public final class Dense implements Layer {
     private INDArray lastX;
 
     public Dense(INDArray w, INDArray b) {
+        if (w.rank() != 2 || b.rank() != 1 || b.length() != w.rows()) {
+            throw new IllegalArgumentException("dense layer needs W [out, in] and b [out], got W "
+                    + java.util.Arrays.toString(w.shape()) + " and b " + java.util.Arrays.toString(b.shape()));
+        }
         this.w = w;
         this.b = b;
         this.gw = Nd.zeros(w.shape());
@@ -23,6 +27,11 @@ public final class Dense implements Layer {
 
     public static Dense init(int in, int out, Coins coins) {
         return new Dense(Init.gaussian(coins, out, in, Math.sqrt(1.0 / in)), Nd.zeros(out));
+    }
+
+    /** He initialisation, N(0, 2/in), for layers followed by ReLU. */
+    public static Dense he(int in, int out, Coins coins) {
+        return new Dense(Init.gaussian(coins, out, in, Math.sqrt(2.0 / in)), Nd.zeros(out));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.weightgames.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -9,61 +11,169 @@ import org.weightgames.game.Params;
 import org.weightgames.game.WgException;
 
 /**
- * The distribution the challenger draws original models from: an architecture (a classifier made
- * of one MLP block, plain or SwiGLU, from the data's inputs to its class logits) and a training
- * recipe (seeded initialisation, then Adam on cross-entropy over batches drawn with the
- * challenger's coins). The architecture is public; the drawn weights are the secret.
+ * The distribution the challenger draws original models from: an architecture and a training
+ * recipe (seeded initialisation, then Adam on cross-entropy over batches drawn from coins). The
+ * architecture is public; the drawn weights are the secret.
  *
- * <p>Parameters ({@code --set model.KEY=VALUE}): {@code block} mlp|swiglu (mlp), {@code activation}
- * silu|gelu|relu for mlp (silu), {@code hidden} (64), {@code steps} (150), {@code lr} (0.002),
- * {@code batch} (128), {@code weight-decay} (0.01, decoupled), {@code init-scale} (0.5: V starts
- * at N(0, init-scale^2 / inputs), which keeps pre-activation ranges near those of LLM MLPs).
+ * <p>Architectures ({@code --set model.arch=...}):
+ * <ul>
+ * <li>{@code block} (default): one MLP block, plain or SwiGLU, from the data's inputs to its class
+ * logits. Parameters {@code block} mlp|swiglu (mlp), {@code activation} silu|gelu|relu for mlp
+ * (silu), {@code hidden} (64), {@code steps} (150), {@code lr} (0.002), {@code batch} (128),
+ * {@code weight-decay} (0.01, decoupled), {@code init-scale} (0.5: V starts at N(0, init-scale^2 /
+ * inputs), which keeps pre-activation ranges near those of LLM MLPs).</li>
+ * <li>{@code bn-mlp}: dense, batch norm, ReLU per hidden layer of {@code widths} (256,128), then a
+ * dense classifier: the 784-256-128-10 network of CoreLocker's games.</li>
+ * <li>{@code bn-cnn}: per entry of {@code channels} (16,32) a 3x3 convolution, BatchNorm2d, ReLU and
+ * 2x2 max pooling, then a dense classifier; needs square one-channel images (Fashion-MNIST).</li>
+ * </ul>
+ * Batch-normalised networks train for {@code epochs} (bn-mlp 8, bn-cnn 4) with {@code lr} (0.001),
+ * {@code batch} (128), {@code weight-decay} (0).
+ *
+ * <p>{@code pool} (0 for block, 1 otherwise): 0 trains a fresh original per trial from the
+ * challenger's coins; K > 0 draws the original uniformly from K networks trained once from
+ * {@code seed} (1), cached on disk ({@link ModelCache}): the off-the-shelf network a scheme like
+ * CoreLocker is applied to.
  */
 public final class ModelFamily {
+    private final String arch;
     private final String block;
     private final Activation activation;
     private final int hidden;
+    private final int[] widths;
     private final int steps;
+    private final int epochs;
     private final double lr;
     private final int batch;
     private final double weightDecay;
     private final double initScale;
+    private final int pool;
+    private final long seed;
     private final int inputs;
     private final int classes;
+    private final String dataHash;
     private final Map<String, String> used;
 
     public ModelFamily(Params params, DataSource data) {
-        this.block = params.getString("block", "mlp", Set.of("mlp", "swiglu"));
-        String act = params.getString("activation", "silu", Set.of("silu", "gelu", "relu"));
-        this.activation = Activation.byId(act);
-        if (block.equals("swiglu") && activation != Activation.SILU) {
-            throw new WgException("model: the SwiGLU block always uses SiLU; drop model.activation or set it to silu");
-        }
-        this.hidden = params.getInt("hidden", 64, 1, 1 << 16);
-        this.steps = params.getInt("steps", 150, 0, 1_000_000);
-        this.lr = params.getDouble("lr", 0.002, 1e-7, 1.0);
-        this.batch = params.getInt("batch", 128, 1, 1 << 16);
-        this.weightDecay = params.getDouble("weight-decay", 0.01, 0, 10);
-        this.initScale = params.getDouble("init-scale", 0.5, 1e-6, 100);
-        params.checkAllUsed();
-        this.used = params.used();
+        this.arch = params.getString("arch", "block", Set.of("block", "bn-mlp", "bn-cnn"));
         this.inputs = data.train().dimension();
         this.classes = data.train().classes();
+        this.dataHash = data.sha256();
+        boolean bn = !arch.equals("block");
+        if (bn) {
+            this.block = arch;
+            this.activation = Activation.RELU;
+            this.hidden = 0;
+            this.widths = params.getInts(arch.equals("bn-mlp") ? "widths" : "channels",
+                    arch.equals("bn-mlp") ? new int[] {256, 128} : new int[] {16, 32}, 1, 4096);
+            this.epochs = params.getInt("epochs", arch.equals("bn-mlp") ? 8 : 4, 0, 1000);
+            this.steps = 0;
+            this.lr = params.getDouble("lr", 0.001, 1e-7, 1.0);
+            this.weightDecay = params.getDouble("weight-decay", 0, 0, 10);
+            this.initScale = 0;
+            if (arch.equals("bn-cnn")) {
+                int side = (int) Math.round(Math.sqrt(inputs));
+                if (side * side != inputs || side % (1 << widths.length) != 0) {
+                    throw new WgException("model.arch=bn-cnn needs square one-channel images whose side halves "
+                            + widths.length + " times; data set '" + data.name() + "' has " + inputs
+                            + " features per row: use --dataset fashion-mnist or model.arch=bn-mlp");
+                }
+            }
+        } else {
+            this.block = params.getString("block", "mlp", Set.of("mlp", "swiglu"));
+            String act = params.getString("activation", "silu", Set.of("silu", "gelu", "relu"));
+            this.activation = Activation.byId(act);
+            if (block.equals("swiglu") && activation != Activation.SILU) {
+                throw new WgException("model: the SwiGLU block always uses SiLU; drop model.activation or set it to silu");
+            }
+            this.hidden = params.getInt("hidden", 64, 1, 1 << 16);
+            this.widths = new int[0];
+            this.steps = params.getInt("steps", 150, 0, 1_000_000);
+            this.epochs = 0;
+            this.lr = params.getDouble("lr", 0.002, 1e-7, 1.0);
+            this.weightDecay = params.getDouble("weight-decay", 0.01, 0, 10);
+            this.initScale = params.getDouble("init-scale", 0.5, 1e-6, 100);
+        }
+        this.batch = params.getInt("batch", 128, 1, 1 << 16);
+        this.pool = params.getInt("pool", bn ? 1 : 0, 0, 1000);
+        this.seed = params.getLong("seed", 1);
+        params.checkAllUsed();
+        this.used = params.used();
     }
 
     /** A freshly initialised network of the family's architecture (what a guesser can produce). */
     public Network initialize(Coins coins) {
-        if (block.equals("swiglu")) {
-            return Network.of(SwiGluBlock.init(inputs, hidden, classes, initScale, coins));
+        switch (arch) {
+            case "bn-mlp": {
+                List<Layer> layers = new ArrayList<>();
+                int in = inputs;
+                for (int i = 0; i < widths.length; i++) {
+                    layers.add(Dense.he(in, widths[i], coins.derive("dense/" + i)));
+                    layers.add(BatchNorm.init(widths[i]));
+                    layers.add(new ActivationLayer(Activation.RELU, widths[i]));
+                    in = widths[i];
+                }
+                layers.add(Dense.init(in, classes, coins.derive("dense/" + widths.length)));
+                return new Network(layers);
+            }
+            case "bn-cnn": {
+                List<Layer> layers = new ArrayList<>();
+                int side = (int) Math.round(Math.sqrt(inputs));
+                int c = 1;
+                for (int i = 0; i < widths.length; i++) {
+                    layers.add(Conv2d.init(c, widths[i], side, side, 3, coins.derive("conv/" + i)));
+                    layers.add(BatchNorm.init(widths[i], side * side));
+                    layers.add(new ActivationLayer(Activation.RELU, (long) widths[i] * side * side));
+                    layers.add(new MaxPool2d(widths[i], side, side));
+                    c = widths[i];
+                    side /= 2;
+                }
+                layers.add(Dense.init(c * side * side, classes, coins.derive("dense")));
+                return new Network(layers);
+            }
+            default:
+                if (block.equals("swiglu")) {
+                    return Network.of(SwiGluBlock.init(inputs, hidden, classes, initScale, coins));
+                }
+                return Network.of(MlpBlock.init(activation, inputs, hidden, classes, initScale, coins));
         }
-        return Network.of(MlpBlock.init(activation, inputs, hidden, classes, initScale, coins));
     }
 
-    /** Draws an original: initialise, then train on the training split with the given coins. */
+    /**
+     * Draws an original. With no pool: initialise, then train on the training split with the given
+     * coins. With a pool: one of its networks, picked with the coins, trained once (or read from
+     * the cache) from the family's seed; each call returns a private copy.
+     */
     public Network sample(DataSource data, Coins coins) {
+        if (pool == 0) {
+            return train(data, coins);
+        }
+        int index = pool == 1 ? 0 : coins.derive("pool").nextInt(pool);
+        return ModelCache.shared().get(cacheKey(index), () -> train(data, Coins.root(seed).derive("original/" + index)));
+    }
+
+    /** Trains a fresh network of the family from the given coins. */
+    public Network train(DataSource data, Coins coins) {
         Network net = initialize(coins.derive("init"));
-        new Trainer(lr, batch, steps, weightDecay).train(net, data.train(), coins.derive("train"));
+        int n = data.train().size();
+        int trainSteps = arch.equals("block") ? steps : (int) Math.min(Integer.MAX_VALUE, (long) epochs * ((n + batch - 1) / batch));
+        new Trainer(lr, batch, trainSteps, weightDecay).train(net, data.train(), coins.derive("train"));
         return net;
+    }
+
+    /** What identifies one pooled network: every training parameter, the data's hash, the seed and index. */
+    String cacheKey(int index) {
+        return "weightgames-model-v1;" + new java.util.TreeMap<>(used) + ";inputs=" + inputs + ";classes=" + classes
+                + ";data=" + dataHash + ";seed=" + seed + ";index=" + index;
+    }
+
+    public String arch() {
+        return arch;
+    }
+
+    /** Whether originals are trained from the challenger's coins in every trial (no pool). */
+    public boolean freshPerTrial() {
+        return pool == 0;
     }
 
     public String block() {
@@ -78,7 +188,24 @@ public final class ModelFamily {
         return hidden;
     }
 
+    public int classes() {
+        return classes;
+    }
+
+    /** Learning rate and batch size of the family's recipe, for adversaries that train the same architecture. */
+    public double learningRate() {
+        return lr;
+    }
+
+    public int batchSize() {
+        return batch;
+    }
+
     public String describe() {
+        if (!arch.equals("block")) {
+            return arch + " " + inputs + "->" + java.util.Arrays.toString(widths) + "->" + classes + ", " + epochs
+                    + " epochs of Adam (lr " + lr + ", batch " + batch + ")" + (pool > 0 ? ", pool of " + pool + " from seed " + seed : "");
+        }
         return (block.equals("swiglu") ? "swiglu" : "mlp-" + activation.id()) + " " + inputs + "->" + hidden + "->"
                 + classes + ", " + steps + " Adam steps (lr " + lr + ", batch " + batch + ")";
     }

@@ -34,6 +34,16 @@ public final class NetworkCodec {
                 meta.put(i + ".kind", "dense");
             } else if (l instanceof BatchNorm) {
                 meta.put(i + ".kind", "batchnorm");
+                meta.put(i + ".spatial", Integer.toString(((BatchNorm) l).spatial()));
+            } else if (l instanceof Conv2d) {
+                Conv2d c = (Conv2d) l;
+                meta.put(i + ".kind", "conv2d");
+                meta.put(i + ".image", c.channels() + "x" + c.height() + "x" + c.width());
+                meta.put(i + ".kernel", Integer.toString(c.kernel()));
+            } else if (l instanceof MaxPool2d) {
+                MaxPool2d p = (MaxPool2d) l;
+                meta.put(i + ".kind", "maxpool2d");
+                meta.put(i + ".image", p.channels() + "x" + p.height() + "x" + p.width());
             } else if (l instanceof ActivationLayer) {
                 meta.put(i + ".kind", "activation");
                 meta.put(i + ".activation", ((ActivationLayer) l).activation().id());
@@ -74,8 +84,19 @@ public final class NetworkCodec {
                         layers.add(new Dense(t(a, i, "W"), t(a, i, "b")));
                         break;
                     case "batchnorm":
-                        layers.add(new BatchNorm(t(a, i, "gamma"), t(a, i, "beta"), t(a, i, "running_mean"), t(a, i, "running_var")));
+                        layers.add(new BatchNorm(t(a, i, "gamma"), t(a, i, "beta"), t(a, i, "running_mean"),
+                                t(a, i, "running_var"), a.metadata().containsKey(i + ".spatial") ? number(a, i, "spatial") : 1));
                         break;
+                    case "conv2d": {
+                        int[] img = image(a, i);
+                        layers.add(new Conv2d(t(a, i, "W"), t(a, i, "b"), img[0], img[1], img[2], number(a, i, "kernel")));
+                        break;
+                    }
+                    case "maxpool2d": {
+                        int[] img = image(a, i);
+                        layers.add(new MaxPool2d(img[0], img[1], img[2]));
+                        break;
+                    }
                     case "activation":
                         layers.add(new ActivationLayer(activation(a, i), Long.parseLong(a.meta(i + ".size"))));
                         break;
@@ -91,6 +112,42 @@ public final class NetworkCodec {
             return new Network(layers);
         } catch (IllegalArgumentException e) {
             throw new WgException("artifact of scheme " + a.scheme() + ": " + e.getMessage());
+        }
+    }
+
+    private static int number(Artifact a, int i, String key) {
+        String v = a.meta(i + "." + key);
+        try {
+            int x = Integer.parseInt(v);
+            if (x < 1 || x > 1 << 24) {
+                throw new NumberFormatException();
+            }
+            return x;
+        } catch (NumberFormatException e) {
+            throw new WgException("artifact of scheme " + a.scheme() + ": metadata " + i + "." + key + " is '" + v
+                    + "', expected a whole number from 1 to 16777216");
+        }
+    }
+
+    /** Metadata {@code <i>.image} = CxHxW. */
+    private static int[] image(Artifact a, int i) {
+        String v = a.meta(i + ".image");
+        String[] p = v.split("x");
+        try {
+            if (p.length != 3) {
+                throw new NumberFormatException();
+            }
+            int[] out = new int[3];
+            for (int k = 0; k < 3; k++) {
+                out[k] = Integer.parseInt(p[k]);
+                if (out[k] < 1 || out[k] > 1 << 16) {
+                    throw new NumberFormatException();
+                }
+            }
+            return out;
+        } catch (NumberFormatException e) {
+            throw new WgException("artifact of scheme " + a.scheme() + ": metadata " + i + ".image is '" + v
+                    + "', expected channels x height x width, e.g. 16x28x28");
         }
     }
 

@@ -47,8 +47,12 @@ public final class Trainer {
 
     /** Trains in place; returns the mean loss of the last tenth of the steps. */
     public double train(Network net, Dataset data, Coins coins) {
+        return train(net, data.size(), data::rows, coins);
+    }
+
+    /** As {@link #train(Network, Dataset, Coins)}, reading the n examples through {@code rows} (e.g. a budgeted oracle). */
+    public double train(Network net, int n, java.util.function.Function<int[], Dataset> rows, Coins coins) {
         Adam adam = new Adam(net.parameters(), learningRate, weightDecay);
-        int n = data.size();
         int[] order = coins.permutation(n);
         int pos = 0;
         double tail = 0;
@@ -64,7 +68,7 @@ public final class Trainer {
             }
             double[] loss = new double[1];
             try (MemoryWorkspace ws = step()) {
-                Dataset batch = data.rows(idx);
+                Dataset batch = rows.apply(idx);
                 net.zeroGradients();
                 INDArray logits = net.forward(batch.features(), true);
                 net.backward(softmaxGradient(logits, batch.labels(), loss));

@@ -54,6 +54,45 @@ class GradientTest {
     }
 
     @Test
+    void convolutionBatchNorm2dAndPoolingBackpropagateCorrectly() {
+        Coins c = Coins.root(6);
+        check(Network.of(Conv2d.init(2, 3, 4, 6, 3, c.derive("conv")), BatchNorm.init(3, 24),
+                new ActivationLayer(Activation.GELU, 72), new MaxPool2d(3, 4, 6), Dense.init(18, 4, c.derive("dense"))),
+                c.derive("5"));
+    }
+
+    @Test
+    void convolutionMatchesTheDirectSum() {
+        Coins c = Coins.root(7);
+        Conv2d conv = Conv2d.init(2, 3, 5, 4, 3, c.derive("w"));
+        conv.parameters().get("b").assign(Init.gaussianVector(c.derive("b"), 3, 1));
+        INDArray x = Init.gaussian(c.derive("x"), 2, 40, 1);
+        INDArray y = conv.forward(x, false);
+        INDArray w = conv.parameters().get("W");
+        for (int n = 0; n < 2; n++) {
+            for (int f = 0; f < 3; f++) {
+                for (int i = 0; i < 5; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        double s = conv.parameters().get("b").getDouble(f);
+                        for (int ch = 0; ch < 2; ch++) {
+                            for (int dy = -1; dy <= 1; dy++) {
+                                for (int dx = -1; dx <= 1; dx++) {
+                                    int yy = i + dy;
+                                    int xx = j + dx;
+                                    if (yy >= 0 && yy < 5 && xx >= 0 && xx < 4) {
+                                        s += w.getDouble(f, ch * 9 + (dy + 1) * 3 + (dx + 1)) * x.getDouble(n, ch * 20 + yy * 4 + xx);
+                                    }
+                                }
+                            }
+                        }
+                        assertThat(y.getDouble(n, f * 20 + i * 4 + j)).isCloseTo(s, org.assertj.core.api.Assertions.within(1e-12));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void trainingLearnsTheSyntheticTask() {
         DataSource data = DataSource.load("synthetic");
         ModelFamily family = new ModelFamily(new Params("model", Map.of()), data);

@@ -37,8 +37,13 @@ final class Challenger {
     final int queries;
 
     Challenger(Params params) {
+        this(params, 1000);
+    }
+
+    /** With a game's own default for {@code fresh} test rows. */
+    Challenger(Params params, int defaultFresh) {
         this.calibration = params.getInt("calibration", 512, 1, 1_000_000);
-        this.fresh = params.getInt("fresh", 1000, 1, 1_000_000);
+        this.fresh = params.getInt("fresh", defaultFresh, 1, 1_000_000);
         this.samples = params.getInt("samples", 1000, 1, 1_000_000_000);
         this.queries = params.getInt("queries", 1000, 1, 1_000_000_000);
     }
@@ -48,6 +53,7 @@ final class Challenger {
         final Network original;
         final Release release;
         final INDArray freshInputs;
+        int[] freshLabels;
         final INDArray originalOutputs;
         final Map<String, Double> measures = new LinkedHashMap<>();
 
@@ -72,6 +78,7 @@ final class Challenger {
         Dataset freshRows = test.rows(coins.derive("fresh").sample(test.size(), Math.min(fresh, test.size())));
         INDArray expected = original.forward(freshRows.features());
         Drawn d = new Drawn(original, release, freshRows.features(), expected);
+        d.freshLabels = freshRows.labels();
         Network releasedModel = ctx.scheme() instanceof Hosted ? ((Hosted) ctx.scheme()).hostedModel(release)
                 : ctx.scheme().inference(release.artifact());
         INDArray released = releasedModel.forward(freshRows.features());
@@ -120,7 +127,7 @@ final class Challenger {
                 .toArray();
     }
 
-    private static String failure(String adversary, Throwable e) {
+    static String failure(String adversary, Throwable e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
         return adversary + " failed: " + msg;
     }

@@ -11,6 +11,7 @@ import org.weightgames.game.Outcome;
 import org.weightgames.game.Params;
 import org.weightgames.game.TrialContext;
 import org.weightgames.game.TrialRecord;
+import org.weightgames.game.WgException;
 import org.weightgames.model.Network;
 
 /**
@@ -45,6 +46,10 @@ public final class Indistinguishability implements Definition {
     @Override
     public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
         Coins coins = ctx.challengerCoins();
+        if (!ctx.family().freshPerTrial()) {
+            throw new WgException("ind draws two independent originals per trial, but model.pool is set: both would come"
+                    + " from the same pool; set model.pool=0");
+        }
         Network other = ctx.family().sample(ctx.data(), coins.derive("candidate/other").derive("model"));
         int b = coins.derive("bit").nextBoolean() ? 1 : 0;
         Challenger.Drawn d = challenger.draw(ctx, coins.derive("candidate/released"));

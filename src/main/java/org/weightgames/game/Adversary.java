@@ -32,6 +32,11 @@ public interface Adversary {
         throw new UnsupportedOperationException(id() + " does not play ext-f");
     }
 
+    /** {@code uc}: a model for the task, built from the locked artifact and the auxiliary data without the key. */
+    default Network useWithoutKey(UsageChallenge challenge, Coins coins) {
+        throw new UnsupportedOperationException(id() + " does not play uc");
+    }
+
     /** {@code ind}: 0 or 1, the guess of which candidate was released. */
     default int distinguish(DistinguishChallenge challenge, Coins coins) {
         throw new UnsupportedOperationException(id() + " does not play ind");

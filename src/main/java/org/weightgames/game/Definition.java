@@ -19,6 +19,14 @@ public interface Definition {
     /** Whether advantage is |2 Pr[win] - 1| (a guessing game) rather than Pr[win]. */
     boolean guessing();
 
+    /**
+     * The adversary whose success is the reference for advantage: the trivial {@code baseline}
+     * unless the game names a stronger one (e.g. {@code scratch} for {@code uc}).
+     */
+    default String baseline() {
+        return "baseline";
+    }
+
     /** Plays one trial against every adversary, in order; one outcome each. */
     TrialRecord play(TrialContext context, List<Adversary> adversaries);
 }

@@ -10,12 +10,27 @@ import org.weightgames.model.ModelFamily;
 
 /**
  * One game to play: a scheme, a definition, the adversaries (played on the same challenges, in
- * this order), per-component settings (component id, or {@code model}, to key/value) and the data.
+ * this order, the reference adversary last), per-component settings (component id, or
+ * {@code model}, to key/value), the data, and a variant label ("" for none) naming the settings
+ * that set this game apart from its siblings in an audit (e.g. {@code data-fraction=0.01}).
  */
 public record GameSpec(String scheme, String definition, List<String> adversaries,
-        Map<String, Map<String, String>> settings, DataSource data) {
+        Map<String, Map<String, String>> settings, DataSource data, String variant) {
+
+    public GameSpec(String scheme, String definition, List<String> adversaries, Map<String, Map<String, String>> settings,
+            DataSource data) {
+        this(scheme, definition, adversaries, settings, data, "");
+    }
+
+    /** One adversary against the definition's reference adversary (baseline, or e.g. scratch). */
+    public static GameSpec against(String scheme, String definition, String adversary,
+            Map<String, Map<String, String>> settings, DataSource data, String variant) {
+        String reference = Registry.definition(definition, Registry.params(definition, settings)).baseline();
+        return new GameSpec(scheme, definition, List.of(adversary, reference), settings, data, variant);
+    }
 
     public GameSpec {
+        variant = variant == null ? "" : variant;
         adversaries = List.copyOf(adversaries);
         Map<String, Map<String, String>> copy = new TreeMap<>();
         settings.forEach((k, v) -> copy.put(k, Map.copyOf(v)));
@@ -58,11 +73,23 @@ public record GameSpec(String scheme, String definition, List<String> adversarie
     }
 
     public ModelFamily newFamily() {
-        return new ModelFamily(Registry.params("model", settings), data);
+        Map<String, String> model = new TreeMap<>(newScheme().modelDefaults());
+        model.putAll(settings.getOrDefault("model", Map.of()));
+        return new ModelFamily(new Params("model", model), data);
     }
 
-    /** The coins of this game's trials: one derivation per (scheme, definition) below the run's root. */
+    /** The coins of this game's trials: one derivation per (scheme, definition, variant) below the run's root. */
     public Coins coins(long seed) {
-        return Coins.root(seed).derive("game/" + scheme + "/" + definition);
+        return Coins.root(seed).derive("game/" + scheme + "/" + definition + (variant.isEmpty() ? "" : "/" + variant));
+    }
+
+    /** The definition, with the variant in brackets when there is one. */
+    public String definitionLabel() {
+        return definition + (variant.isEmpty() ? "" : " [" + variant + "]");
+    }
+
+    /** {@code scheme/definition}, with the variant in brackets when there is one. */
+    public String label() {
+        return scheme + "/" + definition + (variant.isEmpty() ? "" : "[" + variant + "]");
     }
 }

@@ -1,5 +1,7 @@
 package org.weightgames.game;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.weightgames.data.Dataset;
@@ -32,6 +34,23 @@ public interface Scheme {
 
     /** The network an authorised user runs from the public artifact alone. */
     Network inference(Artifact artifact);
+
+    /**
+     * Model settings this scheme is meant for, used where the user gave none (e.g. CoreLocker locks
+     * batch-normalised networks: {@code arch=bn-mlp}). Keys as {@code --set model.KEY=VALUE}.
+     */
+    default Map<String, String> modelDefaults() {
+        return Map.of();
+    }
+
+    /**
+     * The settings an audit should sweep for {@code definition} when the user does not fix them:
+     * each entry is one game, as component to key to value (e.g. CoreLocker plays {@code uc} at
+     * several alphas and data fractions). Empty: one game with the user's settings.
+     */
+    default List<Map<String, Map<String, String>>> auditVariants(String definition) {
+        return List.of();
+    }
 
     /** Restores the original from artifact and secret, for schemes that support it. */
     default Optional<Network> restore(Artifact artifact, Secret secret) {

@@ -63,24 +63,27 @@ public final class Audit {
         List<GameSpec> specs = new ArrayList<>();
         for (String s : schemes) {
             for (String d : definitions) {
+                String reference = Registry.definition(d, Registry.params(d, config.settings())).baseline();
                 List<String> advs = new ArrayList<>();
                 for (Adversary a : Registry.adversaries()) {
                     boolean named = config.adversaries().isEmpty() || config.adversaries().contains(a.id());
-                    if (named && !a.id().equals(Baseline.ID) && a.supports(d, s)) {
+                    if (named && !a.id().equals(Baseline.ID) && !a.id().equals(reference) && a.supports(d, s)) {
                         advs.add(a.id());
                     }
                 }
-                if (advs.isEmpty()) {
+                if (advs.isEmpty() || !Registry.adversary(reference, Registry.params(reference, config.settings())).supports(d, s)) {
                     continue;
                 }
-                advs.add(Baseline.ID);
-                GameSpec spec = new GameSpec(s, d, advs, config.settings(), data);
-                // initialise every component once: parameter errors surface here, not mid-run
-                spec.newScheme();
-                spec.newDefinition();
-                spec.newAdversaries();
-                spec.newFamily();
-                specs.add(spec);
+                advs.add(reference);
+                for (Map.Entry<String, Map<String, Map<String, String>>> v : variants(s, d).entrySet()) {
+                    GameSpec spec = new GameSpec(s, d, advs, v.getValue(), data, v.getKey());
+                    // initialise every component once: parameter errors surface here, not mid-run
+                    spec.newScheme();
+                    spec.newDefinition();
+                    spec.newAdversaries();
+                    spec.newFamily();
+                    specs.add(spec);
+                }
             }
         }
         if (specs.isEmpty()) {
@@ -88,6 +91,41 @@ public final class Audit {
                     + (config.adversaries().isEmpty() ? "" : " with " + config.adversaries()) + "); see ./wg list");
         }
         return specs;
+    }
+
+    /**
+     * The games to play for (scheme, definition): the scheme's audit variants with the user's
+     * settings on top, minus any variant that sets a key the user fixed (then one game with the
+     * user's settings). Keyed by variant label.
+     */
+    private Map<String, Map<String, Map<String, String>>> variants(String scheme, String definition) {
+        Map<String, Map<String, Map<String, String>>> out = new LinkedHashMap<>();
+        List<Map<String, Map<String, String>>> declared = Registry.scheme(scheme, Registry.params(scheme, config.settings()))
+                .auditVariants(definition);
+        for (Map<String, Map<String, String>> v : declared) {
+            boolean clash = false;
+            Map<String, Map<String, String>> merged = new java.util.TreeMap<>();
+            config.settings().forEach((k, m) -> merged.put(k, new java.util.TreeMap<>(m)));
+            StringBuilder label = new StringBuilder();
+            for (Map.Entry<String, Map<String, String>> c : new java.util.TreeMap<>(v).entrySet()) {
+                for (Map.Entry<String, String> kv : new java.util.TreeMap<>(c.getValue()).entrySet()) {
+                    String fixed = config.settings().getOrDefault(c.getKey(), Map.of()).get(kv.getKey());
+                    // a key the user fixed to another value rules the variant out; to the same value
+                    // (as a replay command does) keeps it, with its coins
+                    clash |= fixed != null && !fixed.equals(kv.getValue());
+                    merged.computeIfAbsent(c.getKey(), x -> new java.util.TreeMap<>()).putIfAbsent(kv.getKey(), kv.getValue());
+                    label.append(label.length() > 0 ? "," : "").append(c.getKey()).append('.').append(kv.getKey()).append('=')
+                            .append(kv.getValue());
+                }
+            }
+            if (!clash) {
+                out.put(label.toString(), merged);
+            }
+        }
+        if (out.isEmpty()) {
+            out.put("", config.settings());
+        }
+        return out;
     }
 
     private void checkSettings(List<String> schemes, List<String> definitions) {
@@ -128,7 +166,7 @@ public final class Audit {
     private GameResult play(TrialRunner runner, GameSpec spec) {
         Definition def = spec.newDefinition();
         Claims.Claim claim = Claims.forGame(spec.scheme(), spec.definition());
-        String label = spec.scheme() + "/" + spec.definition();
+        String label = spec.label();
         long started = System.nanoTime();
         List<TrialRecord> records = new ArrayList<>();
         int target = config.trials();
@@ -156,7 +194,7 @@ public final class Audit {
     private Map<String, Summary> summarise(GameSpec spec, Definition def, List<TrialRecord> records, Claims.Claim claim) {
         Map<String, Summary> out = new LinkedHashMap<>();
         int baseline = spec.adversaries().size() - 1;
-        Coins boot = Coins.root(config.seed()).derive("bootstrap/" + spec.scheme() + "/" + spec.definition());
+        Coins boot = Coins.root(config.seed()).derive("bootstrap/" + spec.label());
         for (int i = 0; i < baseline; i++) {
             String id = spec.adversaries().get(i);
             out.put(id, new Summary(records, i, baseline, def.guessing(), config.level(), claim.bound(), boot.derive(id)));
@@ -207,6 +245,9 @@ public final class Audit {
         n.put("scheme", g.spec().scheme());
         n.put("definition", g.spec().definition());
         n.put("adversary", adversary);
+        if (!g.spec().variant().isEmpty()) {
+            n.put("variant", g.spec().variant());
+        }
         n.put("trials", s.trials);
         n.put("wins", s.wins);
         n.put("failures", s.failures);
@@ -215,7 +256,7 @@ public final class Audit {
         n.set("ci", Summary.interval(s.ci));
         n.set("ci_wilson", Summary.interval(s.wilson));
         ObjectNode b = n.putObject("baseline");
-        b.put("adversary", Baseline.ID);
+        b.put("adversary", g.spec().adversaries().get(g.spec().adversaries().size() - 1));
         b.put("wins", s.baselineWins);
         b.put("advantage", s.baselineAdvantage);
         b.set("ci", Summary.interval(s.baselineCi));
@@ -223,6 +264,7 @@ public final class Audit {
         ob.put("difference", (double) (s.wins - s.baselineWins) / s.trials);
         ob.put("of", "Pr[win] - Pr[baseline win]");
         ob.set("ci", Summary.interval(s.overBaseline));
+        ob.set("measures", s.overBaselineMeasures);
         ObjectNode claim = n.putObject("claim");
         claim.put("bound", g.claim().bound());
         claim.put("statement", g.claim().statement());
@@ -269,6 +311,11 @@ public final class Audit {
                 .append(g.spec().definition()).append(" --adversary ").append(adversary).append(" --trials ")
                 .append(g.records().size()).append(" --seed ").append(config.seed()).append(" --dataset ")
                 .append(g.spec().data().name());
+        if (!g.spec().variant().isEmpty()) {
+            for (String kv : g.spec().variant().split(",")) {
+                sb.append(" --set ").append(kv);
+            }
+        }
         for (String f : config.replayFlags()) {
             sb.append(' ').append(f);
         }

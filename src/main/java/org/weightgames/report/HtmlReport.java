@@ -36,7 +36,7 @@ public final class HtmlReport {
             for (Audit.GameResult g : results) {
                 for (Map.Entry<String, Summary> e : g.summaries().entrySet()) {
                     Summary s = e.getValue();
-                    h.append("<tr><td>").append(esc(g.spec().scheme())).append("</td><td>").append(esc(g.spec().definition()))
+                    h.append("<tr><td>").append(esc(g.spec().scheme())).append("</td><td>").append(esc(g.spec().definitionLabel()))
                             .append("</td><td>").append(esc(e.getKey())).append("</td><td>").append(s.wins).append(" / ").append(s.trials)
                             .append("</td><td>").append(ReportWriter.f(s.advantage)).append("</td><td>[").append(ReportWriter.f(s.ci.low()))
                             .append(", ").append(ReportWriter.f(s.ci.high())).append("]</td><td>").append(ReportWriter.f(s.baselineAdvantage))

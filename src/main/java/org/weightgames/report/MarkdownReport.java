@@ -29,7 +29,7 @@ public final class MarkdownReport {
         for (Audit.GameResult g : results) {
             for (Map.Entry<String, Summary> e : g.summaries().entrySet()) {
                 Summary s = e.getValue();
-                md.append("| ").append(g.spec().scheme()).append(" | ").append(g.spec().definition()).append(" | ")
+                md.append("| ").append(g.spec().scheme()).append(" | ").append(g.spec().definitionLabel()).append(" | ")
                         .append(e.getKey()).append(" | ").append(s.wins).append(" / ").append(s.trials).append(" | ")
                         .append(f(s.advantage)).append(" | ").append(range(s.ci)).append(" | ").append(f(s.baselineAdvantage))
                         .append(" | ").append(f(s.bound)).append(" | **").append(s.verdict.label()).append("** |\n");
@@ -53,7 +53,7 @@ public final class MarkdownReport {
             md.append('\n');
         }
         for (Audit.GameResult g : results) {
-            md.append("## ").append(g.spec().scheme()).append(" / ").append(g.spec().definition()).append("\n\n");
+            md.append("## ").append(g.spec().scheme()).append(" / ").append(g.spec().definitionLabel()).append("\n\n");
             String def = Resources.text("definitions/" + g.spec().definition() + ".md");
             if (def != null) {
                 md.append("<details><summary>Definition (definitions/").append(g.spec().definition())
@@ -70,12 +70,14 @@ public final class MarkdownReport {
                 md.append("- wins ").append(s.wins).append(" of ").append(s.trials).append(" (").append(s.failures)
                         .append(" failed answers); advantage ").append(f(s.advantage)).append(", CI ").append(range(s.ci))
                         .append(" (Wilson ").append(range(s.wilson)).append(")\n");
-                md.append("- baseline: ").append(s.baselineWins).append(" wins, advantage ").append(f(s.baselineAdvantage))
+                md.append("- reference adversary `").append(g.spec().adversaries().get(g.spec().adversaries().size() - 1))
+                        .append("`: ").append(s.baselineWins).append(" wins, advantage ").append(f(s.baselineAdvantage))
                         .append("; difference in win rate ").append(f((double) (s.wins - s.baselineWins) / s.trials))
                         .append(", Newcombe CI ").append(range(s.overBaseline)).append('\n');
                 md.append("- verdict: **").append(s.verdict.label()).append("**\n");
                 measures(md, "adversary's measures", s.measures);
                 measures(md, "challenger's measures", s.challengerMeasures);
+                measures(md, "gain over the reference adversary (mean paired difference, bootstrap CI)", s.overBaselineMeasures);
                 for (String ex : s.failureExamples) {
                     md.append("- failed answer: ").append(ex).append('\n');
                 }
@@ -89,7 +91,7 @@ public final class MarkdownReport {
         if (m.size() == 0) {
             return;
         }
-        md.append("- ").append(title).append(" (median over trials, bootstrap CI):");
+        md.append("- ").append(title).append(title.contains("(") ? ":" : " (median over trials, bootstrap CI):");
         Iterator<Map.Entry<String, JsonNode>> it = m.fields();
         String sep = " ";
         while (it.hasNext()) {

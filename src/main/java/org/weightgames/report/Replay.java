@@ -10,7 +10,6 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.weightgames.adversaries.Baseline;
 import org.weightgames.data.DataSource;
 import org.weightgames.game.GameSpec;
 import org.weightgames.game.Outcome;
@@ -70,7 +69,7 @@ public final class Replay {
             throw new WgException("the data set " + data.name() + " here (sha256 " + data.sha256() + ") is not the one the report used ("
                     + recorded + "); replay on the same data");
         }
-        GameSpec spec = new GameSpec(scheme, definition, List.of(adversary, Baseline.ID), settings, data);
+        GameSpec spec = GameSpec.against(scheme, definition, adversary, settings, data, r.path("variant").asText(""));
         long seed = prov.path("seed").asLong();
         TrialRecord record = TrialRunner.play(spec, spec.coins(seed), trial);
         return new Result(scheme + "/" + definition + " vs " + adversary, trial, hashes.get(trial).asText(), record,

@@ -40,6 +40,8 @@ public final class Summary {
     public final List<String> failureExamples;
     public final ObjectNode measures;
     public final ObjectNode challengerMeasures;
+    /** Per measure both report: the mean of the paired per-trial differences (adversary - reference), bootstrap CI. */
+    public final ObjectNode overBaselineMeasures;
 
     Summary(List<TrialRecord> records, int adversary, int baseline, boolean guessing, double level, double bound,
             Coins bootstrapCoins) {
@@ -72,6 +74,40 @@ public final class Summary {
         this.failureExamples = new ArrayList<>(examples);
         this.measures = measures(records, adversary, level, bootstrapCoins.derive("adversary"));
         this.challengerMeasures = measures(records, -1, level, bootstrapCoins.derive("challenger"));
+        this.overBaselineMeasures = differences(records, adversary, baseline, level, bootstrapCoins.derive("paired"));
+    }
+
+    /**
+     * Paired differences: both adversaries answer the same challenge in each trial, so the
+     * difference of their measures per trial isolates what the adversary gains over the reference
+     * (e.g. what holding the locked network is worth beyond training from scratch).
+     */
+    private static ObjectNode differences(List<TrialRecord> records, int adversary, int baseline, double level, Coins coins) {
+        Set<String> keys = new TreeSet<>();
+        for (TrialRecord r : records) {
+            keys.addAll(r.outcomes().get(adversary).measures().keySet());
+        }
+        ObjectNode out = JSON.objectNode();
+        for (String k : keys) {
+            double[] v = new double[records.size()];
+            boolean any = false;
+            for (int t = 0; t < v.length; t++) {
+                Double a = records.get(t).outcomes().get(adversary).measures().get(k);
+                Double b = records.get(t).outcomes().get(baseline).measures().get(k);
+                v[t] = a == null || b == null ? Double.NaN : a - b;
+                any |= !Double.isNaN(v[t]);
+            }
+            if (!any) {
+                continue;
+            }
+            Bootstrap.Estimate e = Bootstrap.estimate(v, Bootstrap.Statistic.MEAN, level, RESAMPLES, coins.derive(k));
+            ObjectNode m = out.putObject(k);
+            m.put("statistic", "mean of paired differences (adversary - reference)");
+            number(m, "value", e.value());
+            m.set("ci", interval(e.interval()));
+            m.put("count", e.count());
+        }
+        return out;
     }
 
     private static int count(List<TrialRecord> records, int i) {

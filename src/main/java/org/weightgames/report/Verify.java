@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import org.weightgames.adversaries.Baseline;
 import org.weightgames.data.DataSource;
 import org.weightgames.game.Coins;
 import org.weightgames.game.GameSpec;
@@ -39,8 +38,9 @@ public final class Verify {
         // build every game first: a bad setting in any claim fails before anything is played
         List<GameSpec> specs = new ArrayList<>();
         for (Claims.Claim c : claims) {
-            GameSpec spec = new GameSpec(c.scheme(), c.definition(), List.of(c.adversary(), Baseline.ID), c.settings(), data);
+            GameSpec spec;
             try {
+                spec = GameSpec.against(c.scheme(), c.definition(), c.adversary(), c.settings(), data, "");
                 spec.newScheme();
                 spec.newDefinition();
                 spec.newAdversaries();

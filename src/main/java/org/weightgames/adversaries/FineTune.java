@@ -1,0 +1,63 @@
+package org.weightgames.adversaries;
+
+import org.weightgames.game.Adversary;
+import org.weightgames.game.Coins;
+import org.weightgames.game.Params;
+import org.weightgames.game.Registry;
+import org.weightgames.game.UsageChallenge;
+import org.weightgames.game.UsageControl;
+import org.weightgames.model.Init;
+import org.weightgames.model.Nd;
+import org.weightgames.model.Network;
+import org.weightgames.model.NeuronSurgery;
+
+/**
+ * {@code finetune}: gives the locked network back the architecture's width with fresh neurons at
+ * the key positions (He-initialised incoming weights, batch norm at its initial state, zero
+ * outgoing weights, so the widened network computes exactly what the locked one does), then trains
+ * every parameter on the auxiliary data within the budget. Parameters: {@code lr} (0.001),
+ * {@code batch} (128).
+ */
+public final class FineTune implements Adversary {
+    private double lr;
+    private int batch;
+
+    @Override
+    public String id() {
+        return "finetune";
+    }
+
+    @Override
+    public String description() {
+        return "uc: re-adds the removed neurons fresh and fine-tunes the locked network on the auxiliary data";
+    }
+
+    @Override
+    public void init(Params params) {
+        lr = params.getDouble("lr", 0.001, 1e-7, 1);
+        batch = params.getInt("batch", 128, 1, 1 << 16);
+        params.checkAllUsed();
+    }
+
+    @Override
+    public boolean supports(String definition, String scheme) {
+        return definition.equals("uc") && Registry.schemeIs(scheme, UsageControl.class);
+    }
+
+    @Override
+    public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
+        Coins fresh = coins.derive("fresh-neurons");
+        Network template = challenge.family().initialize(coins.derive("template"));
+        Network net = NeuronSurgery.widen(challenge.lockedModel(), template, (name, rows, cols) -> {
+            if (name.contains(".W[rows]")) {
+                return Init.gaussian(fresh, rows, cols, Math.sqrt(2.0 / cols));
+            }
+            if (name.contains(".gamma[") || name.contains(".running_var[")) {
+                return Nd.ones(rows, cols);
+            }
+            return Nd.zeros(rows, cols);
+        }).network();
+        Scratch.train(net, challenge, lr, batch, coins.derive("train"));
+        return net;
+    }
+}

@@ -1,0 +1,105 @@
+package org.weightgames.adversaries;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Adversary;
+import org.weightgames.game.Coins;
+import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.Params;
+import org.weightgames.game.Registry;
+import org.weightgames.game.UsageChallenge;
+import org.weightgames.game.UsageControl;
+import org.weightgames.game.WgException;
+import org.weightgames.model.Nd;
+import org.weightgames.model.Network;
+import org.weightgames.model.NeuronSurgery;
+
+/**
+ * {@code refill}: puts plausible values at the key positions from the statistics of what the
+ * locked network kept. Incoming and outgoing weights and biases: Gaussian with the mean and
+ * standard deviation of the same layer's remaining entries; batch-norm scale: the largest
+ * remaining |gamma| (the key holds the neurons of largest |gamma|, so theirs are at least that);
+ * shift and running statistics: the remaining entries' means. In {@code uc} it then fine-tunes
+ * on the auxiliary data when {@code tune} (true) and the budget allows; in {@code ext-w} it
+ * answers with the refilled values. Parameters: {@code tune}, {@code lr} (0.001), {@code batch} (128).
+ */
+public final class Refill implements Adversary {
+    private boolean tune;
+    private double lr;
+    private int batch;
+
+    @Override
+    public String id() {
+        return "refill";
+    }
+
+    @Override
+    public String description() {
+        return "uc/ext-w: refills the removed neurons from the remaining weights' statistics, then fine-tunes";
+    }
+
+    @Override
+    public void init(Params params) {
+        tune = params.getBoolean("tune", true);
+        lr = params.getDouble("lr", 0.001, 1e-7, 1);
+        batch = params.getInt("batch", 128, 1, 1 << 16);
+        params.checkAllUsed();
+    }
+
+    @Override
+    public boolean supports(String definition, String scheme) {
+        return (definition.equals("uc") || definition.equals("ext-w")) && Registry.schemeIs(scheme, UsageControl.class);
+    }
+
+    @Override
+    public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
+        Network net = refill(challenge.lockedModel(), challenge.family().initialize(coins.derive("template")), coins).network();
+        if (tune) {
+            Scratch.train(net, challenge, lr, batch, coins.derive("train"));
+        }
+        return net;
+    }
+
+    @Override
+    public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {
+        Network locked = challenge.releasedModel();
+        Map<String, INDArray> key = refill(locked, challenge.family().initialize(coins.derive("template")), coins).key();
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : challenge.protectedShapes().entrySet()) {
+            INDArray v = key.get(e.getKey());
+            if (v == null || !Arrays.equals(v.shape(), e.getValue())) {
+                throw new WgException("refill made no " + Arrays.toString(e.getValue()) + " tensor for " + e.getKey());
+            }
+            out.put(e.getKey(), v);
+        }
+        return out;
+    }
+
+    static NeuronSurgery.Removal refill(Network locked, Network template, Coins coins) {
+        Coins draw = coins.derive("refill");
+        return NeuronSurgery.widen(locked, template, (name, rows, cols) -> {
+            int dot = name.indexOf('.');
+            int layer = Integer.parseInt(name.substring(0, dot));
+            String tensor = name.substring(dot + 1, name.indexOf('['));
+            Map<String, INDArray> state = new LinkedHashMap<>(locked.layer(layer).parameters());
+            state.putAll(locked.layer(layer).buffers());
+            double[] kept = state.get(tensor).dup().data().asDouble();
+            double mean = Arrays.stream(kept).average().orElse(0);
+            double var = Arrays.stream(kept).map(x -> (x - mean) * (x - mean)).average().orElse(0);
+            double[] out = new double[Math.toIntExact(rows * cols)];
+            if (tensor.equals("gamma")) {
+                Arrays.fill(out, Arrays.stream(kept).map(Math::abs).max().orElse(1));
+            } else if (tensor.equals("W") || tensor.equals("b")) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = mean + Math.sqrt(var) * draw.nextGaussian();
+                }
+            } else {
+                Arrays.fill(out, mean);
+            }
+            return Nd.matrix(out, rows, cols);
+        });
+    }
+}

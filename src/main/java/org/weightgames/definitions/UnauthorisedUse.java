@@ -1,0 +1,141 @@
+package org.weightgames.definitions;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.data.Dataset;
+import org.weightgames.game.Adversary;
+import org.weightgames.game.AuxiliaryData;
+import org.weightgames.game.Coins;
+import org.weightgames.game.Definition;
+import org.weightgames.game.Outcome;
+import org.weightgames.game.Params;
+import org.weightgames.game.TrialContext;
+import org.weightgames.game.TrialRecord;
+import org.weightgames.game.UsageChallenge;
+import org.weightgames.game.WgException;
+import org.weightgames.model.Network;
+
+/**
+ * {@code uc}, unauthorised usage (definitions/uc.md). The challenger draws an original f*, locks it
+ * with the scheme, and gives the adversary the locked artifact, a fraction {@code data-fraction}
+ * (0.05) of the training split and a budget of {@code epochs} (5) passes over it. The adversary
+ * outputs a model and wins when its test accuracy is at least acc(f*) - {@code delta} (0.02).
+ * Measures: its accuracy, the utility it recovered (acc(f') - acc(f^0)) / (acc(f*) - acc(f^0)) with
+ * f^0 the random guesser (accuracy 1/classes), and the examples it read. The challenger records
+ * the accuracies of f*, of the locked f^alpha and of the authorised restoration, and whether that
+ * restoration is bit-exact. Judged on {@code fresh} (10000) test rows; the reference adversary is
+ * {@code scratch}, which trains the architecture without the locked network.
+ */
+public final class UnauthorisedUse implements Definition {
+    private double delta;
+    private double fraction;
+    private int epochs;
+    private Challenger challenger;
+
+    @Override
+    public String id() {
+        return "uc";
+    }
+
+    @Override
+    public String description() {
+        return "unauthorised usage: with the locked model, p of the training data and an epoch budget, reach acc(f*) - delta";
+    }
+
+    @Override
+    public void init(Params params) {
+        delta = params.getDouble("delta", 0.02, 0, 1);
+        fraction = params.getDouble("data-fraction", 0.05, 0, 1);
+        epochs = params.getInt("epochs", 5, 0, 10_000);
+        challenger = new Challenger(params, 10_000);
+        params.checkAllUsed();
+    }
+
+    @Override
+    public boolean guessing() {
+        return false;
+    }
+
+    @Override
+    public String baseline() {
+        return "scratch";
+    }
+
+    @Override
+    public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
+        Coins coins = ctx.challengerCoins();
+        Challenger.Drawn d = challenger.draw(ctx, coins);
+        double accOriginal = d.measures.get("original_accuracy");
+        double acc0 = 1.0 / ctx.data().train().classes();
+        Network locked = ctx.scheme().inference(d.release.artifact());
+        double accLocked = locked.accuracy(d.freshInputs, d.freshLabels);
+        d.measures.put("locked_accuracy", accLocked);
+        d.measures.put("locked_utility", utility(accLocked, accOriginal, acc0));
+        Optional<Network> restored = ctx.scheme().restore(d.release.artifact(), d.release.secret());
+        if (restored.isPresent()) {
+            d.measures.put("restored_accuracy", restored.get().accuracy(d.freshInputs, d.freshLabels));
+            d.measures.put("restored_exact", sameState(restored.get(), d.original) ? 1.0 : 0.0);
+        }
+        Dataset train = ctx.data().train();
+        int n = (int) Math.round(fraction * train.size());
+        Dataset aux = n == 0 ? null : train.rows(coins.derive("auxiliary").sample(train.size(), n));
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Adversary a : adversaries) {
+            AuxiliaryData budget = new AuxiliaryData(aux, epochs);
+            UsageChallenge ch = new UsageChallenge(d.release.artifact(), ctx.scheme(), ctx.family(), budget);
+            try {
+                Network f = a.useWithoutKey(ch, ctx.adversaryCoins(a.id()));
+                if (f == null || f.inputSize() != d.freshInputs.columns() || f.outputSize() != train.classes()) {
+                    throw new WgException("its model must map " + d.freshInputs.columns() + " features to " + train.classes()
+                            + " logits");
+                }
+                double acc = f.accuracy(d.freshInputs, d.freshLabels);
+                Map<String, Double> m = new TreeMap<>();
+                m.put("accuracy", acc);
+                m.put("utility_recovered", utility(acc, accOriginal, acc0));
+                m.put("examples_read", (double) budget.used());
+                outcomes.add(new Outcome(acc >= accOriginal - delta, m, null));
+            } catch (RuntimeException e) {
+                Map<String, Double> m = new TreeMap<>();
+                m.put("accuracy", Double.NaN);
+                m.put("utility_recovered", Double.NaN);
+                m.put("examples_read", (double) budget.used());
+                outcomes.add(Outcome.failed(Challenger.failure(a.id(), e), m));
+            }
+        }
+        return new TrialRecord(ctx.index(), List.of(d.release.artifact().sha256()), d.measures, outcomes);
+    }
+
+    static double utility(double acc, double accOriginal, double acc0) {
+        double span = accOriginal - acc0;
+        return span > 0 ? (acc - acc0) / span : Double.NaN;
+    }
+
+    /** Whether two networks hold the same tensors, bit for bit. */
+    static boolean sameState(Network a, Network b) {
+        Map<String, INDArray> x = a.state();
+        Map<String, INDArray> y = b.state();
+        if (!x.keySet().equals(y.keySet())) {
+            return false;
+        }
+        for (String k : x.keySet()) {
+            if (!Arrays.equals(x.get(k).shape(), y.get(k).shape())) {
+                return false;
+            }
+            double[] u = x.get(k).dup('c').data().asDouble();
+            double[] v = y.get(k).dup('c').data().asDouble();
+            for (int i = 0; i < u.length; i++) {
+                if (Double.doubleToRawLongBits(u[i]) != Double.doubleToRawLongBits(v[i])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -200,12 +200,12 @@ public final class Main implements Callable<Integer> {
             }
             files.put("report.html", org.weightgames.report.HtmlReport.render("WeightGames security report",
                     "Generated " + generated + " with seed " + seed + " on data set " + data.name() + ".", results,
-                    org.weightgames.report.HtmlReport.auditPlots(timing, shape)));
+                    org.weightgames.report.HtmlReport.auditPlots(results, timing, shape)));
             ReportWriter.write(dir, files);
             PrintWriter o = spec.commandLine().getOut();
-            results.forEach(g -> g.summaries().forEach((adv, s) -> o.printf("%-10s %-6s %-18s %3d/%-3d advantage %.3f CI [%.3f, %.3f] -> %s%n",
+            results.forEach(g -> g.summaries().forEach((adv, s) -> o.printf("%-10s %-6s %-18s %3d/%-3d advantage %.3f CI [%.3f, %.3f] -> %s%s%n",
                     g.spec().scheme(), g.spec().definition(), adv, s.wins, s.trials, s.advantage, s.ci.low(), s.ci.high(),
-                    s.verdict.label())));
+                    s.verdict.label(), g.spec().variant().isEmpty() ? "" : "   [" + g.spec().variant() + "]")));
             o.println("report: " + dir.resolve("report.md"));
             o.flush();
             return 0;

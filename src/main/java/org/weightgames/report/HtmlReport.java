@@ -67,9 +67,12 @@ public final class HtmlReport {
         return h.toString();
     }
 
-    /** The audit's plots: measured TaylorMLP cost against N, when timing was measured. */
-    public static List<Plot> auditPlots(List<TaylorTiming.Row> timing, String shape) {
-        List<Plot> plots = new ArrayList<>();
+    /**
+     * The audit's plots: usage-control advantage against alpha and the data fraction when uc was
+     * played over them, and measured TaylorMLP cost against N when timing was measured.
+     */
+    public static List<Plot> auditPlots(List<Audit.GameResult> results, List<TaylorTiming.Row> timing, String shape) {
+        List<Plot> plots = new ArrayList<>(UsageControlReport.plots(results));
         if (timing == null || timing.isEmpty()) {
             return plots;
         }

@@ -38,6 +38,7 @@ public final class MarkdownReport {
         md.append("\nA verdict compares the advantage's interval with the bound the scheme's authors claim: ")
                 .append("`broken` when its lower end exceeds the bound, `holds` when its upper end is at most the bound, ")
                 .append("`inconclusive` otherwise.\n\n");
+        md.append(UsageControlReport.markdown(results, data));
         if (timing != null && !timing.isEmpty()) {
             md.append("## Measured inference cost (TaylorMLP)\n\n");
             md.append("One run, block ").append(timingShape).append(", median of interleaved repeats (interquartile range). ")

@@ -40,6 +40,8 @@ public final class Summary {
     public final List<String> failureExamples;
     public final ObjectNode measures;
     public final ObjectNode challengerMeasures;
+    /** The reference adversary's measures, as {@link #measures}. */
+    public final ObjectNode baselineMeasures;
     /** Per measure both report: the mean of the paired per-trial differences (adversary - reference), bootstrap CI. */
     public final ObjectNode overBaselineMeasures;
 
@@ -74,6 +76,7 @@ public final class Summary {
         this.failureExamples = new ArrayList<>(examples);
         this.measures = measures(records, adversary, level, bootstrapCoins.derive("adversary"));
         this.challengerMeasures = measures(records, -1, level, bootstrapCoins.derive("challenger"));
+        this.baselineMeasures = measures(records, baseline, level, bootstrapCoins.derive("reference"));
         this.overBaselineMeasures = differences(records, adversary, baseline, level, bootstrapCoins.derive("paired"));
     }
 

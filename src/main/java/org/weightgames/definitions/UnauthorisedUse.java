@@ -24,7 +24,7 @@ import org.weightgames.model.Network;
 /**
  * {@code uc}, unauthorised usage (definitions/uc.md). The challenger draws an original f*, locks it
  * with the scheme, and gives the adversary the locked artifact, a fraction {@code data-fraction}
- * (0.05) of the training split and a budget of {@code epochs} (5) passes over it. The adversary
+ * (0.05) of the training split and a budget of {@code epochs} (3) passes over it. The adversary
  * outputs a model and wins when its test accuracy is at least acc(f*) - {@code delta} (0.02).
  * Measures: its accuracy, the utility it recovered (acc(f') - acc(f^0)) / (acc(f*) - acc(f^0)) with
  * f^0 the random guesser (accuracy 1/classes), and the examples it read. The challenger records
@@ -52,7 +52,7 @@ public final class UnauthorisedUse implements Definition {
     public void init(Params params) {
         delta = params.getDouble("delta", 0.02, 0, 1);
         fraction = params.getDouble("data-fraction", 0.05, 0, 1);
-        epochs = params.getInt("epochs", 5, 0, 10_000);
+        epochs = params.getInt("epochs", 3, 0, 10_000);
         challenger = new Challenger(params, 10_000);
         params.checkAllUsed();
     }

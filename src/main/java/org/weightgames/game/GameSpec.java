@@ -73,9 +73,20 @@ public record GameSpec(String scheme, String definition, List<String> adversarie
     }
 
     public ModelFamily newFamily() {
-        Map<String, String> model = new TreeMap<>(newScheme().modelDefaults());
+        Map<String, String> defaults = newScheme().modelDefaults();
+        Map<String, String> model = new TreeMap<>(defaults);
         model.putAll(settings.getOrDefault("model", Map.of()));
-        return new ModelFamily(new Params("model", model), data);
+        try {
+            return new ModelFamily(new Params("model", model), data);
+        } catch (WgException e) {
+            Map<String, String> implied = new TreeMap<>(defaults);
+            implied.keySet().removeAll(settings.getOrDefault("model", Map.of()).keySet());
+            if (implied.isEmpty()) {
+                throw e;
+            }
+            throw new WgException(e.getMessage() + " (scheme '" + scheme + "' draws its originals with model settings " + implied
+                    + " unless told otherwise; name the schemes you mean with --scheme, or set those keys)");
+        }
     }
 
     /** The coins of this game's trials: one derivation per (scheme, definition, variant) below the run's root. */

@@ -2,6 +2,7 @@ package org.weightgames.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
 @Command(name = "wg", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WeightGames: security definitions of model weight release schemes as executable games.",
         subcommands = {Main.ListCommand.class, Main.AuditCommand.class, Main.VerifyCommand.class, Main.SweepCommand.class,
-            Main.ReplayCommand.class})
+            Main.ReplayCommand.class, Main.KeygenCommand.class, Main.SignCommand.class, Main.CheckReportCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -156,6 +157,9 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--no-timing", description = "Skip the measured inference-cost table.")
         boolean noTiming;
 
+        @Option(names = "--sign-key", description = "Sign the report with this Ed25519 private key (./wg keygen); writes signature.json.")
+        Path signKey;
+
         @Override
         public Integer call() {
             PrintStream err = System.err;
@@ -178,6 +182,9 @@ public final class Main implements Callable<Integer> {
             Audit audit = new Audit(new Audit.Config(schemes, definitions, adversaries, trials, seed, dataset, settings, level,
                     nThreads, targetWidth, maxTrials, replay), err);
             Nd.init();
+            if (signKey != null && !Files.isReadable(signKey)) {
+                throw new WgException("--sign-key " + signKey + " cannot be read; make a key pair with ./wg keygen");
+            }
             DataSource data = DataSource.load(dataset);
             List<GameSpec> plan = audit.plan(data);
             Instant now = Instant.now();
@@ -202,6 +209,9 @@ public final class Main implements Callable<Integer> {
                     "Generated " + generated + " with seed " + seed + " on data set " + data.name() + ".", results,
                     org.weightgames.report.HtmlReport.auditPlots(results, timing, shape)));
             ReportWriter.write(dir, files);
+            if (signKey != null) {
+                org.weightgames.report.Signing.sign(dir, signKey);
+            }
             PrintWriter o = spec.commandLine().getOut();
             results.forEach(g -> g.summaries().forEach((adv, s) -> o.printf("%-10s %-6s %-18s %3d/%-3d advantage %.3f CI [%.3f, %.3f] -> %s%s%n",
                     g.spec().scheme(), g.spec().definition(), adv, s.wins, s.trials, s.advantage, s.ci.low(), s.ci.high(),
@@ -399,6 +409,78 @@ public final class Main implements Callable<Integer> {
                     r.matches() ? "matches the report" : "DIFFERS from the report's " + r.expectedHash());
             o.flush();
             return r.matches() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "keygen", description = "Make an Ed25519 key pair for signing reports: <name>.key (private) and <name>.pub.")
+    static final class KeygenCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--out", defaultValue = ".", description = "Folder for the two files (default: the current folder).")
+        Path out;
+
+        @Option(names = "--name", defaultValue = "wg-signing", description = "File name stem (default: ${DEFAULT-VALUE}).")
+        String name;
+
+        @Override
+        public Integer call() {
+            Path[] k = org.weightgames.report.Signing.keygen(out, name);
+            spec.commandLine().getOut().println("private key " + k[0] + " (keep it), public key " + k[1] + " (publish it)");
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "sign", description = "Sign a report folder with an Ed25519 private key: writes signature.json beside it.")
+    static final class SignCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Parameters(index = "0", description = "The report folder.")
+        Path dir;
+
+        @Option(names = "--key", required = true, description = "The private key file (./wg keygen).")
+        Path key;
+
+        @Override
+        public Integer call() {
+            if (!Files.isDirectory(dir)) {
+                throw new WgException(dir + " is not a folder; give the folder an audit wrote (it holds report.json)");
+            }
+            Path sig = org.weightgames.report.Signing.sign(dir, key);
+            spec.commandLine().getOut().println("signed: " + sig);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "check-report", description = "Check a signed report: every file's hash and the Ed25519 signature. "
+            + "Exit 0 when intact, 1 when anything was edited.")
+    static final class CheckReportCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Parameters(index = "0", description = "The report folder or its report.json.")
+        Path report;
+
+        @Option(names = "--public-key", description = "The signer's public key you trust; without it any valid signature passes and its key is printed.")
+        Path publicKey;
+
+        @Override
+        public Integer call() {
+            if (!Files.exists(report)) {
+                throw new WgException(report + " does not exist; give a report folder or its report.json");
+            }
+            org.weightgames.report.Signing.Check c = org.weightgames.report.Signing.check(report, publicKey);
+            PrintWriter o = spec.commandLine().getOut();
+            if (c.valid()) {
+                o.println("intact: signed by Ed25519 key " + c.publicKey() + (publicKey == null ? " (no trusted key given)" : " (trusted)"));
+            } else {
+                c.problems().forEach(p -> o.println("TAMPERED: " + p));
+            }
+            o.flush();
+            return c.valid() ? 0 : 1;
         }
     }
 }

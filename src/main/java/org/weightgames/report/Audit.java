@@ -224,6 +224,9 @@ public final class Audit {
         root.put("generated", generated);
         root.put("seed", config.seed());
         root.put("level", config.level());
+        ObjectNode set = root.putObject("settings");
+        new java.util.TreeMap<>(config.settings()).forEach((k, v) -> set.set(k, map(new java.util.TreeMap<>(v))));
+        root.put("settings_sha256", Resources.sha256(set.toString()));
         ObjectNode ds = root.putObject("dataset");
         ds.put("name", data.name());
         ds.put("sha256", data.sha256());

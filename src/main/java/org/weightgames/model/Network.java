@@ -54,12 +54,25 @@ public final class Network {
             throw new IllegalArgumentException("network takes rows of " + inputSize() + " features, got shape "
                     + java.util.Arrays.toString(x.shape()));
         }
+        if (!training && x.rows() > INFERENCE_ROWS) {
+            // in chunks: a convolution's im2col of 10000 images would need gigabytes at once
+            List<INDArray> parts = new ArrayList<>();
+            for (long from = 0; from < x.rows(); from += INFERENCE_ROWS) {
+                long to = Math.min(x.rows(), from + INFERENCE_ROWS);
+                parts.add(forward(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all()), false));
+            }
+            return org.nd4j.linalg.factory.Nd4j.vstack(parts.toArray(new INDArray[0]));
+        }
         INDArray h = x;
         for (Layer l : layers) {
             h = l.forward(h, training);
         }
         return h;
     }
+
+    /** Inference runs over at most this many rows at a time. */
+    static final int INFERENCE_ROWS = 512;
 
     /** The input of layer i for inputs x (inference mode). */
     public INDArray inputOf(int i, INDArray x) {

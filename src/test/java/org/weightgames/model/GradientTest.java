@@ -62,6 +62,20 @@ class GradientTest {
     }
 
     @Test
+    void inferenceInChunksEqualsOnePass() {
+        Coins c = Coins.root(8);
+        Network net = NeuronSurgeryTest.bnCnn(c);
+        INDArray x = Init.gaussian(c.derive("x"), Network.INFERENCE_ROWS * 2 + 7, 16, 1);
+        INDArray h = x;
+        for (Layer l : net.layers()) {
+            h = l.forward(h, false);
+        }
+        INDArray chunked = net.forward(x);
+        assertThat(chunked.shape()).isEqualTo(h.shape());
+        assertThat(chunked.equalsWithEps(h, 1e-12)).isTrue();
+    }
+
+    @Test
     void convolutionMatchesTheDirectSum() {
         Coins c = Coins.root(7);
         Conv2d conv = Conv2d.init(2, 3, 5, 4, 3, c.derive("w"));

@@ -157,6 +157,9 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--no-timing", description = "Skip the measured inference-cost table.")
         boolean noTiming;
 
+        @Option(names = "--resume", description = "Resume the interrupted run in --out: replay nothing it finished, play the rest.")
+        boolean resume;
+
         @Option(names = "--sign-key", description = "Sign the report with this Ed25519 private key (./wg keygen); writes signature.json.")
         Path signKey;
 
@@ -188,8 +191,21 @@ public final class Main implements Callable<Integer> {
             DataSource data = DataSource.load(dataset);
             List<GameSpec> plan = audit.plan(data);
             Instant now = Instant.now();
+            if (resume && out == null) {
+                throw new WgException("--resume needs the --out folder of the interrupted run");
+            }
             Path dir = out != null ? out : defaultOut(now);
-            List<Audit.GameResult> results = audit.run(plan);
+            List<Audit.GameResult> results;
+            org.weightgames.report.FileJournal journal = new org.weightgames.report.FileJournal(dir, audit.fingerprint(data), resume);
+            try {
+                if (journal.resumed() > 0) {
+                    err.println("[resume] " + journal.resumed() + " finished trials read from " + dir.resolve(".partial"));
+                }
+                results = audit.run(plan, journal);
+            } catch (WgException e) {
+                journal.discard();
+                throw e;
+            }
             List<TaylorTiming.Row> timing = null;
             String shape = null;
             if (!noTiming && plan.stream().anyMatch(p -> p.scheme().equals("taylormlp"))) {
@@ -209,6 +225,7 @@ public final class Main implements Callable<Integer> {
                     "Generated " + generated + " with seed " + seed + " on data set " + data.name() + ".", results,
                     org.weightgames.report.HtmlReport.auditPlots(results, timing, shape)));
             ReportWriter.write(dir, files);
+            journal.finish();
             if (signKey != null) {
                 org.weightgames.report.Signing.sign(dir, signKey);
             }

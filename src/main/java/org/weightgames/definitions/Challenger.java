@@ -54,6 +54,7 @@ final class Challenger {
         final Release release;
         final INDArray freshInputs;
         int[] freshLabels;
+        INDArray releasedOutputs;
         final INDArray originalOutputs;
         final Map<String, Double> measures = new LinkedHashMap<>();
 
@@ -82,6 +83,7 @@ final class Challenger {
         Network releasedModel = ctx.scheme() instanceof Hosted ? ((Hosted) ctx.scheme()).hostedModel(release)
                 : ctx.scheme().inference(release.artifact());
         INDArray released = releasedModel.forward(freshRows.features());
+        d.releasedOutputs = released;
         d.measures.put("release_error", relativeError(released, expected));
         d.measures.put("original_accuracy", original.accuracy(freshRows.features(), freshRows.labels()));
         return d;

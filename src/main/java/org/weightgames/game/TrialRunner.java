@@ -27,6 +27,14 @@ public final class TrialRunner {
 
     /** Plays trials {@code from} (inclusive) to {@code to} (exclusive); progress gets the count done. */
     public List<TrialRecord> run(GameSpec spec, long seed, int from, int to, IntConsumer progress) {
+        return run(spec, seed, from, to, progress, TrialJournal.NONE);
+    }
+
+    /**
+     * As {@link #run(GameSpec, long, int, int, IntConsumer)}, taking trials the journal already
+     * holds from it and recording every trial played in it.
+     */
+    public List<TrialRecord> run(GameSpec spec, long seed, int from, int to, IntConsumer progress, TrialJournal journal) {
         Coins gameCoins = spec.coins(seed);
         AtomicInteger done = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, to - from)), r -> {
@@ -38,8 +46,15 @@ public final class TrialRunner {
             List<Future<TrialRecord>> futures = new ArrayList<>();
             for (int t = from; t < to; t++) {
                 final int index = t;
+                TrialRecord known = journal.get(spec.label(), index);
+                if (known != null) {
+                    futures.add(java.util.concurrent.CompletableFuture.completedFuture(known));
+                    progress.accept(done.incrementAndGet());
+                    continue;
+                }
                 futures.add(pool.submit(() -> {
                     TrialRecord r = play(spec, gameCoins, index);
+                    journal.put(spec.label(), r);
                     progress.accept(done.incrementAndGet());
                     return r;
                 }));

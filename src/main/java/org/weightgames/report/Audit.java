@@ -40,6 +40,7 @@ public final class Audit {
 
     private final Config config;
     private final PrintStream progress;
+    private org.weightgames.game.TrialJournal journal = org.weightgames.game.TrialJournal.NONE;
 
     public Audit(Config config, PrintStream progress) {
         this.config = config;
@@ -155,6 +156,12 @@ public final class Audit {
 
     /** Plays every planned game. */
     public List<GameResult> run(List<GameSpec> specs) {
+        return run(specs, org.weightgames.game.TrialJournal.NONE);
+    }
+
+    /** Plays every planned game, taking finished trials from the journal and recording new ones in it. */
+    public List<GameResult> run(List<GameSpec> specs, org.weightgames.game.TrialJournal journal) {
+        this.journal = journal;
         TrialRunner runner = new TrialRunner(config.threads());
         List<GameResult> results = new ArrayList<>();
         for (GameSpec spec : specs) {
@@ -177,7 +184,7 @@ public final class Audit {
             int from = records.size();
             int to = Math.min(target, cap);
             final int total = to;
-            records.addAll(runner.run(spec, config.seed(), from, to, done -> report(label, from + done, total, started)));
+            records.addAll(runner.run(spec, config.seed(), from, to, done -> report(label, from + done, total, started), journal));
             summaries = summarise(spec, def, records, claim);
             boolean narrow = summaries.values().stream().allMatch(s -> s.ci.width() <= config.targetWidth());
             if (!sequential || narrow || records.size() >= cap) {
@@ -213,6 +220,20 @@ public final class Audit {
             lastReport = now;
             progress.printf("[%s] trial %d/%d (%.1f s)%n", label, done, total, (now - started) / 1e9);
         }
+    }
+
+    /**
+     * What a resumed run must share with the run it resumes: everything that decides its trials
+     * (selection, trial counts, seed, settings, data, level, sequential mode, tool version).
+     */
+    public String fingerprint(DataSource data) {
+        String text = String.join("\n", "schemes=" + config.schemes(), "definitions=" + config.definitions(),
+                "adversaries=" + config.adversaries(), "trials=" + config.trials(), "seed=" + config.seed(),
+                "dataset=" + data.name() + ":" + data.sha256(), "settings=" + new java.util.TreeMap<>(config.settings()),
+                "level=" + config.level(), "target-width=" + config.targetWidth(), "max-trials=" + config.maxTrials(),
+                "version=" + Resources.versions().getProperty("weightgames", "dev") + "/"
+                        + Resources.versions().getProperty("git-commit", ""));
+        return Resources.sha256(text);
     }
 
     /** The JSON report: deterministic for a seed except the {@code generated} timestamp. */

@@ -107,41 +107,25 @@ public final class Conv2d implements Layer {
     }
 
     private double[] im2col(double[] x, int n) {
-        int kk = k * k;
-        int rowLen = channels * kk;
-        int pad = k / 2;
-        double[] cols = new double[n * height * width * rowLen];
-        for (int i = 0; i < n; i++) {
-            int img = i * channels * height * width;
-            for (int y = 0; y < height; y++) {
-                for (int xx = 0; xx < width; xx++) {
-                    int row = ((i * height + y) * width + xx) * rowLen;
-                    for (int c = 0; c < channels; c++) {
-                        int plane = img + c * height * width;
-                        for (int dy = 0; dy < k; dy++) {
-                            int sy = y + dy - pad;
-                            if (sy < 0 || sy >= height) {
-                                continue;
-                            }
-                            for (int dx = 0; dx < k; dx++) {
-                                int sx = xx + dx - pad;
-                                if (sx >= 0 && sx < width) {
-                                    cols[row + c * kk + dy * k + dx] = x[plane + sy * width + sx];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        double[] cols = new double[n * height * width * channels * k * k];
+        walk(x, cols, n, true);
         return cols;
     }
 
     private double[] col2im(double[] cols, int n) {
+        double[] x = new double[n * channels * height * width];
+        walk(x, cols, n, false);
+        return x;
+    }
+
+    /**
+     * Visits every (image position, kernel tap) pair inside the image once: copies the pixel into
+     * its column entry (im2col), or adds the column entry back onto the pixel (col2im, the adjoint).
+     */
+    private void walk(double[] x, double[] cols, int n, boolean toCols) {
         int kk = k * k;
         int rowLen = channels * kk;
         int pad = k / 2;
-        double[] x = new double[n * channels * height * width];
         for (int i = 0; i < n; i++) {
             int img = i * channels * height * width;
             for (int y = 0; y < height; y++) {
@@ -157,7 +141,13 @@ public final class Conv2d implements Layer {
                             for (int dx = 0; dx < k; dx++) {
                                 int sx = xx + dx - pad;
                                 if (sx >= 0 && sx < width) {
-                                    x[plane + sy * width + sx] += cols[row + c * kk + dy * k + dx];
+                                    int col = row + c * kk + dy * k + dx;
+                                    int px = plane + sy * width + sx;
+                                    if (toCols) {
+                                        cols[col] = x[px];
+                                    } else {
+                                        x[px] += cols[col];
+                                    }
                                 }
                             }
                         }
@@ -165,7 +155,6 @@ public final class Conv2d implements Layer {
                 }
             }
         }
-        return x;
     }
 
     @Override

@@ -26,10 +26,6 @@ public final class AuxiliaryData {
         return epochs;
     }
 
-    public int classes() {
-        return data.classes();
-    }
-
     /** Examples that may still be read. */
     public synchronized long remaining() {
         return (long) epochs * size() - used;

@@ -78,10 +78,6 @@ public final class ModelCache {
         return Path.of(p);
     }
 
-    public Path directory() {
-        return dir;
-    }
-
     /** The file of an entry. */
     public Path file(String key) {
         return dir.resolve(sha256(key.getBytes(StandardCharsets.UTF_8)) + ".wgmodel");

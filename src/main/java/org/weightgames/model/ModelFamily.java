@@ -167,10 +167,6 @@ public final class ModelFamily {
                 + ";data=" + dataHash + ";seed=" + seed + ";index=" + index;
     }
 
-    public String arch() {
-        return arch;
-    }
-
     /** Whether originals are trained from the challenger's coins in every trial (no pool). */
     public boolean freshPerTrial() {
         return pool == 0;
@@ -186,19 +182,6 @@ public final class ModelFamily {
 
     public int hidden() {
         return hidden;
-    }
-
-    public int classes() {
-        return classes;
-    }
-
-    /** Learning rate and batch size of the family's recipe, for adversaries that train the same architecture. */
-    public double learningRate() {
-        return lr;
-    }
-
-    public int batchSize() {
-        return batch;
     }
 
     public String describe() {

@@ -178,35 +178,20 @@ public final class NeuronSurgery {
         }
     }
 
-    /** Removes rows idx of m into out[name], or inserts in[name] as rows idx. */
+    /**
+     * Removes rows idx of m into out[name], or inserts in[name] as rows idx: the column operation
+     * on the transposes (the key keeps rows as rows).
+     */
     private static INDArray rows(INDArray m, int[] idx, String name, Map<String, INDArray> out, Map<String, INDArray> in) {
-        return columns(m.transpose(), idx, 1, name, out == null ? null : new TransposingMap(out),
-                in == null ? null : new TransposingMap(in)).transpose().dup('c');
-    }
-
-    /** A view of a key map that stores and returns tensors transposed (rows kept as rows in the key). */
-    private static final class TransposingMap extends java.util.AbstractMap<String, INDArray> {
-        private final Map<String, INDArray> base;
-
-        TransposingMap(Map<String, INDArray> base) {
-            this.base = base;
+        Map<String, INDArray> t = new java.util.HashMap<>();
+        if (in != null && in.containsKey(name)) {
+            t.put(name, in.get(name).transpose());
         }
-
-        @Override
-        public INDArray put(String k, INDArray v) {
-            return base.put(k, v.transpose().dup('c'));
+        INDArray r = columns(m.transpose(), idx, 1, name, out == null ? null : t, in == null ? null : t);
+        if (out != null) {
+            out.put(name, t.get(name).transpose().dup('c'));
         }
-
-        @Override
-        public INDArray get(Object k) {
-            INDArray v = base.get(k);
-            return v == null ? null : v.transpose();
-        }
-
-        @Override
-        public java.util.Set<Entry<String, INDArray>> entrySet() {
-            throw new UnsupportedOperationException();
-        }
+        return r.transpose().dup('c');
     }
 
     /**

@@ -85,7 +85,7 @@ final class Challenger {
         INDArray released = releasedModel.forward(freshRows.features());
         d.releasedOutputs = released;
         d.measures.put("release_error", relativeError(released, expected));
-        d.measures.put("original_accuracy", original.accuracy(freshRows.features(), freshRows.labels()));
+        d.measures.put("original_accuracy", Network.accuracyOfLogits(expected, freshRows.labels()));
         return d;
     }
 

@@ -73,7 +73,7 @@ public final class UnauthorisedUse implements Definition {
         Challenger.Drawn d = challenger.draw(ctx, coins);
         double accOriginal = d.measures.get("original_accuracy");
         double acc0 = 1.0 / ctx.data().train().classes();
-        double accLocked = accuracy(d.releasedOutputs, d.freshLabels);
+        double accLocked = Network.accuracyOfLogits(d.releasedOutputs, d.freshLabels);
         d.measures.put("locked_accuracy", accLocked);
         d.measures.put("locked_utility", utility(accLocked, accOriginal, acc0));
         Optional<Network> restored = ctx.scheme().restore(d.release.artifact(), d.release.secret());
@@ -111,17 +111,6 @@ public final class UnauthorisedUse implements Definition {
             }
         }
         return new TrialRecord(ctx.index(), List.of(d.release.artifact().sha256()), d.measures, outcomes);
-    }
-
-    static double accuracy(INDArray logits, int[] labels) {
-        int[] p = logits.argMax(1).toIntVector();
-        int ok = 0;
-        for (int i = 0; i < p.length; i++) {
-            if (p[i] == labels[i]) {
-                ok++;
-            }
-        }
-        return (double) ok / p.length;
     }
 
     static double utility(double acc, double accOriginal, double acc0) {

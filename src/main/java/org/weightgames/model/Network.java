@@ -142,14 +142,13 @@ public final class Network {
         return new Network(c);
     }
 
-    /** The predicted class of each row. */
-    public int[] predict(INDArray x) {
-        INDArray out = forward(x);
-        return out.argMax(1).toIntVector();
+    public double accuracy(INDArray x, int[] labels) {
+        return accuracyOfLogits(forward(x), labels);
     }
 
-    public double accuracy(INDArray x, int[] labels) {
-        int[] p = predict(x);
+    /** The share of rows whose largest logit is at the label, from logits already computed. */
+    public static double accuracyOfLogits(INDArray logits, int[] labels) {
+        int[] p = logits.argMax(1).toIntVector();
         int ok = 0;
         for (int i = 0; i < p.length; i++) {
             if (p[i] == labels[i]) {

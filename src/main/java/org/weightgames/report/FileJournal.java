@@ -74,6 +74,8 @@ public final class FileJournal implements TrialJournal, AutoCloseable {
             throw new WgException("the interrupted run in " + dir.getParent() + " was started with other options, settings, data or"
                     + " tool version; resume it with the same command, or choose another --out");
         }
+        // keep the intact lines, so appends after a torn tail start on a fresh line
+        StringBuilder intact = new StringBuilder(lines.get(0)).append('\n');
         for (int i = 1; i < lines.size(); i++) {
             JsonNode n = parse(lines.get(i));
             if (n == null) {
@@ -83,16 +85,10 @@ public final class FileJournal implements TrialJournal, AutoCloseable {
                 throw new WgException(file + ", line " + (i + 1) + " is damaged; delete " + dir + " to start the run afresh");
             }
             known.put(key(n.path("game").asText(), n.path("record").path("index").asInt()), record(n.path("record")));
-        }
-        // rewrite without a torn tail, so appends start on a fresh line
-        StringBuilder sb = new StringBuilder(lines.get(0)).append('\n');
-        for (int i = 1; i < lines.size(); i++) {
-            if (parse(lines.get(i)) != null) {
-                sb.append(lines.get(i)).append('\n');
-            }
+            intact.append(lines.get(i)).append('\n');
         }
         Path tmp = Files.createTempFile(dir, ".trials-", ".tmp");
-        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+        Files.writeString(tmp, intact.toString(), StandardCharsets.UTF_8);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -23,8 +23,12 @@ public final class Resources {
     }
 
     public static String sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** SHA-256 of bytes, in hex. */
+    public static String sha256(byte[] b) {
         SHA256Digest d = new SHA256Digest();
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
         d.update(b, 0, b.length);
         byte[] out = new byte[32];
         d.doFinal(out, 0);

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.Ed25519KeyPairGenerator;
 import org.bouncycastle.crypto.params.Ed25519KeyGenerationParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -168,12 +167,7 @@ public final class Signing {
             Path p = dir.resolve(name);
             if (Files.isRegularFile(p)) {
                 try {
-                    byte[] b = Files.readAllBytes(p);
-                    SHA256Digest d = new SHA256Digest();
-                    d.update(b, 0, b.length);
-                    byte[] out = new byte[32];
-                    d.doFinal(out, 0);
-                    files.put(name, hex(out));
+                    files.put(name, Resources.sha256(Files.readAllBytes(p)));
                 } catch (IOException e) {
                     throw new WgException("cannot read " + p + " (" + e.getMessage() + ")");
                 }

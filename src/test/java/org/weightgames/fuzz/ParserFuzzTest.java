@@ -101,4 +101,19 @@ class ParserFuzzTest {
             assertThat(got.inputSize()).isPositive();
         }, t -> t instanceof org.weightgames.game.WgException)).isPositive();
     }
+
+    /** Checkpoints: the header is validated, then every tensor is read whole. */
+    @Test
+    void safetensorsFiles() throws Exception {
+        Path f = tmp.resolve("fuzz.safetensors");
+        assertThat(Fuzzer.run("safetensors", Fuzzer.corpus("safetensors"), b -> {
+            Files.write(f, b);
+            try (org.weightgames.model.Safetensors s = org.weightgames.model.Safetensors.open(f)) {
+                for (String name : s.names()) {
+                    double[] d = s.tensor(name).toDoubles();
+                    assertThat(d.length).isEqualTo(s.tensor(name).elements());
+                }
+            }
+        })).isPositive();
+    }
 }

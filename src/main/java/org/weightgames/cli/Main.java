@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
 @Command(name = "wg", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WeightGames: security definitions of model weight release schemes as executable games.",
         subcommands = {Main.ListCommand.class, Main.AuditCommand.class, Main.VerifyCommand.class, Main.SweepCommand.class,
-            Main.ReplayCommand.class, Main.KeygenCommand.class, Main.SignCommand.class, Main.CheckReportCommand.class})
+            Main.ReplayCommand.class, Main.KeygenCommand.class, Main.SignCommand.class, Main.CheckReportCommand.class,
+            Main.BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -130,8 +131,14 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "1", description = "Run seed: the same seed replays every trial (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--dataset", defaultValue = "synthetic", description = "synthetic (embedded) or fashion-mnist (Debian package dataset-fashion-mnist).")
+        @Option(names = "--dataset", description = "synthetic (embedded, the default) or fashion-mnist (Debian package dataset-fashion-mnist);"
+                + " with --model: tokens (the default).")
         String dataset;
+
+        @Option(names = "--model", description = "Audit your own MLP block from a safetensors checkpoint (SwiGLU gate_proj/up_proj/down_proj"
+                + " or plain fc1/fc2) instead of drawing originals; --set model.prefix=... picks a block, model.activation=... a plain"
+                + " block's activation (gelu). Default schemes taylormlp, plain, oracle; definitions ext-w, ext-f.")
+        Path model;
 
         @Option(names = "--out", description = "Output folder (default: reports/<UTC timestamp>).")
         Path out;
@@ -167,6 +174,30 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             PrintStream err = System.err;
             Map<String, Map<String, String>> settings = Settings.load(config, sets);
+            if (model != null) {
+                if (!Files.isRegularFile(model)) {
+                    throw new WgException("--model " + model + ": no such file; give the path of a .safetensors checkpoint");
+                }
+                Map<String, String> m = new java.util.TreeMap<>(settings.getOrDefault("model", Map.of()));
+                m.put("arch", "file");
+                m.put("file", model.toAbsolutePath().normalize().toString());
+                settings = new java.util.TreeMap<>(settings);
+                settings.put("model", m);
+                sets.add("model.arch=file");
+                sets.add("model.file=" + m.get("file"));
+                if (schemes.isEmpty()) {
+                    schemes.addAll(List.of("taylormlp", "plain", "oracle"));
+                }
+                if (definitions.isEmpty()) {
+                    definitions.addAll(List.of("ext-w", "ext-f"));
+                }
+                if (dataset == null) {
+                    dataset = "tokens";
+                }
+            }
+            if (dataset == null) {
+                dataset = "synthetic";
+            }
             if (targetWidth < 0 || targetWidth >= 2) {
                 throw new WgException("--target-width must be in [0, 2), got " + targetWidth);
             }
@@ -188,7 +219,7 @@ public final class Main implements Callable<Integer> {
             if (signKey != null && !Files.isReadable(signKey)) {
                 throw new WgException("--sign-key " + signKey + " cannot be read; make a key pair with ./wg keygen");
             }
-            DataSource data = DataSource.load(dataset);
+            DataSource data = DataSource.load(dataset, settings.getOrDefault("model", Map.of()));
             List<GameSpec> plan = audit.plan(data);
             Instant now = Instant.now();
             if (resume && out == null) {
@@ -498,6 +529,65 @@ public final class Main implements Callable<Integer> {
             }
             o.flush();
             return c.valid() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "bench", description = "TaylorMLP at LLM scale: the taylor-inversion attack against a summing pass over the same "
+            + "coefficients, TaylorMLP and taylor-collapse inference against the original block, and ext-w trials per second, "
+            + "each a ratio measured in this run. Quarter-scale block (1024 x 3584) by default, Llama-3-8B's (4096 x 14336) with --full.")
+    static final class BenchCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--full", description = "Use the full Llama-3-8B block, 4096 x 14336 (about 10 GB of scratch files).")
+        boolean full;
+
+        @Option(names = "--order", defaultValue = "8", description = "TaylorMLP order N of the attacked artifact (default: ${DEFAULT-VALUE}).")
+        int order;
+
+        @Option(names = "--dtype", defaultValue = "f32", description = "Storage type of the checkpoints: f32, f64, f16 or bf16 (default: ${DEFAULT-VALUE}).")
+        String dtype;
+
+        @Option(names = "--repeats", defaultValue = "5", description = "Repeats of each timing (default: ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Option(names = "--threads", defaultValue = "2", description = "Threads (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--tokens", defaultValue = "8", description = "Tokens per inference timing (default: ${DEFAULT-VALUE}).")
+        int tokens;
+
+        @Option(names = "--trials", defaultValue = "8", description = "ext-w trials per thread count for the throughput figure; 0 skips it (default: ${DEFAULT-VALUE}).")
+        int trials;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--work", description = "Folder for the scratch checkpoints, kept afterwards (default: a temporary folder, deleted).")
+        Path work;
+
+        @Option(names = "--json", description = "Also write the figures as JSON to this file.")
+        Path json;
+
+        @Option(names = "--model", description = "Bench on your own SwiGLU block from a safetensors checkpoint instead of a random one.")
+        Path model;
+
+        @Option(names = "--prefix", description = "With --model: the block's tensor-name prefix, e.g. model.layers.0.mlp. (default: the first block).")
+        String prefix;
+
+        @Override
+        public Integer call() throws Exception {
+            org.weightgames.model.Safetensors.DType dt;
+            try {
+                dt = org.weightgames.model.Safetensors.DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new WgException("bench: --dtype must be f32, f64, f16 or bf16, got '" + dtype + "'");
+            }
+            PrintWriter pw = spec.commandLine().getOut();
+            new org.weightgames.scale.Bench(new org.weightgames.scale.Bench.Options(full, order, dt, repeats, threads, tokens,
+                    trials, seed, work, json, model, prefix), pw).run();
+            pw.flush();
+            return 0;
         }
     }
 }

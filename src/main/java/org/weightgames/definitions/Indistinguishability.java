@@ -47,8 +47,9 @@ public final class Indistinguishability implements Definition {
     public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
         Coins coins = ctx.challengerCoins();
         if (!ctx.family().freshPerTrial()) {
-            throw new WgException("ind draws two independent originals per trial, but model.pool is set: both would come"
-                    + " from the same pool; set model.pool=0");
+            throw new WgException("ind draws two independent originals per trial, but the originals come from a pool or a"
+                    + " fixed checkpoint (model.pool or --model): both would be the same network; set model.pool=0, or leave ind"
+                    + " out of a checkpoint's audit");
         }
         Network other = ctx.family().sample(ctx.data(), coins.derive("candidate/other").derive("model"));
         int b = coins.derive("bit").nextBoolean() ? 1 : 0;

@@ -24,6 +24,8 @@ import org.weightgames.game.WgException;
  * inputs), which keeps pre-activation ranges near those of LLM MLPs).</li>
  * <li>{@code bn-mlp}: dense, batch norm, ReLU per hidden layer of {@code widths} (256,128), then a
  * dense classifier: the 784-256-128-10 network of CoreLocker's games.</li>
+ * <li>{@code file}: the one block of a user's safetensors checkpoint ({@code file}, {@code prefix},
+ * {@code activation} for plain fc1/fc2 blocks (gelu)); see {@link Checkpoint}. What {@code --model} sets.</li>
  * <li>{@code bn-cnn}: per entry of {@code channels} (16,32) a 3x3 convolution, BatchNorm2d, ReLU and
  * 2x2 max pooling, then a dense classifier; needs square one-channel images (Fashion-MNIST).</li>
  * </ul>
@@ -53,13 +55,46 @@ public final class ModelFamily {
     private final int classes;
     private final String dataHash;
     private final Map<String, String> used;
+    private final Checkpoint.Loaded loaded;
 
     public ModelFamily(Params params, DataSource data) {
-        this.arch = params.getString("arch", "block", Set.of("block", "bn-mlp", "bn-cnn"));
+        this.arch = params.getString("arch", "block", Set.of("block", "bn-mlp", "bn-cnn", "file"));
         this.inputs = data.train().dimension();
         this.classes = data.train().classes();
         this.dataHash = data.sha256();
-        boolean bn = !arch.equals("block");
+        boolean bn = !arch.equals("block") && !arch.equals("file");
+        if (arch.equals("file")) {
+            String path = params.getString("file", "", null);
+            if (path.isEmpty()) {
+                throw new WgException("model.arch=file needs model.file=<checkpoint.safetensors> (or use --model FILE)");
+            }
+            String prefix = params.getString("prefix", "", null);
+            String act = params.getString("activation", "gelu", Set.of("silu", "gelu", "relu"));
+            this.loaded = Checkpoint.load(java.nio.file.Path.of(path), prefix.isEmpty() ? null : prefix, Activation.byId(act));
+            Network net = loaded.network();
+            if (net.inputSize() != inputs || net.outputSize() != classes) {
+                throw new WgException("model.file " + path + " holds a block " + net.inputSize() + " -> " + net.outputSize()
+                        + " but data set '" + data.name() + "' has " + inputs + " features and " + classes
+                        + " classes; audit a checkpoint on its own tokens (--model FILE without --dataset)");
+            }
+            Layer l = net.layer(0);
+            this.block = l instanceof SwiGluBlock ? "swiglu" : "mlp";
+            this.activation = l instanceof SwiGluBlock ? Activation.SILU : Activation.byId(act);
+            this.hidden = l instanceof SwiGluBlock ? ((SwiGluBlock) l).hidden() : ((MlpBlock) l).hidden();
+            this.widths = new int[0];
+            this.steps = 0;
+            this.epochs = 0;
+            this.lr = 0;
+            this.weightDecay = 0;
+            this.initScale = 0.5;
+            this.batch = 0;
+            this.pool = 1;
+            this.seed = 0;
+            params.checkAllUsed();
+            this.used = params.used();
+            return;
+        }
+        this.loaded = null;
         if (bn) {
             this.block = arch;
             this.activation = Activation.RELU;
@@ -132,6 +167,7 @@ public final class ModelFamily {
                 return new Network(layers);
             }
             default:
+                // "block", and "file": a fresh block of the checkpoint's shape
                 if (block.equals("swiglu")) {
                     return Network.of(SwiGluBlock.init(inputs, hidden, classes, initScale, coins));
                 }
@@ -145,6 +181,9 @@ public final class ModelFamily {
      * the cache) from the family's seed; each call returns a private copy.
      */
     public Network sample(DataSource data, Coins coins) {
+        if (loaded != null) {
+            return loaded.network().copy();
+        }
         if (pool == 0) {
             return train(data, coins);
         }
@@ -185,6 +224,10 @@ public final class ModelFamily {
     }
 
     public String describe() {
+        if (loaded != null) {
+            return loaded.kind() + " " + inputs + "->" + hidden + "->" + classes + " block '" + loaded.prefix() + "' of "
+                    + loaded.file() + " (sha256 " + loaded.sha256() + ")";
+        }
         if (!arch.equals("block")) {
             return arch + " " + inputs + "->" + java.util.Arrays.toString(widths) + "->" + classes + ", " + epochs
                     + " epochs of Adam (lr " + lr + ", batch " + batch + ")" + (pool > 0 ? ", pool of " + pool + " from seed " + seed : "");

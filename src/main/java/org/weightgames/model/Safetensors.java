@@ -41,7 +41,8 @@ import org.weightgames.game.WgException;
  * reference implementation requires. Every error names the file and what to do.
  *
  * <p>Writing declares every tensor first (the header is known before any data), fills a temporary
- * file beside the target through writable mappings, and renames it into place on
+ * file beside the target with positional writes (so written pages stay in the page cache, not in
+ * the process's memory), and renames it into place on
  * {@link Writer#commit()}: a crash leaves no half-written checkpoint under the final name.
  * Reads and writes of disjoint ranges may run on several threads at once.
  */
@@ -458,7 +459,15 @@ public final class Safetensors implements AutoCloseable {
 
     /** Starts writing a file: the tensors (name to dtype and shape) in the order they are laid out. */
     public static Writer create(Path target, Map<String, String> metadata, Map<String, Spec> specs) {
-        return new Writer(target, metadata, specs);
+        return new Writer(target, metadata, specs, true);
+    }
+
+    /**
+     * As {@link #create(Path, Map, Map)}; with {@code durable} false the commit renames without
+     * forcing the bytes to disk first (for scratch files deleted within the run, such as a bench's).
+     */
+    public static Writer create(Path target, Map<String, String> metadata, Map<String, Spec> specs, boolean durable) {
+        return new Writer(target, metadata, specs, durable);
     }
 
     /** Writes whole ND4J tensors in one go, in the given dtype. */
@@ -495,11 +504,13 @@ public final class Safetensors implements AutoCloseable {
         private final FileChannel channel;
         private final Map<String, Spec> specs;
         private final Map<String, Long> starts = new LinkedHashMap<>();
-        private final Map<String, MappedByteBuffer[]> maps = new LinkedHashMap<>();
+        private static final ThreadLocal<ByteBuffer> STAGING = new ThreadLocal<>();
+        private final boolean durable;
         private boolean committed;
 
-        Writer(Path target, Map<String, String> metadata, Map<String, Spec> specs) {
+        Writer(Path target, Map<String, String> metadata, Map<String, Spec> specs, boolean durable) {
             this.target = target;
+            this.durable = durable;
             this.specs = new LinkedHashMap<>(specs);
             ObjectMapper json = new ObjectMapper();
             ObjectNode root = json.createObjectNode();
@@ -558,20 +569,26 @@ public final class Safetensors implements AutoCloseable {
             starts.replaceAll((k, v) -> v + dataStart);
         }
 
-        private synchronized MappedByteBuffer map(String name, int chunk) {
-            Spec s = specs.get(name);
-            MappedByteBuffer[] m = maps.computeIfAbsent(name,
-                    k -> new MappedByteBuffer[(int) ((s.elements() * s.dtype().size + CHUNK - 1) / CHUNK)]);
-            if (m[chunk] == null) {
-                long off = (long) chunk * CHUNK;
-                long len = Math.min(CHUNK, s.elements() * s.dtype().size - off);
-                try {
-                    m[chunk] = channel.map(FileChannel.MapMode.READ_WRITE, starts.get(name) + off, len);
-                } catch (IOException e) {
-                    throw new WgException(target + ": cannot map tensor '" + name + "' for writing (" + e.getMessage() + ")", e);
-                }
+        /** A per-thread staging buffer of at least {@code bytes}, little-endian. */
+        private ByteBuffer staging(int bytes) {
+            ByteBuffer b = STAGING.get();
+            if (b == null || b.capacity() < bytes) {
+                b = ByteBuffer.allocate(Math.max(bytes, 1 << 16)).order(ByteOrder.LITTLE_ENDIAN);
+                STAGING.set(b);
             }
-            return m[chunk];
+            b.clear().limit(bytes);
+            return b;
+        }
+
+        private void put(String name, long from, ByteBuffer b) {
+            long pos = starts.get(name) + from * specs.get(name).dtype().size;
+            try {
+                while (b.hasRemaining()) {
+                    pos += channel.write(b, pos);
+                }
+            } catch (IOException e) {
+                throw new WgException(target + ": cannot write tensor '" + name + "' (" + e.getMessage() + "); check free space", e);
+            }
         }
 
         private Spec spec(String name, long from, int len) {
@@ -588,46 +605,33 @@ public final class Safetensors implements AutoCloseable {
         /** Writes {@code len} values at element {@code from} of a declared tensor, rounding to its dtype. */
         public void write(String name, long from, float[] src, int off, int len) {
             Spec s = spec(name, from, len);
-            int done = 0;
-            while (done < len) {
-                long byteOff = (from + done) * s.dtype().size;
-                int chunk = (int) (byteOff / CHUNK);
-                ByteBuffer b = map(name, chunk).duplicate().order(ByteOrder.LITTLE_ENDIAN);
-                int pos = (int) (byteOff - (long) chunk * CHUNK);
-                int n = (int) Math.min(len - done, (b.limit() - pos) / s.dtype().size);
-                b.position(pos);
+            int step = Math.max(1, (1 << 20) / s.dtype().size);
+            for (int done = 0; done < len; done += step) {
+                int n = Math.min(step, len - done);
+                ByteBuffer b = staging(n * s.dtype().size);
                 Codec.encode(s.dtype(), src, off + done, n, b);
-                done += n;
+                put(name, from + done, b);
             }
         }
 
         /** Writes {@code len} values at element {@code from} of a declared tensor, rounding to its dtype. */
         public void write(String name, long from, double[] src, int off, int len) {
             Spec s = spec(name, from, len);
-            int done = 0;
-            while (done < len) {
-                long byteOff = (from + done) * s.dtype().size;
-                int chunk = (int) (byteOff / CHUNK);
-                ByteBuffer b = map(name, chunk).duplicate().order(ByteOrder.LITTLE_ENDIAN);
-                int pos = (int) (byteOff - (long) chunk * CHUNK);
-                int n = (int) Math.min(len - done, (b.limit() - pos) / s.dtype().size);
-                b.position(pos);
+            int step = Math.max(1, (1 << 20) / s.dtype().size);
+            for (int done = 0; done < len; done += step) {
+                int n = Math.min(step, len - done);
+                ByteBuffer b = staging(n * s.dtype().size);
                 Codec.encode(s.dtype(), src, off + done, n, b);
-                done += n;
+                put(name, from + done, b);
             }
         }
 
         /** Flushes everything to disk and renames the file into place. */
         public void commit() {
             try {
-                for (MappedByteBuffer[] ms : maps.values()) {
-                    for (MappedByteBuffer m : ms) {
-                        if (m != null) {
-                            m.force();
-                        }
-                    }
+                if (durable) {
+                    channel.force(true);
                 }
-                channel.force(true);
                 channel.close();
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 committed = true;

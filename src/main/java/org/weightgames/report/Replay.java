@@ -63,7 +63,7 @@ public final class Replay {
         settings.put(definition, strings(params.path("definition")));
         settings.put(adversary, strings(params.path("adversary")));
         settings.put("model", strings(params.path("model")));
-        DataSource data = DataSource.load(root.path("dataset").path("name").asText());
+        DataSource data = DataSource.load(root.path("dataset").path("name").asText(), settings.get("model"));
         String recorded = root.path("dataset").path("sha256").asText();
         if (!data.sha256().equals(recorded)) {
             throw new WgException("the data set " + data.name() + " here (sha256 " + data.sha256() + ") is not the one the report used ("

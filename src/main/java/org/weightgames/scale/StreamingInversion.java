@@ -1,0 +1,334 @@
+package org.weightgames.scale;
+
+import org.weightgames.game.WgException;
+import org.weightgames.model.Safetensors;
+import org.weightgames.model.SwiGluNames;
+import org.weightgames.model.Safetensors.DType;
+import org.weightgames.schemes.TaylorCoefficients;
+
+/**
+ * The {@code taylor-inversion} attack on a streamed TaylorMLP SwiGLU artifact, at the speed of
+ * reading its coefficients. Every column Theta_n[:, j] is W_down[:, j] times
+ * kappa_n = s^n silu^(n)(s p'_j) / n!, with p' public and only the sign s secret, so:
+ * <ol>
+ * <li>the sign of each neuron: the rank-one fit of its first {@value #PROBE_ROWS} rows of every
+ * order (a Gram matrix of (N+1)^2 entries per neuron) is exact for the true sign only; the sign
+ * with the larger Rayleigh quotient wins;</li>
+ * <li>one pass over the coefficients: W_down[r, j] = sum_n kappa_n Theta_n[r, j] / sum_n kappa_n^2,
+ * the least-squares fit over all orders: one multiply-add per coefficient read (in the artifact's
+ * precision: float for F32/F16/BF16, double for F64);</li>
+ * <li>V_gate = s * V'_gate (its rows are public up to the sign).</li>
+ * </ol>
+ * Memory: the recovered W_down plus one row of every order per thread.
+ */
+public final class StreamingInversion {
+    static final int PROBE_ROWS = 16;
+
+    private StreamingInversion() {
+    }
+
+    /** The recovered block: W_down row-major (floats, or doubles from an F64 artifact), the signs, the coefficients used. */
+    public record Recovered(long out, long hidden, float[] wFloat, double[] wDouble, double[] sign, int order) {
+        public double w(long r, long j) {
+            long i = r * hidden + j;
+            return wFloat != null ? wFloat[(int) i] : wDouble[(int) i];
+        }
+    }
+
+    /** The artifact's order, checked against its tensors. */
+    public static int order(Safetensors artifact) {
+        String o = artifact.metadata().get("order");
+        if (o == null || !"taylor-swiglu".equals(artifact.metadata().get("kind"))) {
+            throw new WgException(artifact.file() + ": not a streamed TaylorMLP SwiGLU artifact (metadata kind=taylor-swiglu"
+                    + " and order missing); release one with the taylormlp scheme");
+        }
+        int n;
+        try {
+            n = Integer.parseInt(o);
+        } catch (NumberFormatException e) {
+            throw new WgException(artifact.file() + ": metadata order '" + o + "' is not an integer");
+        }
+        if (n < 1 || n > 64) {
+            throw new WgException(artifact.file() + ": metadata order " + n + " is outside 1..64");
+        }
+        long hidden = artifact.tensor(StreamingTaylor.P).elements();
+        long out = artifact.tensor(StreamingTaylor.theta(0)).rows();
+        for (int k = 0; k <= n; k++) {
+            artifact.tensor(StreamingTaylor.theta(k)).requireShape(out, hidden);
+        }
+        artifact.tensor(StreamingTaylor.GATE).requireShape(hidden, artifact.tensor(StreamingTaylor.GATE).columns());
+        return n;
+    }
+
+    /** Runs the attack over an artifact on {@code threads} threads. */
+    public static Recovered recover(Safetensors artifact, int threads) {
+        return recover(artifact, threads, null);
+    }
+
+    /**
+     * As {@link #recover(Safetensors, int)}, writing W_down into {@code reuse} when it is a previous
+     * recovery of the same shape and precision (a bench's repeats then time the attack, not the
+     * operating system's first touch of a fresh 235 MB array).
+     */
+    public static Recovered recover(Safetensors artifact, int threads, Recovered reuse) {
+        int order = order(artifact);
+        Safetensors.Tensor[] theta = new Safetensors.Tensor[order + 1];
+        for (int n = 0; n <= order; n++) {
+            theta[n] = artifact.tensor(StreamingTaylor.theta(n));
+        }
+        double[] pRel = artifact.tensor(StreamingTaylor.P).toDoubles();
+        int hidden = pRel.length;
+        long out = theta[0].rows();
+        if (out * hidden > Integer.MAX_VALUE - 16) {
+            throw new WgException(artifact.file() + ": a block of " + out + " x " + hidden + " is too large for one array");
+        }
+        double[] sign = signs(artifact, theta, pRel, order, threads);
+        // a[n][j] = kappa_n / sum kappa^2: the least-squares weights
+        double[][] a = new double[order + 1][hidden];
+        for (int j = 0; j < hidden; j++) {
+            double[] k = kappa(pRel[j], sign[j], order);
+            double kk = 0;
+            for (double v : k) {
+                kk += v * v;
+            }
+            if (!(kk > 0) || !Double.isFinite(kk)) {
+                throw new WgException(artifact.file() + ": neuron " + j + " has degenerate coefficients (p' = " + pRel[j]
+                        + "); the artifact is damaged");
+            }
+            for (int n = 0; n <= order; n++) {
+                a[n][j] = k[n] / kk;
+            }
+        }
+        boolean f64 = theta[0].dtype() == DType.F64;
+        boolean fits = reuse != null && reuse.out() == out && reuse.hidden() == hidden && (f64 ? reuse.wDouble() != null
+                : reuse.wFloat() != null);
+        float[] wf = f64 ? null : fits ? reuse.wFloat() : new float[(int) (out * hidden)];
+        double[] wd = f64 ? fits ? reuse.wDouble() : new double[(int) (out * hidden)] : null;
+        if (f64) {
+            Rows.parallel(out, threads, (worker, from, to) -> {
+                double[] acc = new double[hidden];
+                double[] b = new double[hidden];
+                for (long r = from; r < to; r++) {
+                    java.util.Arrays.fill(acc, 0);
+                    for (int n = 0; n <= order; n++) {
+                        double[] an = a[n];
+                        theta[n].read(r * hidden, b, 0, hidden);
+                        for (int j = 0; j < hidden; j++) {
+                            acc[j] += an[j] * b[j];
+                        }
+                    }
+                    System.arraycopy(acc, 0, wd, (int) (r * hidden), hidden);
+                }
+            });
+        } else {
+            // single precision throughout: the weights of all orders (9 x 57 KB at Llama's width)
+            // stay in the core's cache while the coefficients stream past; every term of the sum is
+            // kappa_n^2 w / sum kappa^2, of one sign, so no cancellation costs precision
+            float[][] af = new float[order + 1][hidden];
+            for (int n = 0; n <= order; n++) {
+                for (int j = 0; j < hidden; j++) {
+                    af[n][j] = (float) a[n][j];
+                }
+            }
+            Rows.parallel(out, threads, (worker, from, to) -> {
+                float[] acc = new float[hidden];
+                float[] b = new float[hidden];
+                for (long r = from; r < to; r++) {
+                    java.util.Arrays.fill(acc, 0);
+                    for (int n = 0; n <= order; n++) {
+                        float[] an = af[n];
+                        theta[n].read(r * hidden, b, 0, hidden);
+                        for (int j = 0; j < hidden; j++) {
+                            acc[j] += an[j] * b[j];
+                        }
+                    }
+                    System.arraycopy(acc, 0, wf, (int) (r * hidden), hidden);
+                }
+            });
+        }
+        return new Recovered(out, hidden, wf, wd, sign, order);
+    }
+
+    /** The summing pass the attack is measured against: every coefficient read once and added to its column's sum. */
+    public static double readPass(Safetensors artifact, int threads) {
+        int order = order(artifact);
+        long hidden = artifact.tensor(StreamingTaylor.P).elements();
+        long out = artifact.tensor(StreamingTaylor.theta(0)).rows();
+        boolean f64 = artifact.tensor(StreamingTaylor.theta(0)).dtype() == DType.F64;
+        double[] total = new double[Math.max(1, threads)];
+        Safetensors.Tensor[] theta = new Safetensors.Tensor[order + 1];
+        for (int n = 0; n <= order; n++) {
+            theta[n] = artifact.tensor(StreamingTaylor.theta(n));
+        }
+        Rows.parallel(out, threads, (worker, from, to) -> {
+            int h = (int) hidden;
+            double s = 0;
+            if (f64) {
+                double[] acc = new double[h];
+                double[] b = new double[h];
+                for (long r = from; r < to; r++) {
+                    for (int n = 0; n <= order; n++) {
+                        theta[n].read(r * hidden, b, 0, h);
+                        for (int j = 0; j < h; j++) {
+                            acc[j] += b[j];
+                        }
+                    }
+                }
+                for (double v : acc) {
+                    s += v;
+                }
+            } else {
+                float[] acc = new float[h];
+                float[] b = new float[h];
+                for (long r = from; r < to; r++) {
+                    for (int n = 0; n <= order; n++) {
+                        theta[n].read(r * hidden, b, 0, h);
+                        for (int j = 0; j < h; j++) {
+                            acc[j] += b[j];
+                        }
+                    }
+                }
+                for (float v : acc) {
+                    s += v;
+                }
+            }
+            total[worker] = s;
+        });
+        double s = 0;
+        for (double v : total) {
+            s += v;
+        }
+        return s;
+    }
+
+    /** kappa_n for sign s: s^n silu^(n)(s p') / n!. */
+    static double[] kappa(double pRel, double s, int order) {
+        double[] c = TaylorCoefficients.silu(s * pRel, order);
+        double sn = 1;
+        for (int n = 0; n <= order; n++) {
+            c[n] *= sn;
+            sn *= s;
+        }
+        return c;
+    }
+
+    private static double[] signs(Safetensors artifact, Safetensors.Tensor[] theta, double[] pRel, int order, int threads) {
+        int hidden = pRel.length;
+        int rows = (int) Math.min(PROBE_ROWS, theta[0].rows());
+        int orders = order + 1;
+        // probe[n][r] is row r of Theta_n; every neuron's Gram matrix over these rows decides its sign
+        double[][][] probe = new double[orders][rows][hidden];
+        for (int n = 0; n < orders; n++) {
+            for (int r = 0; r < rows; r++) {
+                theta[n].read((long) r * hidden, probe[n][r], 0, hidden);
+            }
+        }
+        double[] sign = new double[hidden];
+        Rows.parallel(hidden, threads, (worker, from, to) -> {
+            double[] g = new double[orders * orders];
+            for (int j = (int) from; j < to; j++) {
+                java.util.Arrays.fill(g, 0);
+                for (int n = 0; n < orders; n++) {
+                    for (int m = n; m < orders; m++) {
+                        double sum = 0;
+                        for (int r = 0; r < rows; r++) {
+                            sum += probe[n][r][j] * probe[m][r][j];
+                        }
+                        g[n * orders + m] = sum;
+                        g[m * orders + n] = sum;
+                    }
+                }
+                double best = Double.NEGATIVE_INFINITY;
+                for (double s : new double[] {1, -1}) {
+                    double[] k = kappa(pRel[j], s, order);
+                    double num = 0;
+                    double den = 0;
+                    for (int n = 0; n < orders; n++) {
+                        den += k[n] * k[n];
+                        for (int m = 0; m < orders; m++) {
+                            num += k[n] * g[n * orders + m] * k[m];
+                        }
+                    }
+                    double q = num / den;
+                    if (q > best) {
+                        best = q;
+                        sign[j] = s;
+                    }
+                }
+                if (best == Double.NEGATIVE_INFINITY || Double.isNaN(best)) {
+                    throw new WgException(artifact.file() + ": neuron " + j + " has NaN coefficients; the artifact is damaged");
+                }
+            }
+        });
+        return sign;
+    }
+
+    /** Column-wise comparison of a recovery with the original W_down and V_gate. */
+    public record Comparison(double medianColumnError, double maxColumnError, double relativeError, long signErrors) {
+    }
+
+    /** Compares with the original block, streaming its rows. */
+    public static Comparison compare(Recovered rec, Safetensors original, SwiGluNames names, Safetensors artifact, int threads) {
+        Safetensors.Tensor down = original.tensor(names.down());
+        down.requireShape(rec.out(), rec.hidden());
+        int h = (int) rec.hidden();
+        // partial sums per fixed block of rows, added in block order: the same figures on any thread count
+        int blockRows = 64;
+        int blocks = (int) ((rec.out() + blockRows - 1) / blockRows);
+        double[][] err = new double[blocks][h];
+        double[][] norm = new double[blocks][h];
+        Rows.parallel(blocks, threads, (worker, from, to) -> {
+            double[] row = new double[h];
+            for (long b = from; b < to; b++) {
+                for (long r = b * blockRows; r < Math.min(rec.out(), (b + 1) * blockRows); r++) {
+                    down.read(r * h, row, 0, h);
+                    for (int j = 0; j < h; j++) {
+                        double d = rec.w(r, j) - row[j];
+                        err[(int) b][j] += d * d;
+                        norm[(int) b][j] += row[j] * row[j];
+                    }
+                }
+            }
+        });
+        double[] col = new double[h];
+        double num = 0;
+        double den = 0;
+        for (int j = 0; j < h; j++) {
+            double e = 0;
+            double n = 0;
+            for (int b = 0; b < blocks; b++) {
+                e += err[b][j];
+                n += norm[b][j];
+            }
+            num += e;
+            den += n;
+            col[j] = n > 0 ? Math.sqrt(e / n) : Math.sqrt(e);
+        }
+        double max = 0;
+        for (double c : col) {
+            max = Math.max(max, c);
+        }
+        double[] sorted = col.clone();
+        java.util.Arrays.sort(sorted);
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+        // the gate: s * V'_gate must equal V_gate exactly
+        Safetensors.Tensor g = original.tensor(names.gate());
+        Safetensors.Tensor gr = artifact.tensor(StreamingTaylor.GATE);
+        long in = g.columns();
+        long bad = 0;
+        double[] a = new double[(int) in];
+        double[] b = new double[(int) in];
+        for (int j = 0; j < h; j++) {
+            g.read(j * in, a, 0, a.length);
+            gr.read(j * in, b, 0, b.length);
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] != rec.sign()[j] * b[i]) {
+                    bad++;
+                    break;
+                }
+            }
+        }
+        return new Comparison(median, max, den > 0 ? Math.sqrt(num / den) : Math.sqrt(num), bad);
+    }
+}

@@ -1,0 +1,193 @@
+package org.weightgames.scale;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.weightgames.game.Coins;
+import org.weightgames.game.WgException;
+import org.weightgames.model.Nd;
+import org.weightgames.model.Safetensors;
+import org.weightgames.model.SwiGluNames;
+import org.weightgames.model.Safetensors.DType;
+import org.weightgames.model.Safetensors.Spec;
+import org.weightgames.schemes.TaylorCoefficients;
+
+/**
+ * TaylorMLP's release of one SwiGLU block, streamed from a checkpoint to a checkpoint, as the
+ * official code does it for Llama (every neuron expanded here): per hidden neuron j, calibrate
+ * min_j and max_j of the gate pre-activation over the calibration tokens, p_j their midpoint,
+ * draw a sign s_j, and write
+ * <ul>
+ * <li>{@code gate_proj.weight}: V_gate with row j times s_j; {@code up_proj.weight}: V_up as is;</li>
+ * <li>{@code p}: p'_j = s_j p_j;</li>
+ * <li>{@code theta.n} [out, hidden], n = 0..N: Theta_n[:, j] = W_down[:, j] s_j^n silu^(n)(p_j) / n!.</li>
+ * </ul>
+ * Inference: {@code y = sum_n Theta_n ((V'_gate x - p')^n * (V_up x))}.
+ *
+ * <p>Memory: the calibration pass holds one block of 256 gate rows; the gate, up and Theta
+ * passes hold one row per thread. Work is split over row ranges on {@code threads} threads.
+ */
+public final class StreamingTaylor {
+    public static final String GATE = "gate_proj.weight";
+    public static final String UP = "up_proj.weight";
+    public static final String P = "p";
+    private static final int NEURON_BLOCK = 256;
+
+    private StreamingTaylor() {
+    }
+
+    /** What the challenger knows after a release (the secret signs and points, for judging). */
+    public record Released(Path artifact, int order, double[] p, double[] sign, long in, long hidden, long out) {
+    }
+
+    public static String theta(int n) {
+        return "theta." + n;
+    }
+
+    /**
+     * Releases the block {@code names} of {@code source} into {@code target}.
+     *
+     * @param calibration m tokens of width in, row-major
+     */
+    public static Released release(Safetensors source, SwiGluNames names, float[] calibration, int order, Coins coins,
+            Path target, DType dtype, int threads) {
+        return release(source, names, calibration, order, coins, target, dtype, threads, true);
+    }
+
+    /** As above; {@code durable} false skips forcing the artifact to disk (scratch artifacts of a bench). */
+    public static Released release(Safetensors source, SwiGluNames names, float[] calibration, int order, Coins coins,
+            Path target, DType dtype, int threads, boolean durable) {
+        if (order < 1 || order > 64) {
+            throw new WgException("taylormlp: order must be between 1 and 64, got " + order);
+        }
+        Safetensors.Tensor gate = source.tensor(names.gate());
+        Safetensors.Tensor up = source.tensor(names.up());
+        Safetensors.Tensor down = source.tensor(names.down());
+        long hidden = gate.rows();
+        long in = gate.columns();
+        long out = down.rows();
+        if (calibration.length == 0 || calibration.length % in != 0) {
+            throw new WgException("taylormlp: calibration tokens must have width " + in + " (the block's input), got "
+                    + calibration.length + " values");
+        }
+        double[] p = calibrate(source, gate, calibration, threads);
+        double[] sign = new double[(int) hidden];
+        Coins signs = coins.derive("signs");
+        for (int j = 0; j < hidden; j++) {
+            sign[j] = signs.nextBoolean() ? -1 : 1;
+        }
+        double[][] kappa = new double[order + 1][(int) hidden];
+        for (int j = 0; j < hidden; j++) {
+            double[] c = TaylorCoefficients.silu(p[j], order);
+            double sn = 1;
+            for (int n = 0; n <= order; n++) {
+                kappa[n][j] = sn * c[n];
+                sn *= sign[j];
+            }
+        }
+        Map<String, Spec> specs = new LinkedHashMap<>();
+        specs.put(GATE, new Spec(dtype, new long[] {hidden, in}));
+        specs.put(UP, new Spec(dtype, new long[] {hidden, in}));
+        specs.put(P, new Spec(DType.F64, new long[] {hidden}));
+        for (int n = 0; n <= order; n++) {
+            specs.put(theta(n), new Spec(dtype, new long[] {out, hidden}));
+        }
+        Map<String, String> meta = new TreeMap<>();
+        meta.put("scheme", "taylormlp");
+        meta.put("kind", "taylor-swiglu");
+        meta.put("activation", "silu");
+        meta.put("order", Integer.toString(order));
+        meta.put("expanded", "all");
+        meta.put("source", source.file().getFileName().toString());
+        try (Safetensors.Writer w = Safetensors.create(target, meta, specs, durable)) {
+            w.write(P, 0, signed(p, sign), 0, (int) hidden);
+            Rows.parallel(hidden, threads, (worker, from, to) -> {
+                double[] row = new double[(int) in];
+                for (long j = from; j < to; j++) {
+                    gate.read(j * in, row, 0, row.length);
+                    finite(row, source, names.gate(), j);
+                    double s = sign[(int) j];
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] *= s;
+                    }
+                    w.write(GATE, j * in, row, 0, row.length);
+                    up.read(j * in, row, 0, row.length);
+                    finite(row, source, names.up(), j);
+                    w.write(UP, j * in, row, 0, row.length);
+                }
+            });
+            Rows.parallel(out, threads, (worker, from, to) -> {
+                double[] row = new double[(int) hidden];
+                double[] t = new double[(int) hidden];
+                for (long r = from; r < to; r++) {
+                    down.read(r * hidden, row, 0, row.length);
+                    finite(row, source, names.down(), r);
+                    for (int n = 0; n <= order; n++) {
+                        double[] k = kappa[n];
+                        for (int j = 0; j < t.length; j++) {
+                            t[j] = row[j] * k[j];
+                        }
+                        w.write(theta(n), r * hidden, t, 0, t.length);
+                    }
+                }
+            });
+            w.commit();
+        }
+        return new Released(target, order, p, sign, in, hidden, out);
+    }
+
+    private static double[] signed(double[] p, double[] s) {
+        double[] o = new double[p.length];
+        for (int j = 0; j < p.length; j++) {
+            o[j] = s[j] * p[j];
+        }
+        return o;
+    }
+
+    static void finite(double[] row, Safetensors file, String tensor, long r) {
+        for (double v : row) {
+            if (!Double.isFinite(v)) {
+                throw new WgException(file.file() + ": tensor '" + tensor + "' has a NaN or infinite value in row " + r
+                        + "; the checkpoint is damaged (re-export it) and cannot be released or audited");
+            }
+        }
+    }
+
+    /** Midpoints of each gate neuron's pre-activation range over the calibration tokens. */
+    static double[] calibrate(Safetensors source, Safetensors.Tensor gate, float[] calibration, int threads) {
+        long hidden = gate.rows();
+        int in = (int) gate.columns();
+        int m = calibration.length / in;
+        Nd.init();
+        INDArray x = Nd4j.create(calibration, new long[] {m, in}, 'c').castTo(DataType.FLOAT);
+        double[] p = new double[(int) hidden];
+        long blocks = (hidden + NEURON_BLOCK - 1) / NEURON_BLOCK;
+        Rows.parallel(blocks, threads, (worker, from, to) -> {
+            float[] g = new float[NEURON_BLOCK * in];
+            for (long b = from; b < to; b++) {
+                long j0 = b * NEURON_BLOCK;
+                int rows = (int) Math.min(NEURON_BLOCK, hidden - j0);
+                gate.read(j0 * in, g, 0, rows * in);
+                for (int i = 0; i < rows * in; i++) {
+                    if (!Float.isFinite(g[i])) {
+                        throw new WgException(source.file() + ": tensor '" + gate.name() + "' has a NaN or infinite value in row "
+                                + (j0 + i / in) + "; the checkpoint is damaged (re-export it)");
+                    }
+                }
+                INDArray gb = Nd4j.create(java.util.Arrays.copyOf(g, rows * in), new long[] {rows, in}, 'c');
+                INDArray pre = x.mmul(gb.transpose());
+                double[] lo = pre.min(0).castTo(DataType.DOUBLE).toDoubleVector();
+                double[] hi = pre.max(0).castTo(DataType.DOUBLE).toDoubleVector();
+                for (int q = 0; q < rows; q++) {
+                    p[(int) j0 + q] = 0.5 * (lo[q] + hi[q]);
+                }
+            }
+        });
+        return p;
+    }
+}

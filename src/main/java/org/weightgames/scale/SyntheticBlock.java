@@ -1,0 +1,77 @@
+package org.weightgames.scale;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.weightgames.game.Coins;
+import org.weightgames.model.Safetensors;
+import org.weightgames.model.SwiGluNames;
+import org.weightgames.model.Safetensors.DType;
+import org.weightgames.model.Safetensors.Spec;
+
+/**
+ * A random SwiGLU block of a given shape written as a checkpoint with Llama's tensor names
+ * (V_gate ~ N(0, scale^2 / in), V_up ~ N(0, 1 / in), W_down ~ N(0, 1 / hidden)), and Gaussian
+ * calibration tokens. Each row's generator is seeded from the coins and the row index, so the
+ * file is the same whatever the thread count.
+ */
+public final class SyntheticBlock {
+    private SyntheticBlock() {
+    }
+
+    public static SwiGluNames write(Path target, long in, long hidden, long out, double gateScale, DType dtype, Coins coins,
+            int threads) {
+        String prefix = "model.layers.0.mlp.";
+        SwiGluNames n = new SwiGluNames(prefix + SwiGluNames.GATE, prefix + SwiGluNames.UP, prefix + SwiGluNames.DOWN);
+        Map<String, Spec> specs = new LinkedHashMap<>();
+        specs.put(n.gate(), new Spec(dtype, new long[] {hidden, in}));
+        specs.put(n.up(), new Spec(dtype, new long[] {hidden, in}));
+        specs.put(n.down(), new Spec(dtype, new long[] {out, hidden}));
+        long seed = coins.derive("synthetic-block").nextLong();
+        try (Safetensors.Writer w = Safetensors.create(target, Map.of("format", "pt", "source", "weightgames synthetic block"),
+                specs, false)) {
+            fill(w, n.gate(), hidden, in, gateScale / Math.sqrt(in), seed ^ 0x6a09e667L, threads);
+            fill(w, n.up(), hidden, in, 1 / Math.sqrt(in), seed ^ 0xbb67ae85L, threads);
+            fill(w, n.down(), out, hidden, 1 / Math.sqrt(hidden), seed ^ 0x3c6ef372L, threads);
+            w.commit();
+        }
+        return n;
+    }
+
+    private static void fill(Safetensors.Writer w, String name, long rows, long cols, double std, long seed, int threads) {
+        Rows.parallel(rows, threads, (worker, from, to) -> {
+            double[] row = new double[(int) cols];
+            for (long r = from; r < to; r++) {
+                SplittableRandom rnd = new SplittableRandom(seed + 0x9e3779b97f4a7c15L * (r + 1));
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = std * gaussian(rnd);
+                }
+                w.write(name, r * cols, row, 0, row.length);
+            }
+        });
+    }
+
+    /** Gaussian calibration tokens [m, in], row-major. */
+    public static float[] tokens(int m, long in, Coins coins) {
+        SplittableRandom rnd = new SplittableRandom(coins.derive("tokens").nextLong());
+        float[] x = new float[(int) (m * in)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) gaussian(rnd);
+        }
+        return x;
+    }
+
+    /** Marsaglia's polar method without a cached second value (so each draw depends on the generator alone). */
+    static double gaussian(SplittableRandom r) {
+        while (true) {
+            double u = 2 * r.nextDouble() - 1;
+            double v = 2 * r.nextDouble() - 1;
+            double s = u * u + v * v;
+            if (s > 0 && s < 1) {
+                return u * Math.sqrt(-2 * Math.log(s) / s);
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package org.weightgames.scale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.weightgames.game.Coins;
+import org.weightgames.game.WgException;
+import org.weightgames.model.Safetensors;
+import org.weightgames.model.SwiGluNames;
+import org.weightgames.model.Safetensors.DType;
+
+/** Streaming release and attack of a SwiGLU block through safetensors files. */
+class StreamingTaylorTest {
+    @TempDir
+    Path tmp;
+
+    private StreamingInversion.Comparison releaseAndAttack(DType dtype, int threads, Coins coins) {
+        Path orig = tmp.resolve("orig-" + dtype + ".safetensors");
+        SwiGluNames names = SyntheticBlock.write(orig, 48, 160, 40, 0.5, dtype, coins, threads);
+        try (Safetensors o = Safetensors.open(orig)) {
+            assertThat(SwiGluNames.find(o, null)).isEqualTo(names);
+            Path art = tmp.resolve("art-" + dtype + "-" + threads + ".safetensors");
+            StreamingTaylor.Released r = StreamingTaylor.release(o, names, SyntheticBlock.tokens(64, 48, coins), 8,
+                    coins.derive("release"), art, dtype, threads);
+            assertThat(r.sign()).contains(1.0, -1.0);
+            try (Safetensors a = Safetensors.open(art)) {
+                // nothing secret in the artifact: no W_down, the gate rows only up to sign
+                assertThat(a.names()).doesNotContain(names.down()).contains("theta.0", "theta.8", "p");
+                StreamingInversion.Recovered rec = StreamingInversion.recover(a, threads);
+                assertThat(rec.sign()).containsExactly(r.sign());
+                return StreamingInversion.compare(rec, o, names, a, threads);
+            }
+        }
+    }
+
+    @Test
+    void attackRecoversW_downToFloatPrecision() {
+        StreamingInversion.Comparison f32 = releaseAndAttack(DType.F32, 2, Coins.root(5));
+        assertThat(f32.signErrors()).isZero();
+        assertThat(f32.medianColumnError()).isLessThan(1e-5);
+        assertThat(f32.maxColumnError()).isLessThan(1e-4);
+        StreamingInversion.Comparison f64 = releaseAndAttack(DType.F64, 2, Coins.root(5));
+        assertThat(f64.signErrors()).isZero();
+        assertThat(f64.medianColumnError()).isLessThan(1e-10);
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() throws Exception {
+        Coins c = Coins.root(9);
+        StreamingInversion.Comparison one = releaseAndAttack(DType.F32, 1, c);
+        byte[] a1 = Files.readAllBytes(tmp.resolve("art-F32-1.safetensors"));
+        StreamingInversion.Comparison two = releaseAndAttack(DType.F32, 2, c);
+        byte[] a2 = Files.readAllBytes(tmp.resolve("art-F32-2.safetensors"));
+        assertThat(a2).isEqualTo(a1);
+        assertThat(two).isEqualTo(one);
+    }
+
+    /** The released block computes the original's function, and the collapsed model the released one's. */
+    @Test
+    void releasedAndCollapsedBlocksComputeTheOriginalFunction() {
+        Coins coins = Coins.root(13);
+        Path orig = tmp.resolve("o.safetensors");
+        SwiGluNames names = SyntheticBlock.write(orig, 32, 96, 24, 0.5, DType.F32, coins, 2);
+        var pool = Rows.pool(2);
+        try (Safetensors o = Safetensors.open(orig)) {
+            float[] calib = SyntheticBlock.tokens(64, 32, coins);
+            Path art = tmp.resolve("a.safetensors");
+            StreamingTaylor.release(o, names, calib, 16, coins.derive("r"), art, DType.F32, 2);
+            try (Safetensors a = Safetensors.open(art)) {
+                TokenKernels.Block original = TokenKernels.original(o, names, pool, 2);
+                TokenKernels.Block taylor = TokenKernels.taylor(a, pool, 2);
+                Path col = tmp.resolve("c.safetensors");
+                TokenKernels.writeCollapsed(a, StreamingInversion.recover(a, 2), col, true);
+                try (Safetensors c = Safetensors.open(col)) {
+                    TokenKernels.Block collapsed = TokenKernels.collapsed(c, pool, 2);
+                    float[] x = java.util.Arrays.copyOf(calib, 32); // a calibration token: inside the calibrated range
+                    float[] y = original.forward(x);
+                    assertThat(rel(taylor.forward(x), y)).isLessThan(1e-4);
+                    assertThat(rel(collapsed.forward(x), taylor.forward(x))).isLessThan(1e-5);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static double rel(float[] a, float[] b) {
+        double n = 0;
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            n += (a[i] - b[i]) * (double) (a[i] - b[i]);
+            d += b[i] * (double) b[i];
+        }
+        return Math.sqrt(n / d);
+    }
+
+    @Test
+    void nanWeightsAreRefusedAndNoArtifactIsLeft() throws Exception {
+        Coins coins = Coins.root(3);
+        Path orig = tmp.resolve("nan.safetensors");
+        Map<String, Safetensors.Spec> specs = new LinkedHashMap<>();
+        specs.put("mlp.gate_proj.weight", new Safetensors.Spec(DType.F32, new long[] {8, 4}));
+        specs.put("mlp.up_proj.weight", new Safetensors.Spec(DType.F32, new long[] {8, 4}));
+        specs.put("mlp.down_proj.weight", new Safetensors.Spec(DType.F32, new long[] {3, 8}));
+        try (Safetensors.Writer w = Safetensors.create(orig, Map.of(), specs)) {
+            float[] v = new float[32];
+            java.util.Arrays.fill(v, 0.1f);
+            w.write("mlp.gate_proj.weight", 0, v, 0, 32);
+            w.write("mlp.up_proj.weight", 0, v, 0, 32);
+            v[5] = Float.NaN;
+            w.write("mlp.down_proj.weight", 0, v, 0, 24);
+            w.commit();
+        }
+        Path out = tmp.resolve("released");
+        Files.createDirectories(out);
+        try (Safetensors o = Safetensors.open(orig)) {
+            SwiGluNames n = SwiGluNames.find(o, "mlp.");
+            assertThatThrownBy(() -> StreamingTaylor.release(o, n, SyntheticBlock.tokens(4, 4, coins), 4, coins,
+                    out.resolve("a.safetensors"), DType.F32, 2)).isInstanceOf(WgException.class)
+                    .hasMessageContaining("mlp.down_proj.weight").hasMessageContaining("NaN").hasMessageContaining("row 0");
+            assertThatThrownBy(() -> SwiGluNames.find(o, "model.")).isInstanceOf(WgException.class)
+                    .hasMessageContaining("blocks found: [mlp.]");
+        }
+        try (var files = Files.list(out)) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileThatIsNotATaylorArtifactIsRefused() {
+        Path orig = tmp.resolve("plain.safetensors");
+        SyntheticBlock.write(orig, 8, 16, 4, 0.5, DType.F32, Coins.root(1), 1);
+        try (Safetensors o = Safetensors.open(orig)) {
+            assertThatThrownBy(() -> StreamingInversion.recover(o, 1)).isInstanceOf(WgException.class)
+                    .hasMessageContaining("not a streamed TaylorMLP SwiGLU artifact");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.weightgames.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.weightgames.cli.CliTest.wg;
+
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code wg bench} at quarter scale: its figures are all there and the attack really recovered the block. */
+class BenchCommandTest {
+    @Test
+    void benchWritesEveryRatioAndARecoveredBlock(@TempDir Path tmp) throws Exception {
+        Path json = tmp.resolve("bench.json");
+        Path work = tmp.resolve("work");
+        CliTest.Run r = wg("bench", "--repeats", "1", "--tokens", "2", "--trials", "2", "--json", json.toString(), "--work",
+                work.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("attack / read", "TaylorMLP N = 16", "taylor-collapse", "trials/s on 2 threads");
+        JsonNode b = new ObjectMapper().readTree(json.toFile());
+        assertThat(b.path("attack_over_read").asDouble()).isPositive();
+        assertThat(b.path("collapse_over_original").asDouble()).isPositive();
+        for (String n : new String[] {"2", "4", "8", "16"}) {
+            assertThat(b.path("taylor_over_original").path(n).asDouble()).as("N = " + n).isPositive();
+        }
+        assertThat(b.path("recovered").path("median_column_relative_error").asDouble()).isLessThan(1e-5);
+        assertThat(b.path("recovered").path("gate_sign_errors").asLong()).isZero();
+        assertThat(b.path("trials").path("won").asInt()).isEqualTo(2);
+        assertThat(b.path("trials_per_second").size()).isEqualTo(2);
+        assertThat(b.path("shape").path("hidden").asLong()).isEqualTo(3584);
+        // the released block is far from the original at N = 2 and close at N = 16 (the series converges)
+        assertThat(b.path("taylor_output_error").path("16").asDouble())
+                .isLessThan(b.path("taylor_output_error").path("2").asDouble());
+    }
+
+    @Test
+    void badOptionsAreRefused(@TempDir Path tmp) {
+        CliTest.Run r = wg("bench", "--dtype", "i8");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--dtype must be f32, f64, f16 or bf16");
+        r = wg("bench", "--order", "0");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--order must be between 1 and 64");
+        r = wg("bench", "--model", tmp.resolve("none.safetensors").toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("none.safetensors: no such file");
+    }
+}

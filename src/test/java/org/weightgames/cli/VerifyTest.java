@@ -17,8 +17,8 @@ class VerifyTest {
         CliTest.Run r = CliTest.wg("verify", "--claims", "schemes/taylormlp.json", "--claims", "schemes/plain.json", "--claims",
                 "schemes/oracle.json", "--claims", "schemes/corelocker.json");
         assertThat(r.status()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("13 claims: 13 as expected, 0 changed", "taylormlp-shipped-release-is-slow", "got holds",
-                "oracle-weights-hidden-at-small-budget", "corelocker-key-not-recoverable");
+        assertThat(r.out()).contains("14 claims: 14 as expected, 0 changed", "taylormlp-shipped-release-is-slow", "got holds",
+                "oracle-weights-hidden-at-small-budget", "oracle-function-solved-from-1000-queries", "corelocker-key-not-recoverable");
     }
 
     /** Without --claims, verify finds the claims of every scheme on the class path (here the test's example too). */

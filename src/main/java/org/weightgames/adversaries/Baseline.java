@@ -44,7 +44,7 @@ public final class Baseline implements Adversary {
 
     @Override
     public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {
-        Map<String, INDArray> init = challenge.family().initialize(coins.derive("init")).parameters();
+        Map<String, INDArray> init = challenge.architecture().initialize(coins.derive("init")).parameters();
         Map<String, INDArray> guess = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : challenge.protectedShapes().entrySet()) {
             String base = e.getKey().replace("[S]", "");
@@ -63,7 +63,7 @@ public final class Baseline implements Adversary {
 
     @Override
     public Network extractFunction(ExtractionChallenge challenge, Coins coins) {
-        return challenge.family().initialize(coins.derive("init"));
+        return challenge.architecture().initialize(coins.derive("init"));
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class Distillation implements Adversary {
         int n = (int) Math.min(api.remaining(), challenge.samples().remaining());
         INDArray x = challenge.samples().draw(n, coins.derive("inputs"));
         INDArray y = api.query(x);
-        Network surrogate = challenge.family().initialize(coins.derive("init"));
+        Network surrogate = challenge.architecture().initialize(coins.derive("init"));
         new Trainer(lr, batch, steps, 0).regress(surrogate, x, y, coins.derive("fit"));
         return surrogate;
     }

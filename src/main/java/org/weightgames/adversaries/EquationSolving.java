@@ -78,7 +78,7 @@ public final class EquationSolving implements Adversary {
         }
         INDArray x = challenge.samples().draw(n, coins.derive("inputs"));
         INDArray y = api.query(x);
-        Network start = challenge.family().initialize(coins.derive("init"));
+        Network start = challenge.architecture().initialize(coins.derive("init"));
         if (start.layers().size() != 1) {
             throw new WgException(ID + " solves for one MLP or SwiGLU block; the family's networks have " + start.layers().size()
                     + " layers");

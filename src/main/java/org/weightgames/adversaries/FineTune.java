@@ -47,7 +47,7 @@ public final class FineTune implements Adversary {
     @Override
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
         Coins fresh = coins.derive("fresh-neurons");
-        Network template = challenge.family().initialize(coins.derive("template"));
+        Network template = challenge.architecture().initialize(coins.derive("template"));
         Network net = NeuronSurgery.widen(challenge.lockedModel(), template, (name, rows, cols) -> {
             if (name.contains(".W[rows]")) {
                 return Init.gaussian(fresh, rows, cols, Math.sqrt(2.0 / cols));

@@ -56,7 +56,7 @@ public final class Refill implements Adversary {
 
     @Override
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
-        Network net = refill(challenge.lockedModel(), challenge.family().initialize(coins.derive("template")), coins).network();
+        Network net = refill(challenge.lockedModel(), challenge.architecture().initialize(coins.derive("template")), coins).network();
         if (tune) {
             Scratch.train(net, challenge, lr, batch, coins.derive("train"));
         }
@@ -66,7 +66,7 @@ public final class Refill implements Adversary {
     @Override
     public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {
         Network locked = challenge.releasedModel();
-        Map<String, INDArray> key = refill(locked, challenge.family().initialize(coins.derive("template")), coins).key();
+        Map<String, INDArray> key = refill(locked, challenge.architecture().initialize(coins.derive("template")), coins).key();
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : challenge.protectedShapes().entrySet()) {
             INDArray v = key.get(e.getKey());

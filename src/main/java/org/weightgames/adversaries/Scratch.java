@@ -44,7 +44,7 @@ public final class Scratch implements Adversary {
 
     @Override
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
-        Network net = challenge.family().initialize(coins.derive("init"));
+        Network net = challenge.architecture().initialize(coins.derive("init"));
         train(net, challenge, lr, batch, coins.derive("train"));
         return net;
     }

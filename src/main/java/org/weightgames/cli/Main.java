@@ -170,9 +170,16 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--sign-key", description = "Sign the report with this Ed25519 private key (./wg keygen); writes signature.json.")
         Path signKey;
 
+        @Option(names = "--isolate", description = "Play every adversary of the extraction games in its own JVM, handed only the artifact file and"
+                + " pipes to the oracles (isolation.timeout, isolation.memory, isolation.native set its limits).")
+        boolean isolate;
+
         @Override
         public Integer call() {
             PrintStream err = System.err;
+            if (isolate) {
+                sets.add(org.weightgames.game.Isolation.COMPONENT + ".enabled=true");
+            }
             Map<String, Map<String, String>> settings = Settings.load(config, sets);
             if (model != null) {
                 if (!Files.isRegularFile(model)) {

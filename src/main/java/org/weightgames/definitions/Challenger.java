@@ -114,7 +114,7 @@ final class Challenger {
             Network hosted = ((Hosted) ctx.scheme()).hostedModel(release);
             api = new QueryOracle("api", queries, q -> hosted.forward(q));
         }
-        return new ExtractionChallenge(release.artifact(), ctx.scheme(), ctx.family(), shapes,
+        return new ExtractionChallenge(release.artifact(), ctx.scheme(), ctx.family().architecture(), shapes,
                 new SampleOracle(ctx.data().train(), samples), api);
     }
 

@@ -89,7 +89,7 @@ public final class UnauthorisedUse implements Definition {
         List<Outcome> outcomes = new ArrayList<>();
         for (Adversary a : adversaries) {
             AuxiliaryData budget = new AuxiliaryData(aux, epochs);
-            UsageChallenge ch = new UsageChallenge(d.release.artifact(), ctx.scheme(), ctx.family(), budget);
+            UsageChallenge ch = new UsageChallenge(d.release.artifact(), ctx.scheme(), ctx.family().architecture(), budget);
             try {
                 Network f = a.useWithoutKey(ch, ctx.adversaryCoins(a.id()));
                 if (f == null || f.inputSize() != d.freshInputs.columns() || f.outputSize() != train.classes()) {

@@ -55,6 +55,17 @@ public final class Coins {
         return new Coins(s, "seed=" + runSeed);
     }
 
+    /**
+     * Coins from 32 bytes of seed material (drawn from other coins): how an isolated adversary's
+     * process gets its coins without learning the run seed, from which the challenger's derive.
+     */
+    public static Coins fromSeed(byte[] seed, String path) {
+        if (seed.length != 32) {
+            throw new IllegalArgumentException("a seed of 32 bytes is needed, got " + seed.length);
+        }
+        return new Coins(seed, path);
+    }
+
     /** Independent coins for a named sub-task; the same label always gives the same stream. */
     public Coins derive(String label) {
         SHA256Digest d = new SHA256Digest();

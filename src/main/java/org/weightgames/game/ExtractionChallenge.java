@@ -2,7 +2,7 @@ package org.weightgames.game;
 
 import java.util.Map;
 
-import org.weightgames.model.ModelFamily;
+import org.weightgames.model.Architecture;
 import org.weightgames.model.Network;
 
 /**
@@ -14,22 +14,22 @@ import org.weightgames.model.Network;
 public final class ExtractionChallenge {
     private final Artifact artifact;
     private final Scheme scheme;
-    private final ModelFamily family;
+    private final Architecture architecture;
     private final Map<String, long[]> protectedShapes;
     private final SampleOracle samples;
     private final QueryOracle api;
 
-    public ExtractionChallenge(Artifact artifact, Scheme scheme, ModelFamily family,
+    public ExtractionChallenge(Artifact artifact, Scheme scheme, Architecture architecture,
             Map<String, long[]> protectedShapes, SampleOracle samples) {
-        this(artifact, scheme, family, protectedShapes, samples, null);
+        this(artifact, scheme, architecture, protectedShapes, samples, null);
     }
 
     /** With {@code api}, the query oracle of a {@link Hosted} scheme's model. */
-    public ExtractionChallenge(Artifact artifact, Scheme scheme, ModelFamily family,
+    public ExtractionChallenge(Artifact artifact, Scheme scheme, Architecture architecture,
             Map<String, long[]> protectedShapes, SampleOracle samples, QueryOracle api) {
         this.artifact = artifact;
         this.scheme = scheme;
-        this.family = family;
+        this.architecture = architecture;
         this.protectedShapes = Map.copyOf(protectedShapes);
         this.samples = samples;
         this.api = api;
@@ -52,8 +52,8 @@ public final class ExtractionChallenge {
         return scheme.inference(artifact);
     }
 
-    public ModelFamily family() {
-        return family;
+    public Architecture architecture() {
+        return architecture;
     }
 
     public Map<String, long[]> protectedShapes() {

@@ -46,9 +46,12 @@ public record GameSpec(String scheme, String definition, List<String> adversarie
     }
 
     public List<Adversary> newAdversaries() {
+        Isolation isolation = Isolation.from(settings);
         List<Adversary> list = new ArrayList<>();
         for (String id : adversaries) {
-            list.add(Registry.adversary(id, Registry.params(id, settings)));
+            Params p = Registry.params(id, settings);
+            Adversary a = Registry.adversary(id, p);
+            list.add(isolation.enabled() ? new IsolatedAdversary(a, p.used(), scheme, newSchemeParams(), isolation) : a);
         }
         return list;
     }

@@ -9,11 +9,21 @@ import org.weightgames.data.Dataset;
  * the coins of the party asking, so they are reproducible.
  */
 public final class SampleOracle {
+    /** Where draws come from: the data itself, or (in an isolated adversary's process) a pipe to it. */
+    public interface Source {
+        INDArray draw(int n, Coins coins);
+    }
+
     private final QueryOracle counter;
-    private final Dataset pool;
+    private final Source source;
 
     public SampleOracle(Dataset pool, long budget) {
-        this.pool = pool;
+        this(budget, (n, coins) -> pool.rows(coins.sample(pool.size(), Math.min(n, pool.size()))).features());
+    }
+
+    /** An oracle over any source; the budget is counted here. */
+    public SampleOracle(long budget, Source source) {
+        this.source = source;
         this.counter = new QueryOracle("samples", budget, q -> q);
     }
 
@@ -27,7 +37,6 @@ public final class SampleOracle {
 
     /** n inputs drawn without replacement from the public pool. */
     public INDArray draw(int n, Coins coins) {
-        int[] idx = coins.sample(pool.size(), Math.min(n, pool.size()));
-        return counter.query(pool.rows(idx).features());
+        return counter.query(source.draw(n, coins));
     }
 }

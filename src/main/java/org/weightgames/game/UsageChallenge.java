@@ -1,6 +1,6 @@
 package org.weightgames.game;
 
-import org.weightgames.model.ModelFamily;
+import org.weightgames.model.Architecture;
 import org.weightgames.model.Network;
 
 /**
@@ -11,13 +11,13 @@ import org.weightgames.model.Network;
 public final class UsageChallenge {
     private final Artifact artifact;
     private final Scheme scheme;
-    private final ModelFamily family;
+    private final Architecture architecture;
     private final AuxiliaryData data;
 
-    public UsageChallenge(Artifact artifact, Scheme scheme, ModelFamily family, AuxiliaryData data) {
+    public UsageChallenge(Artifact artifact, Scheme scheme, Architecture architecture, AuxiliaryData data) {
         this.artifact = artifact;
         this.scheme = scheme;
-        this.family = family;
+        this.architecture = architecture;
         this.data = data;
     }
 
@@ -30,8 +30,8 @@ public final class UsageChallenge {
         return scheme.inference(artifact);
     }
 
-    public ModelFamily family() {
-        return family;
+    public Architecture architecture() {
+        return architecture;
     }
 
     public AuxiliaryData data() {

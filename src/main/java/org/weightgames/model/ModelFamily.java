@@ -138,41 +138,16 @@ public final class ModelFamily {
 
     /** A freshly initialised network of the family's architecture (what a guesser can produce). */
     public Network initialize(Coins coins) {
-        switch (arch) {
-            case "bn-mlp": {
-                List<Layer> layers = new ArrayList<>();
-                int in = inputs;
-                for (int i = 0; i < widths.length; i++) {
-                    layers.add(Dense.he(in, widths[i], coins.derive("dense/" + i)));
-                    layers.add(BatchNorm.init(widths[i]));
-                    layers.add(new ActivationLayer(Activation.RELU, widths[i]));
-                    in = widths[i];
-                }
-                layers.add(Dense.init(in, classes, coins.derive("dense/" + widths.length)));
-                return new Network(layers);
-            }
-            case "bn-cnn": {
-                List<Layer> layers = new ArrayList<>();
-                int side = (int) Math.round(Math.sqrt(inputs));
-                int c = 1;
-                for (int i = 0; i < widths.length; i++) {
-                    layers.add(Conv2d.init(c, widths[i], side, side, 3, coins.derive("conv/" + i)));
-                    layers.add(BatchNorm.init(widths[i], side * side));
-                    layers.add(new ActivationLayer(Activation.RELU, (long) widths[i] * side * side));
-                    layers.add(new MaxPool2d(widths[i], side, side));
-                    c = widths[i];
-                    side /= 2;
-                }
-                layers.add(Dense.init(c * side * side, classes, coins.derive("dense")));
-                return new Network(layers);
-            }
-            default:
-                // "block", and "file": a fresh block of the checkpoint's shape
-                if (block.equals("swiglu")) {
-                    return Network.of(SwiGluBlock.init(inputs, hidden, classes, initScale, coins));
-                }
-                return Network.of(MlpBlock.init(activation, inputs, hidden, classes, initScale, coins));
-        }
+        return architecture().initialize(coins);
+    }
+
+    /**
+     * The public part of the family: the architecture alone, with no way to the originals (no
+     * seed, no pool, no checkpoint). This, not the family, is what adversaries are handed.
+     */
+    public Architecture architecture() {
+        return new Architecture(arch.equals("file") ? "block" : arch, block, activation, hidden, widths, inputs, classes,
+                initScale);
     }
 
     /**

@@ -453,7 +453,7 @@ public final class Safetensors implements AutoCloseable {
             if (shape.length == 2) {
                 return Nd.matrix(d, shape[0], shape[1]);
             }
-            throw new WgException(where + ": tensor '" + name + "' has " + shape.length + " dimensions; a layer weight has 1 or 2");
+            return Nd.vector(d).reshape(shape);
         }
     }
 

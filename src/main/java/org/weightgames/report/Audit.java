@@ -14,6 +14,7 @@ import org.weightgames.game.Adversary;
 import org.weightgames.game.Coins;
 import org.weightgames.game.Definition;
 import org.weightgames.game.GameSpec;
+import org.weightgames.game.Isolation;
 import org.weightgames.game.Registry;
 import org.weightgames.game.Scheme;
 import org.weightgames.game.TrialRecord;
@@ -133,6 +134,7 @@ public final class Audit {
         List<String> known = new ArrayList<>(schemes);
         known.addAll(definitions);
         known.add("model");
+        known.add(Isolation.COMPONENT);
         Registry.adversaries().forEach(a -> known.add(a.id()));
         for (String component : config.settings().keySet()) {
             if (!known.contains(component)) {

@@ -1,0 +1,112 @@
+package org.weightgames.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.weightgames.game.Coins;
+import org.weightgames.game.WgException;
+
+/**
+ * The public architecture of a model family: what an adversary may know about the originals
+ * (layer types and sizes, the initialisation recipe) and nothing that leads to them (no training
+ * seed, no pool, no checkpoint path). Immutable; it can be written as a map of strings and read
+ * back, which is how an isolated adversary's process receives it.
+ */
+public final class Architecture {
+    private final String arch;
+    private final String block;
+    private final Activation activation;
+    private final int hidden;
+    private final int[] widths;
+    private final int inputs;
+    private final int classes;
+    private final double initScale;
+
+    Architecture(String arch, String block, Activation activation, int hidden, int[] widths, int inputs, int classes,
+            double initScale) {
+        this.arch = arch;
+        this.block = block;
+        this.activation = activation;
+        this.hidden = hidden;
+        this.widths = widths.clone();
+        this.inputs = inputs;
+        this.classes = classes;
+        this.initScale = initScale;
+    }
+
+    /** A freshly initialised network of this architecture. */
+    public Network initialize(Coins coins) {
+        switch (arch) {
+            case "bn-mlp": {
+                List<Layer> layers = new ArrayList<>();
+                int in = inputs;
+                for (int i = 0; i < widths.length; i++) {
+                    layers.add(Dense.he(in, widths[i], coins.derive("dense/" + i)));
+                    layers.add(BatchNorm.init(widths[i]));
+                    layers.add(new ActivationLayer(Activation.RELU, widths[i]));
+                    in = widths[i];
+                }
+                layers.add(Dense.init(in, classes, coins.derive("dense/" + widths.length)));
+                return new Network(layers);
+            }
+            case "bn-cnn": {
+                List<Layer> layers = new ArrayList<>();
+                int side = (int) Math.round(Math.sqrt(inputs));
+                int c = 1;
+                for (int i = 0; i < widths.length; i++) {
+                    layers.add(Conv2d.init(c, widths[i], side, side, 3, coins.derive("conv/" + i)));
+                    layers.add(BatchNorm.init(widths[i], side * side));
+                    layers.add(new ActivationLayer(Activation.RELU, (long) widths[i] * side * side));
+                    layers.add(new MaxPool2d(widths[i], side, side));
+                    c = widths[i];
+                    side /= 2;
+                }
+                layers.add(Dense.init(c * side * side, classes, coins.derive("dense")));
+                return new Network(layers);
+            }
+            default:
+                // "block", and "file": a fresh block of the checkpoint's shape
+                if (block.equals("swiglu")) {
+                    return Network.of(SwiGluBlock.init(inputs, hidden, classes, initScale, coins));
+                }
+                return Network.of(MlpBlock.init(activation, inputs, hidden, classes, initScale, coins));
+        }
+    }
+
+    public int inputs() {
+        return inputs;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    /** The architecture as strings, for {@link #fromMap(Map)}. */
+    public Map<String, String> toMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("arch", arch);
+        m.put("block", block);
+        m.put("activation", activation.id());
+        m.put("hidden", Integer.toString(hidden));
+        m.put("widths", Arrays.toString(widths).replaceAll("[\\[\\] ]", ""));
+        m.put("inputs", Integer.toString(inputs));
+        m.put("classes", Integer.toString(classes));
+        m.put("init-scale", Double.toString(initScale));
+        return m;
+    }
+
+    public static Architecture fromMap(Map<String, String> m) {
+        try {
+            String w = m.get("widths");
+            int[] widths = w == null || w.isEmpty() ? new int[0] : Arrays.stream(w.split(",")).mapToInt(Integer::parseInt).toArray();
+            return new Architecture(m.get("arch"), m.get("block"), Activation.byId(m.get("activation")),
+                    Integer.parseInt(m.get("hidden")), widths, Integer.parseInt(m.get("inputs")), Integer.parseInt(m.get("classes")),
+                    Double.parseDouble(m.get("init-scale")));
+        } catch (RuntimeException e) {
+            throw new WgException("malformed architecture " + m + ": " + e.getMessage());
+        }
+    }
+}

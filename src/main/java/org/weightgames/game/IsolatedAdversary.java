@@ -242,17 +242,33 @@ public final class IsolatedAdversary implements Adversary {
                     out.flush();
                     break;
                 }
-                case 'W':
-                    return Wire.readTensors(in);
-                case 'F':
-                    return Wire.readNetwork(in);
-                case 'D':
-                    return in.readInt();
-                case 'X':
-                    throw new WgException(in.readUTF());
                 default:
-                    throw new IOException("unknown message type " + type);
+                    return answer(type, in);
             }
+        }
+    }
+
+    /**
+     * The process's final message: weights ('W'), a model ('F'), a bit ('D') or the adversary's
+     * error ('X'). Hostile bytes give an IOException or a WgException (fuzzed), nothing else.
+     */
+    static Object answer(int type, DataInputStream in) throws IOException {
+        switch (type) {
+            case 'W':
+                return Wire.readTensors(in);
+            case 'F':
+                return Wire.readNetwork(in);
+            case 'D': {
+                int b = in.readInt();
+                if (b != 0 && b != 1) {
+                    throw new WgException("the isolated adversary answered the bit " + b);
+                }
+                return b;
+            }
+            case 'X':
+                throw new WgException(in.readUTF());
+            default:
+                throw new IOException("unknown message type " + type);
         }
     }
 

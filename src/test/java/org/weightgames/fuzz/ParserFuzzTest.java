@@ -116,4 +116,16 @@ class ParserFuzzTest {
             }
         })).isPositive();
     }
+
+    /** Streamed TaylorMLP artifacts under the streaming attack: damaged headers, NaN coefficients, wrong orders. */
+    @Test
+    void taylorArtifactsUnderAttack() throws Exception {
+        Path f = tmp.resolve("artifact.safetensors");
+        assertThat(Fuzzer.run("taylor-artifact", Fuzzer.corpus("taylor-artifact"), b -> {
+            Files.write(f, b);
+            try (org.weightgames.model.Safetensors s = org.weightgames.model.Safetensors.open(f)) {
+                org.weightgames.scale.StreamingInversion.recover(s, 2);
+            }
+        })).isPositive();
+    }
 }

@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
         description = "WeightGames: security definitions of model weight release schemes as executable games.",
         subcommands = {Main.ListCommand.class, Main.AuditCommand.class, Main.VerifyCommand.class, Main.SweepCommand.class,
             Main.ReplayCommand.class, Main.KeygenCommand.class, Main.SignCommand.class, Main.CheckReportCommand.class,
-            Main.BenchCommand.class})
+            Main.BenchCommand.class, Main.ReleaseCommand.class, Main.AttackCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -594,6 +594,71 @@ public final class Main implements Callable<Integer> {
             new org.weightgames.scale.Bench(new org.weightgames.scale.Bench.Options(full, order, dt, repeats, threads, tokens,
                     trials, seed, work, json, model, prefix), pw).run();
             pw.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "release", description = "Release a checkpoint with TaylorMLP, streamed: every SwiGLU block (or those named) replaced by its "
+            + "Taylor coefficients, the other tensors copied; writes a safetensors artifact.")
+    static final class ReleaseCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", required = true, description = "The safetensors checkpoint to release.")
+        Path model;
+
+        @Option(names = "--out", required = true, description = "The artifact to write (.safetensors).")
+        Path out;
+
+        @Option(names = "--prefix", description = "A block to release, e.g. model.layers.0.mlp. (repeatable; default: every SwiGLU block).")
+        List<String> prefixes = new ArrayList<>();
+
+        @Option(names = "--order", defaultValue = "8", description = "Taylor order N (default: ${DEFAULT-VALUE}).")
+        int order;
+
+        @Option(names = "--tokens", defaultValue = "128", description = "Gaussian calibration tokens (default: ${DEFAULT-VALUE}).")
+        int tokens;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the calibration tokens and the signs (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--threads", defaultValue = "2", description = "Threads (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Override
+        public Integer call() {
+            if (threads < 1) {
+                throw new WgException("release: --threads must be at least 1, got " + threads);
+            }
+            org.weightgames.scale.CheckpointTools.release(model, out, prefixes, order, seed, tokens, threads, spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "attack", description = "The taylor-inversion attack on a TaylorMLP artifact (from wg release), streamed: writes a checkpoint "
+            + "with the recovered gate_proj, up_proj and down_proj of every block; --original compares each block with the original.")
+    static final class AttackCommand implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Parameters(index = "0", description = "The TaylorMLP artifact (.safetensors).")
+        Path artifact;
+
+        @Option(names = "--out", required = true, description = "The recovered checkpoint to write (.safetensors).")
+        Path out;
+
+        @Option(names = "--original", description = "The original checkpoint, to measure the recovery's error block by block.")
+        Path original;
+
+        @Option(names = "--threads", defaultValue = "2", description = "Threads (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Override
+        public Integer call() {
+            if (threads < 1) {
+                throw new WgException("attack: --threads must be at least 1, got " + threads);
+            }
+            org.weightgames.scale.CheckpointTools.attack(artifact, out, original, threads, spec.commandLine().getOut());
             return 0;
         }
     }

@@ -35,8 +35,13 @@ public final class StreamingInversion {
         }
     }
 
-    /** The artifact's order, checked against its tensors. */
+    /** The artifact's order, checked against its (single, unprefixed) block's tensors. */
     public static int order(Safetensors artifact) {
+        return order(artifact, "");
+    }
+
+    /** The artifact's order, checked against the tensors of the block under {@code prefix}. */
+    public static int order(Safetensors artifact, String prefix) {
         String o = artifact.metadata().get("order");
         if (o == null || !"taylor-swiglu".equals(artifact.metadata().get("kind"))) {
             throw new WgException(artifact.file() + ": not a streamed TaylorMLP SwiGLU artifact (metadata kind=taylor-swiglu"
@@ -51,18 +56,22 @@ public final class StreamingInversion {
         if (n < 1 || n > 64) {
             throw new WgException(artifact.file() + ": metadata order " + n + " is outside 1..64");
         }
-        long hidden = artifact.tensor(StreamingTaylor.P).elements();
-        long out = artifact.tensor(StreamingTaylor.theta(0)).rows();
+        long hidden = artifact.tensor(prefix + StreamingTaylor.P).elements();
+        long out = artifact.tensor(prefix + StreamingTaylor.theta(0)).rows();
         for (int k = 0; k <= n; k++) {
-            artifact.tensor(StreamingTaylor.theta(k)).requireShape(out, hidden);
+            artifact.tensor(prefix + StreamingTaylor.theta(k)).requireShape(out, hidden);
         }
-        artifact.tensor(StreamingTaylor.GATE).requireShape(hidden, artifact.tensor(StreamingTaylor.GATE).columns());
+        artifact.tensor(prefix + StreamingTaylor.GATE).requireShape(hidden, artifact.tensor(prefix + StreamingTaylor.GATE).columns());
         return n;
     }
 
     /** Runs the attack over an artifact on {@code threads} threads. */
     public static Recovered recover(Safetensors artifact, int threads) {
-        return recover(artifact, threads, null);
+        return recover(artifact, "", threads, null);
+    }
+
+    public static Recovered recover(Safetensors artifact, int threads, Recovered reuse) {
+        return recover(artifact, "", threads, reuse);
     }
 
     /**
@@ -70,13 +79,13 @@ public final class StreamingInversion {
      * recovery of the same shape and precision (a bench's repeats then time the attack, not the
      * operating system's first touch of a fresh 235 MB array).
      */
-    public static Recovered recover(Safetensors artifact, int threads, Recovered reuse) {
-        int order = order(artifact);
+    public static Recovered recover(Safetensors artifact, String prefix, int threads, Recovered reuse) {
+        int order = order(artifact, prefix);
         Safetensors.Tensor[] theta = new Safetensors.Tensor[order + 1];
         for (int n = 0; n <= order; n++) {
-            theta[n] = artifact.tensor(StreamingTaylor.theta(n));
+            theta[n] = artifact.tensor(prefix + StreamingTaylor.theta(n));
         }
-        double[] pRel = artifact.tensor(StreamingTaylor.P).toDoubles();
+        double[] pRel = artifact.tensor(prefix + StreamingTaylor.P).toDoubles();
         int hidden = pRel.length;
         long out = theta[0].rows();
         if (out * hidden > Integer.MAX_VALUE - 16) {
@@ -151,14 +160,19 @@ public final class StreamingInversion {
 
     /** The summing pass the attack is measured against: every coefficient read once and added to its column's sum. */
     public static double readPass(Safetensors artifact, int threads) {
-        int order = order(artifact);
-        long hidden = artifact.tensor(StreamingTaylor.P).elements();
-        long out = artifact.tensor(StreamingTaylor.theta(0)).rows();
-        boolean f64 = artifact.tensor(StreamingTaylor.theta(0)).dtype() == DType.F64;
+        return readPass(artifact, "", threads);
+    }
+
+    /** The summing pass over the block under {@code prefix}. */
+    public static double readPass(Safetensors artifact, String prefix, int threads) {
+        int order = order(artifact, prefix);
+        long hidden = artifact.tensor(prefix + StreamingTaylor.P).elements();
+        long out = artifact.tensor(prefix + StreamingTaylor.theta(0)).rows();
+        boolean f64 = artifact.tensor(prefix + StreamingTaylor.theta(0)).dtype() == DType.F64;
         double[] total = new double[Math.max(1, threads)];
         Safetensors.Tensor[] theta = new Safetensors.Tensor[order + 1];
         for (int n = 0; n <= order; n++) {
-            theta[n] = artifact.tensor(StreamingTaylor.theta(n));
+            theta[n] = artifact.tensor(prefix + StreamingTaylor.theta(n));
         }
         Rows.parallel(out, threads, (worker, from, to) -> {
             int h = (int) hidden;
@@ -269,6 +283,12 @@ public final class StreamingInversion {
 
     /** Compares with the original block, streaming its rows. */
     public static Comparison compare(Recovered rec, Safetensors original, SwiGluNames names, Safetensors artifact, int threads) {
+        return compare(rec, original, names, artifact, "", threads);
+    }
+
+    /** As above for the block under {@code prefix} of the artifact. */
+    public static Comparison compare(Recovered rec, Safetensors original, SwiGluNames names, Safetensors artifact, String prefix,
+            int threads) {
         Safetensors.Tensor down = original.tensor(names.down());
         down.requireShape(rec.out(), rec.hidden());
         int h = (int) rec.hidden();
@@ -314,7 +334,7 @@ public final class StreamingInversion {
                 : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
         // the gate: s * V'_gate must equal V_gate exactly
         Safetensors.Tensor g = original.tensor(names.gate());
-        Safetensors.Tensor gr = artifact.tensor(StreamingTaylor.GATE);
+        Safetensors.Tensor gr = artifact.tensor(prefix + StreamingTaylor.GATE);
         long in = g.columns();
         long bad = 0;
         double[] a = new double[(int) in];

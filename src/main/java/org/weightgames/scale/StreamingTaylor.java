@@ -1,6 +1,8 @@
 package org.weightgames.scale;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -62,40 +64,82 @@ public final class StreamingTaylor {
     /** As above; {@code durable} false skips forcing the artifact to disk (scratch artifacts of a bench). */
     public static Released release(Safetensors source, SwiGluNames names, float[] calibration, int order, Coins coins,
             Path target, DType dtype, int threads, boolean durable) {
+        return releaseAll(source, List.of(names), List.of(""), calibration, order, coins, target, dtype, threads, durable,
+                false).get(0);
+    }
+
+    /**
+     * Releases several blocks into one artifact, block b's tensors named {@code outPrefixes[b] + GATE}
+     * and so on (metadata {@code blocks}: the prefixes, comma-separated); with {@code copyOthers},
+     * every tensor of the source that belongs to no released block is copied as it is, so the
+     * artifact is the whole model with its MLPs replaced. Block b draws its signs from
+     * {@code coins/block/b}. {@code dtype} null keeps each block's own dtype.
+     */
+    public static List<Released> releaseAll(Safetensors source, List<SwiGluNames> blocks, List<String> outPrefixes,
+            float[] calibration, int order, Coins coins, Path target, DType dtype, int threads, boolean durable,
+            boolean copyOthers) {
         if (order < 1 || order > 64) {
             throw new WgException("taylormlp: order must be between 1 and 64, got " + order);
         }
-        Safetensors.Tensor gate = source.tensor(names.gate());
-        Safetensors.Tensor up = source.tensor(names.up());
-        Safetensors.Tensor down = source.tensor(names.down());
-        long hidden = gate.rows();
-        long in = gate.columns();
-        long out = down.rows();
-        if (calibration.length == 0 || calibration.length % in != 0) {
-            throw new WgException("taylormlp: calibration tokens must have width " + in + " (the block's input), got "
-                    + calibration.length + " values");
+        if (blocks.isEmpty() || blocks.size() != outPrefixes.size()) {
+            throw new IllegalArgumentException("one output prefix per block");
         }
-        double[] p = calibrate(source, gate, calibration, threads);
-        double[] sign = new double[(int) hidden];
-        Coins signs = coins.derive("signs");
-        for (int j = 0; j < hidden; j++) {
-            sign[j] = signs.nextBoolean() ? -1 : 1;
-        }
-        double[][] kappa = new double[order + 1][(int) hidden];
-        for (int j = 0; j < hidden; j++) {
-            double[] c = TaylorCoefficients.silu(p[j], order);
-            double sn = 1;
-            for (int n = 0; n <= order; n++) {
-                kappa[n][j] = sn * c[n];
-                sn *= sign[j];
-            }
-        }
+        List<Released> released = new ArrayList<>();
+        List<double[][]> kappas = new ArrayList<>();
         Map<String, Spec> specs = new LinkedHashMap<>();
-        specs.put(GATE, new Spec(dtype, new long[] {hidden, in}));
-        specs.put(UP, new Spec(dtype, new long[] {hidden, in}));
-        specs.put(P, new Spec(DType.F64, new long[] {hidden}));
-        for (int n = 0; n <= order; n++) {
-            specs.put(theta(n), new Spec(dtype, new long[] {out, hidden}));
+        java.util.Set<String> consumed = new java.util.HashSet<>();
+        for (int b = 0; b < blocks.size(); b++) {
+            SwiGluNames names = SwiGluNames.check(source, blocks.get(b));
+            String op = outPrefixes.get(b);
+            Safetensors.Tensor gate = source.tensor(names.gate());
+            Safetensors.Tensor down = source.tensor(names.down());
+            long hidden = gate.rows();
+            long in = gate.columns();
+            long out = down.rows();
+            if (calibration.length == 0 || calibration.length % in != 0) {
+                throw new WgException("taylormlp: calibration tokens must have width " + in + " (the input of block '"
+                        + op + "'), got " + calibration.length + " values");
+            }
+            double[] p = calibrate(source, gate, calibration, threads);
+            double[] sign = new double[(int) hidden];
+            Coins signs = (blocks.size() == 1 ? coins : coins.derive("block/" + b)).derive("signs");
+            for (int j = 0; j < hidden; j++) {
+                sign[j] = signs.nextBoolean() ? -1 : 1;
+            }
+            double[][] kappa = new double[order + 1][(int) hidden];
+            for (int j = 0; j < hidden; j++) {
+                double[] c = TaylorCoefficients.silu(p[j], order);
+                double sn = 1;
+                for (int n = 0; n <= order; n++) {
+                    kappa[n][j] = sn * c[n];
+                    sn *= sign[j];
+                }
+            }
+            kappas.add(kappa);
+            DType dt = dtype != null ? dtype : down.dtype();
+            specs.put(op + GATE, new Spec(dt, new long[] {hidden, in}));
+            specs.put(op + UP, new Spec(dt, new long[] {hidden, in}));
+            specs.put(op + P, new Spec(DType.F64, new long[] {hidden}));
+            for (int n = 0; n <= order; n++) {
+                specs.put(op + theta(n), new Spec(dt, new long[] {out, hidden}));
+            }
+            consumed.add(names.gate());
+            consumed.add(names.up());
+            consumed.add(names.down());
+            released.add(new Released(target, order, p, sign, in, hidden, out));
+        }
+        List<String> others = new ArrayList<>();
+        if (copyOthers) {
+            for (String n : source.names()) {
+                if (!consumed.contains(n)) {
+                    if (specs.containsKey(n)) {
+                        throw new WgException(source.file() + ": tensor '" + n + "' clashes with a released tensor's name");
+                    }
+                    Safetensors.Tensor t = source.tensor(n);
+                    specs.put(n, new Spec(t.dtype(), t.shape()));
+                    others.add(n);
+                }
+            }
         }
         Map<String, String> meta = new TreeMap<>();
         meta.put("scheme", "taylormlp");
@@ -103,42 +147,69 @@ public final class StreamingTaylor {
         meta.put("activation", "silu");
         meta.put("order", Integer.toString(order));
         meta.put("expanded", "all");
+        meta.put("blocks", String.join(",", outPrefixes));
         meta.put("source", source.file().getFileName().toString());
         try (Safetensors.Writer w = Safetensors.create(target, meta, specs, durable)) {
-            w.write(P, 0, signed(p, sign), 0, (int) hidden);
-            Rows.parallel(hidden, threads, (worker, from, to) -> {
-                double[] row = new double[(int) in];
-                for (long j = from; j < to; j++) {
-                    gate.read(j * in, row, 0, row.length);
-                    finite(row, source, names.gate(), j);
-                    double s = sign[(int) j];
-                    for (int i = 0; i < row.length; i++) {
-                        row[i] *= s;
-                    }
-                    w.write(GATE, j * in, row, 0, row.length);
-                    up.read(j * in, row, 0, row.length);
-                    finite(row, source, names.up(), j);
-                    w.write(UP, j * in, row, 0, row.length);
-                }
-            });
-            Rows.parallel(out, threads, (worker, from, to) -> {
-                double[] row = new double[(int) hidden];
-                double[] t = new double[(int) hidden];
-                for (long r = from; r < to; r++) {
-                    down.read(r * hidden, row, 0, row.length);
-                    finite(row, source, names.down(), r);
-                    for (int n = 0; n <= order; n++) {
-                        double[] k = kappa[n];
-                        for (int j = 0; j < t.length; j++) {
-                            t[j] = row[j] * k[j];
-                        }
-                        w.write(theta(n), r * hidden, t, 0, t.length);
-                    }
-                }
-            });
+            for (int b = 0; b < blocks.size(); b++) {
+                writeBlock(w, source, blocks.get(b), outPrefixes.get(b), released.get(b), kappas.get(b), order, threads);
+            }
+            for (String n : others) {
+                copy(w, source.tensor(n), n);
+            }
             w.commit();
         }
-        return new Released(target, order, p, sign, in, hidden, out);
+        return released;
+    }
+
+    private static void writeBlock(Safetensors.Writer w, Safetensors source, SwiGluNames names, String op, Released r,
+            double[][] kappa, int order, int threads) {
+        Safetensors.Tensor gate = source.tensor(names.gate());
+        Safetensors.Tensor up = source.tensor(names.up());
+        Safetensors.Tensor down = source.tensor(names.down());
+        long hidden = r.hidden();
+        long in = r.in();
+        double[] sign = r.sign();
+        w.write(op + P, 0, signed(r.p(), sign), 0, (int) hidden);
+        Rows.parallel(hidden, threads, (worker, from, to) -> {
+            double[] row = new double[(int) in];
+            for (long j = from; j < to; j++) {
+                gate.read(j * in, row, 0, row.length);
+                finite(row, source, names.gate(), j);
+                double s = sign[(int) j];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] *= s;
+                }
+                w.write(op + GATE, j * in, row, 0, row.length);
+                up.read(j * in, row, 0, row.length);
+                finite(row, source, names.up(), j);
+                w.write(op + UP, j * in, row, 0, row.length);
+            }
+        });
+        Rows.parallel(r.out(), threads, (worker, from, to) -> {
+            double[] row = new double[(int) hidden];
+            double[] t = new double[(int) hidden];
+            for (long q = from; q < to; q++) {
+                down.read(q * hidden, row, 0, row.length);
+                finite(row, source, names.down(), q);
+                for (int n = 0; n <= order; n++) {
+                    double[] k = kappa[n];
+                    for (int j = 0; j < t.length; j++) {
+                        t[j] = row[j] * k[j];
+                    }
+                    w.write(op + theta(n), q * hidden, t, 0, t.length);
+                }
+            }
+        });
+    }
+
+    /** Copies a tensor as it is, in chunks of 1 M elements (exact in its own dtype). */
+    static void copy(Safetensors.Writer w, Safetensors.Tensor t, String name) {
+        double[] buf = new double[(int) Math.min(1 << 20, Math.max(1, t.elements()))];
+        for (long from = 0; from < t.elements(); from += buf.length) {
+            int n = (int) Math.min(buf.length, t.elements() - from);
+            t.read(from, buf, 0, n);
+            w.write(name, from, buf, 0, n);
+        }
     }
 
     private static double[] signed(double[] p, double[] s) {

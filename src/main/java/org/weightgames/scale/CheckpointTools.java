@@ -1,0 +1,161 @@
+package org.weightgames.scale;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.weightgames.game.Coins;
+import org.weightgames.game.WgException;
+import org.weightgames.model.Safetensors;
+import org.weightgames.model.Safetensors.DType;
+import org.weightgames.model.Safetensors.Spec;
+import org.weightgames.model.SwiGluNames;
+
+/**
+ * {@code wg release} and {@code wg attack} on whole checkpoints: TaylorMLP applied to every SwiGLU
+ * block of a model (the other tensors copied as they are), and the taylor-inversion attack that
+ * turns such an artifact back into a checkpoint of the original's layout. Both stream, one block
+ * at a time.
+ */
+public final class CheckpointTools {
+    private CheckpointTools() {
+    }
+
+    /** Releases the named blocks (every SwiGLU block when none is named) of {@code in} into {@code out}. */
+    public static List<StreamingTaylor.Released> release(Path in, Path out, List<String> prefixes, int order, long seed,
+            int tokens, int threads, PrintWriter log) {
+        if (tokens < 1) {
+            throw new WgException("release: --tokens must be at least 1, got " + tokens);
+        }
+        try (Safetensors src = Safetensors.open(in)) {
+            List<String> found = SwiGluNames.prefixes(src);
+            List<String> chosen = prefixes.isEmpty() ? found : prefixes;
+            if (chosen.isEmpty()) {
+                throw new WgException(in + ": no SwiGLU block found (*gate_proj.weight, *up_proj.weight, *down_proj.weight)");
+            }
+            List<SwiGluNames> blocks = new ArrayList<>();
+            for (String p : chosen) {
+                blocks.add(SwiGluNames.find(src, p));
+            }
+            long width = src.tensor(blocks.get(0).gate()).columns();
+            Coins coins = Coins.root(seed).derive("release");
+            float[] calib = SyntheticBlock.tokens(tokens, width, coins.derive("calibration"));
+            long t0 = System.nanoTime();
+            List<StreamingTaylor.Released> r = StreamingTaylor.releaseAll(src, blocks, chosen, calib, order, coins, out, null,
+                    threads, true, true);
+            long neurons = r.stream().mapToLong(StreamingTaylor.Released::hidden).sum();
+            log.printf("released %d SwiGLU block%s (%d neurons, N = %d) of %s into %s in %.1f s%n", r.size(), r.size() == 1 ? "" : "s",
+                    neurons, order, in, out, (System.nanoTime() - t0) / 1e9);
+            log.printf("calibration: %d Gaussian tokens of width %d (seed %d), a stand-in for the model's hidden states%n", tokens,
+                    width, seed);
+            log.flush();
+            return r;
+        }
+    }
+
+    /** The blocks of a released artifact (metadata {@code blocks}; one unprefixed block when absent). */
+    static List<String> blocks(Safetensors artifact) {
+        StreamingInversion.order(artifact, firstPrefix(artifact));
+        String b = artifact.metadata().get("blocks");
+        return b == null || b.isEmpty() ? List.of("") : Arrays.asList(b.split(",", -1));
+    }
+
+    private static String firstPrefix(Safetensors a) {
+        String b = a.metadata().get("blocks");
+        return b == null || b.isEmpty() ? "" : b.split(",", -1)[0];
+    }
+
+    /**
+     * Recovers every block of {@code artifactFile} and writes a checkpoint with the original's
+     * names ({@code <prefix>gate_proj.weight}, {@code up_proj.weight}, {@code down_proj.weight}) and
+     * the artifact's other tensors; with {@code original}, compares each block with it.
+     */
+    public static void attack(Path artifactFile, Path out, Path original, int threads, PrintWriter log) {
+        try (Safetensors art = Safetensors.open(artifactFile)) {
+            List<String> blocks = blocks(art);
+            Set<String> consumed = new HashSet<>();
+            Map<String, Spec> specs = new LinkedHashMap<>();
+            for (String p : blocks) {
+                int order = StreamingInversion.order(art, p);
+                Safetensors.Tensor gate = art.tensor(p + StreamingTaylor.GATE);
+                Safetensors.Tensor theta0 = art.tensor(p + StreamingTaylor.theta(0));
+                specs.put(p + SwiGluNames.GATE, new Spec(gate.dtype(), gate.shape()));
+                specs.put(p + SwiGluNames.UP, new Spec(art.tensor(p + StreamingTaylor.UP).dtype(), gate.shape()));
+                specs.put(p + SwiGluNames.DOWN, new Spec(theta0.dtype(), theta0.shape()));
+                consumed.add(p + StreamingTaylor.GATE);
+                consumed.add(p + StreamingTaylor.UP);
+                consumed.add(p + StreamingTaylor.P);
+                for (int n = 0; n <= order; n++) {
+                    consumed.add(p + StreamingTaylor.theta(n));
+                }
+            }
+            List<String> others = new ArrayList<>();
+            for (String n : art.names()) {
+                if (!consumed.contains(n)) {
+                    Safetensors.Tensor t = art.tensor(n);
+                    specs.put(n, new Spec(t.dtype(), t.shape()));
+                    others.add(n);
+                }
+            }
+            Map<String, String> meta = new TreeMap<>();
+            meta.put("format", "pt");
+            meta.put("recovered-by", "weightgames taylor-inversion");
+            meta.put("artifact", artifactFile.getFileName().toString());
+            Safetensors orig = original == null ? null : Safetensors.open(original);
+            try (Safetensors.Writer w = Safetensors.create(out, meta, specs)) {
+                StreamingInversion.Recovered reuse = null;
+                long t0 = System.nanoTime();
+                for (String p : blocks) {
+                    long tb = System.nanoTime();
+                    StreamingInversion.Recovered rec = StreamingInversion.recover(art, p, threads, reuse);
+                    double seconds = (System.nanoTime() - tb) / 1e9;
+                    reuse = rec;
+                    if (rec.wFloat() != null) {
+                        w.write(p + SwiGluNames.DOWN, 0, rec.wFloat(), 0, rec.wFloat().length);
+                    } else {
+                        w.write(p + SwiGluNames.DOWN, 0, rec.wDouble(), 0, rec.wDouble().length);
+                    }
+                    Safetensors.Tensor gate = art.tensor(p + StreamingTaylor.GATE);
+                    long in = gate.columns();
+                    double[] row = new double[(int) in];
+                    for (long j = 0; j < rec.hidden(); j++) {
+                        gate.read(j * in, row, 0, row.length);
+                        double s = rec.sign()[(int) j];
+                        for (int i = 0; i < row.length; i++) {
+                            row[i] *= s;
+                        }
+                        w.write(p + SwiGluNames.GATE, j * in, row, 0, row.length);
+                    }
+                    StreamingTaylor.copy(w, art.tensor(p + StreamingTaylor.UP), p + SwiGluNames.UP);
+                    String line = String.format("block '%s': %d x %d recovered in %.2f s", p, rec.out(), rec.hidden(), seconds);
+                    if (orig != null) {
+                        StreamingInversion.Comparison c = StreamingInversion.compare(rec, orig, SwiGluNames.find(orig, p), art, p,
+                                threads);
+                        line += String.format("; against %s: median column error %.2e, max %.2e, %d gate signs wrong",
+                                original.getFileName(), c.medianColumnError(), c.maxColumnError(), c.signErrors());
+                    }
+                    log.println(line);
+                    log.flush();
+                }
+                for (String n : others) {
+                    StreamingTaylor.copy(w, art.tensor(n), n);
+                }
+                w.commit();
+                log.printf("wrote %s: %d block%s recovered in %.1f s%n", out, blocks.size(), blocks.size() == 1 ? "" : "s",
+                        (System.nanoTime() - t0) / 1e9);
+                log.flush();
+            } finally {
+                if (orig != null) {
+                    orig.close();
+                }
+            }
+        }
+    }
+}

@@ -402,8 +402,13 @@ public final class Safetensors implements AutoCloseable {
             }
         }
 
-        /** Reads elements {@code from .. from+len} (row-major) as floats. */
-        public void read(long from, float[] dst, int off, int len) {
+        /** One stretch of elements inside one mapping: the buffer positioned at its first byte. */
+        interface Span {
+            void accept(ByteBuffer b, int done, int n);
+        }
+
+        /** Visits elements {@code from .. from+len} mapping by mapping (an element never straddles two). */
+        private void spans(long from, int len, Span span) {
             check(from, len);
             int done = 0;
             while (done < len) {
@@ -413,25 +418,19 @@ public final class Safetensors implements AutoCloseable {
                 int pos = (int) (byteOff - (long) chunk * CHUNK);
                 int n = (int) Math.min(len - done, (b.limit() - pos) / dtype.size);
                 b.position(pos);
-                Codec.decode(dtype, b, dst, off + done, n);
+                span.accept(b, done, n);
                 done += n;
             }
         }
 
+        /** Reads elements {@code from .. from+len} (row-major) as floats. */
+        public void read(long from, float[] dst, int off, int len) {
+            spans(from, len, (b, done, n) -> Codec.decode(dtype, b, dst, off + done, n));
+        }
+
         /** Reads elements {@code from .. from+len} (row-major) as doubles. */
         public void read(long from, double[] dst, int off, int len) {
-            check(from, len);
-            int done = 0;
-            while (done < len) {
-                long byteOff = (from + done) * dtype.size;
-                int chunk = (int) (byteOff / CHUNK);
-                ByteBuffer b = map(chunk).duplicate().order(ByteOrder.LITTLE_ENDIAN);
-                int pos = (int) (byteOff - (long) chunk * CHUNK);
-                int n = (int) Math.min(len - done, (b.limit() - pos) / dtype.size);
-                b.position(pos);
-                Codec.decode(dtype, b, dst, off + done, n);
-                done += n;
-            }
+            spans(from, len, (b, done, n) -> Codec.decode(dtype, b, dst, off + done, n));
         }
 
         /** Every element as doubles (for tensors of fewer than 2^31 elements). */
@@ -605,23 +604,22 @@ public final class Safetensors implements AutoCloseable {
         /** Writes {@code len} values at element {@code from} of a declared tensor, rounding to its dtype. */
         public void write(String name, long from, float[] src, int off, int len) {
             Spec s = spec(name, from, len);
-            int step = Math.max(1, (1 << 20) / s.dtype().size);
-            for (int done = 0; done < len; done += step) {
-                int n = Math.min(step, len - done);
-                ByteBuffer b = staging(n * s.dtype().size);
-                Codec.encode(s.dtype(), src, off + done, n, b);
-                put(name, from + done, b);
-            }
+            stage(name, from, len, s.dtype(), (b, done, n) -> Codec.encode(s.dtype(), src, off + done, n, b));
         }
 
         /** Writes {@code len} values at element {@code from} of a declared tensor, rounding to its dtype. */
         public void write(String name, long from, double[] src, int off, int len) {
             Spec s = spec(name, from, len);
-            int step = Math.max(1, (1 << 20) / s.dtype().size);
+            stage(name, from, len, s.dtype(), (b, done, n) -> Codec.encode(s.dtype(), src, off + done, n, b));
+        }
+
+        /** Encodes the values 1 MiB at a time into a staging buffer and writes each stretch in place. */
+        private void stage(String name, long from, int len, DType dtype, Tensor.Span encode) {
+            int step = Math.max(1, (1 << 20) / dtype.size);
             for (int done = 0; done < len; done += step) {
                 int n = Math.min(step, len - done);
-                ByteBuffer b = staging(n * s.dtype().size);
-                Codec.encode(s.dtype(), src, off + done, n, b);
+                ByteBuffer b = staging(n * dtype.size);
+                encode.accept(b, done, n);
                 put(name, from + done, b);
             }
         }

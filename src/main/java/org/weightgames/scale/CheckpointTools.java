@@ -122,17 +122,8 @@ public final class CheckpointTools {
                     } else {
                         w.write(p + SwiGluNames.DOWN, 0, rec.wDouble(), 0, rec.wDouble().length);
                     }
-                    Safetensors.Tensor gate = art.tensor(p + StreamingTaylor.GATE);
-                    long in = gate.columns();
-                    double[] row = new double[(int) in];
-                    for (long j = 0; j < rec.hidden(); j++) {
-                        gate.read(j * in, row, 0, row.length);
-                        double s = rec.sign()[(int) j];
-                        for (int i = 0; i < row.length; i++) {
-                            row[i] *= s;
-                        }
-                        w.write(p + SwiGluNames.GATE, j * in, row, 0, row.length);
-                    }
+                    StreamingTaylor.writeSignedRows(w, art, art.tensor(p + StreamingTaylor.GATE), rec.sign(), p + SwiGluNames.GATE,
+                            threads);
                     StreamingTaylor.copy(w, art.tensor(p + StreamingTaylor.UP), p + SwiGluNames.UP);
                     String line = String.format("block '%s': %d x %d recovered in %.2f s", p, rec.out(), rec.hidden(), seconds);
                     if (orig != null) {

@@ -170,16 +170,10 @@ public final class StreamingTaylor {
         long in = r.in();
         double[] sign = r.sign();
         w.write(op + P, 0, signed(r.p(), sign), 0, (int) hidden);
+        writeSignedRows(w, source, gate, sign, op + GATE, threads);
         Rows.parallel(hidden, threads, (worker, from, to) -> {
             double[] row = new double[(int) in];
             for (long j = from; j < to; j++) {
-                gate.read(j * in, row, 0, row.length);
-                finite(row, source, names.gate(), j);
-                double s = sign[(int) j];
-                for (int i = 0; i < row.length; i++) {
-                    row[i] *= s;
-                }
-                w.write(op + GATE, j * in, row, 0, row.length);
                 up.read(j * in, row, 0, row.length);
                 finite(row, source, names.up(), j);
                 w.write(op + UP, j * in, row, 0, row.length);
@@ -198,6 +192,27 @@ public final class StreamingTaylor {
                     }
                     w.write(op + theta(n), q * hidden, t, 0, t.length);
                 }
+            }
+        });
+    }
+
+    /**
+     * Writes row j of a [hidden, in] matrix times sign[j] (the sign is its own inverse: this both
+     * hides and restores V_gate), refusing non-finite values.
+     */
+    static void writeSignedRows(Safetensors.Writer w, Safetensors file, Safetensors.Tensor m, double[] sign, String target,
+            int threads) {
+        long in = m.columns();
+        Rows.parallel(m.rows(), threads, (worker, from, to) -> {
+            double[] row = new double[(int) in];
+            for (long j = from; j < to; j++) {
+                m.read(j * in, row, 0, row.length);
+                finite(row, file, m.name(), j);
+                double s = sign[(int) j];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] *= s;
+                }
+                w.write(target, j * in, row, 0, row.length);
             }
         });
     }

@@ -96,14 +96,7 @@ public final class CheckpointTools {
                     consumed.add(p + StreamingTaylor.theta(n));
                 }
             }
-            List<String> others = new ArrayList<>();
-            for (String n : art.names()) {
-                if (!consumed.contains(n)) {
-                    Safetensors.Tensor t = art.tensor(n);
-                    specs.put(n, new Spec(t.dtype(), t.shape()));
-                    others.add(n);
-                }
-            }
+            List<String> others = StreamingTaylor.declareOthers(art, consumed, specs);
             Map<String, String> meta = new TreeMap<>();
             meta.put("format", "pt");
             meta.put("recovered-by", "weightgames taylor-inversion");

@@ -128,19 +128,7 @@ public final class StreamingTaylor {
             consumed.add(names.down());
             released.add(new Released(target, order, p, sign, in, hidden, out));
         }
-        List<String> others = new ArrayList<>();
-        if (copyOthers) {
-            for (String n : source.names()) {
-                if (!consumed.contains(n)) {
-                    if (specs.containsKey(n)) {
-                        throw new WgException(source.file() + ": tensor '" + n + "' clashes with a released tensor's name");
-                    }
-                    Safetensors.Tensor t = source.tensor(n);
-                    specs.put(n, new Spec(t.dtype(), t.shape()));
-                    others.add(n);
-                }
-            }
-        }
+        List<String> others = copyOthers ? declareOthers(source, consumed, specs) : List.of();
         Map<String, String> meta = new TreeMap<>();
         meta.put("scheme", "taylormlp");
         meta.put("kind", "taylor-swiglu");
@@ -194,6 +182,25 @@ public final class StreamingTaylor {
                 }
             }
         });
+    }
+
+    /**
+     * Declares, for copying as they are, the tensors of {@code file} not in {@code consumed}; returns
+     * their names. A name that clashes with one already declared is refused.
+     */
+    static List<String> declareOthers(Safetensors file, java.util.Set<String> consumed, Map<String, Spec> specs) {
+        List<String> others = new ArrayList<>();
+        for (String n : file.names()) {
+            if (!consumed.contains(n)) {
+                if (specs.containsKey(n)) {
+                    throw new WgException(file.file() + ": tensor '" + n + "' clashes with a tensor the release writes");
+                }
+                Safetensors.Tensor t = file.tensor(n);
+                specs.put(n, new Spec(t.dtype(), t.shape()));
+                others.add(n);
+            }
+        }
+        return others;
     }
 
     /**

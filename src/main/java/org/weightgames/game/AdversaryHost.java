@@ -65,15 +65,15 @@ public final class AdversaryHost {
             Nd.init();
             Artifact artifact = readArtifact(artifactFile);
             Scheme scheme = Registry.scheme(schemeId, new Params(schemeId, schemeParams));
+            Architecture architecture = arch.isEmpty() ? null : Architecture.fromMap(arch);
             Adversary adversary = Registry.adversary(id, new Params(id, params));
-            SampleOracle sampleOracle = new SampleOracle(samples, (n, c) -> {
+            SampleOracle sampleOracle = samples < 0 ? null : new SampleOracle(samples, (n, c) -> {
                 byte[] s = new byte[32];
                 c.nextBytes(s);
                 return remote(out, in, 'S', n, s, null);
             });
             QueryOracle api = queries < 0 ? null : new QueryOracle("api", queries, q -> remote(out, in, 'Q', 0, null, q));
-            ExtractionChallenge ch = new ExtractionChallenge(artifact, scheme, arch.isEmpty() ? null : Architecture.fromMap(arch),
-                    protectedShapes, sampleOracle, api);
+            ExtractionChallenge ch = new ExtractionChallenge(artifact, scheme, architecture, protectedShapes, sampleOracle, api);
             switch (game) {
                 case "ext-w": {
                     Map<String, INDArray> w = adversary.extractWeights(ch, coins);
@@ -96,6 +96,18 @@ public final class AdversaryHost {
                     int b = adversary.distinguish(new DistinguishChallenge(ch, c0, c1), coins);
                     out.writeByte('D');
                     out.writeInt(b);
+                    break;
+                }
+                case "uc": {
+                    int size = in.readInt();
+                    int epochs = in.readInt();
+                    AuxiliaryData aux = new AuxiliaryData(size, epochs, idx -> rows(out, in, idx));
+                    Network f = adversary.useWithoutKey(new UsageChallenge(artifact, scheme, architecture, aux), coins);
+                    if (f == null) {
+                        throw new WgException(id + " answered no model");
+                    }
+                    out.writeByte('F');
+                    Wire.writeNetwork(out, f);
                     break;
                 }
                 default:
@@ -134,6 +146,33 @@ public final class AdversaryHost {
                     return Wire.readTensor(in);
                 }
                 throw new WgException("the challenger refused: " + in.readUTF());
+            } catch (IOException e) {
+                throw new WgException("the pipe to the challenger broke: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Rows of the auxiliary data, over the pipe. */
+    private static org.weightgames.data.Dataset rows(DataOutputStream out, DataInputStream in, int[] idx) {
+        synchronized (out) {
+            try {
+                out.writeByte('R');
+                out.writeInt(idx.length);
+                for (int i : idx) {
+                    out.writeInt(i);
+                }
+                out.flush();
+                int r = in.readByte();
+                if (r != 'T') {
+                    throw new WgException("the challenger refused: " + in.readUTF());
+                }
+                INDArray x = Wire.readTensor(in);
+                int classes = in.readInt();
+                int[] labels = new int[idx.length];
+                for (int i = 0; i < labels.length; i++) {
+                    labels[i] = in.readInt();
+                }
+                return new org.weightgames.data.Dataset(x, labels, classes);
             } catch (IOException e) {
                 throw new WgException("the pipe to the challenger broke: " + e.getMessage(), e);
             }

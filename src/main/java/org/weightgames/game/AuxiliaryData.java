@@ -8,18 +8,27 @@ import org.weightgames.data.Dataset;
  * examples read through {@link #rows}. Reading past the budget is refused.
  */
 public final class AuxiliaryData {
-    private final Dataset data;
+    private final int size;
+    private final java.util.function.Function<int[], Dataset> source;
     private final int epochs;
     private long used;
 
     public AuxiliaryData(Dataset data, int epochs) {
-        this.data = data;
+        this(data == null ? 0 : data.size(), epochs, data == null ? idx -> {
+            throw new WgException("the adversary holds no auxiliary data");
+        } : data::rows);
+    }
+
+    /** Data held elsewhere (an isolated adversary's process reaches it over the pipe); the budget is counted here. */
+    public AuxiliaryData(int size, int epochs, java.util.function.Function<int[], Dataset> source) {
+        this.size = size;
         this.epochs = epochs;
+        this.source = source;
     }
 
     /** Examples held (0 when the adversary has no data). */
     public int size() {
-        return data == null ? 0 : data.size();
+        return size;
     }
 
     public int epochs() {
@@ -36,8 +45,13 @@ public final class AuxiliaryData {
         if (idx.length > remaining()) {
             throw new WgException("auxiliary data budget exhausted: " + epochs + " epochs of " + size() + " examples");
         }
+        for (int i : idx) {
+            if (i < 0 || i >= size) {
+                throw new WgException("auxiliary data row " + i + " does not exist (it holds " + size + ")");
+            }
+        }
         used += idx.length;
-        return data.rows(idx);
+        return source.apply(idx);
     }
 
     public synchronized long used() {

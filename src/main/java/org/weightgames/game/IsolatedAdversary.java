@@ -21,7 +21,8 @@ import org.weightgames.model.Network;
 import org.weightgames.model.Safetensors;
 
 /**
- * An adversary played in its own JVM ({@link AdversaryHost}). The challenger's side writes the
+ * An adversary played in its own JVM ({@link AdversaryHost}), in any of the games (ext-w, ext-f,
+ * ind, uc). The challenger's side writes the
  * public artifact to a file, starts the process with the adversary's id and parameters, its coins
  * as 32 bytes of seed (never the run seed, from which the challenger's coins derive), the scheme's
  * id and parameters (its public inference code), the public {@link org.weightgames.model.Architecture},
@@ -73,7 +74,7 @@ public final class IsolatedAdversary implements Adversary {
 
     @Override
     public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {
-        Object r = play("ext-w", challenge, null, coins);
+        Object r = play("ext-w", challenge, null, null, coins);
         @SuppressWarnings("unchecked")
         Map<String, INDArray> m = (Map<String, INDArray>) r;
         return m;
@@ -81,21 +82,21 @@ public final class IsolatedAdversary implements Adversary {
 
     @Override
     public Network extractFunction(ExtractionChallenge challenge, Coins coins) {
-        return (Network) play("ext-f", challenge, null, coins);
+        return (Network) play("ext-f", challenge, null, null, coins);
     }
 
     @Override
     public int distinguish(DistinguishChallenge challenge, Coins coins) {
-        return (Integer) play("ind", challenge.release(), challenge, coins);
+        return (Integer) play("ind", challenge.release(), challenge, null, coins);
     }
 
     @Override
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
-        throw new WgException("isolation covers the extraction games (ext-w, ext-f, ind); adversary '" + id()
-                + "' of a usage-control game runs in-process: leave --isolate out for uc");
+        ExtractionChallenge view = new ExtractionChallenge(challenge.artifact(), null, challenge.architecture(), Map.of(), null);
+        return (Network) play("uc", view, null, challenge.data(), coins);
     }
 
-    private Object play(String game, ExtractionChallenge ch, DistinguishChallenge ind, Coins coins) {
+    private Object play(String game, ExtractionChallenge ch, DistinguishChallenge ind, AuxiliaryData aux, Coins coins) {
         Path dir = null;
         Process proc = null;
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -143,8 +144,8 @@ public final class IsolatedAdversary implements Adversary {
             watchdog.start();
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(proc.getOutputStream()));
                     DataInputStream in = new DataInputStream(new BufferedInputStream(proc.getInputStream()))) {
-                request(out, game, ch, ind, coins, artifactFile);
-                Object answer = serve(in, out, ch);
+                request(out, game, ch, ind, aux, coins, artifactFile);
+                Object answer = serve(in, out, ch, aux);
                 return answer;
             } catch (IOException e) {
                 proc.waitFor(5, TimeUnit.SECONDS);
@@ -165,8 +166,8 @@ public final class IsolatedAdversary implements Adversary {
         }
     }
 
-    private void request(DataOutputStream out, String game, ExtractionChallenge ch, DistinguishChallenge ind, Coins coins,
-            Path artifactFile) throws IOException {
+    private void request(DataOutputStream out, String game, ExtractionChallenge ch, DistinguishChallenge ind, AuxiliaryData aux,
+            Coins coins, Path artifactFile) throws IOException {
         out.writeUTF(MAGIC);
         out.writeUTF(game);
         out.writeUTF(inner.id());
@@ -187,12 +188,16 @@ public final class IsolatedAdversary implements Adversary {
                 out.writeLong(d);
             }
         }
-        out.writeLong(ch.samples() == null ? 0 : ch.samples().remaining());
+        out.writeLong(ch.samples() == null ? -1 : ch.samples().remaining());
         QueryOracle api = apiOf(ch);
         out.writeLong(api == null ? -1 : api.remaining());
         if (ind != null) {
             Wire.writeNetwork(out, ind.candidate(0));
             Wire.writeNetwork(out, ind.candidate(1));
+        }
+        if (aux != null) {
+            out.writeInt(aux.size());
+            out.writeInt(aux.epochs());
         }
         out.flush();
     }
@@ -200,16 +205,43 @@ public final class IsolatedAdversary implements Adversary {
     private static QueryOracle apiOf(ExtractionChallenge ch) {
         try {
             return ch.api();
-        } catch (UnsupportedOperationException e) {
+        } catch (UnsupportedOperationException | NullPointerException e) {
             return null;
         }
     }
 
     /** Answers the process's oracle requests until it sends its answer. */
-    private Object serve(DataInputStream in, DataOutputStream out, ExtractionChallenge ch) throws IOException {
+    private Object serve(DataInputStream in, DataOutputStream out, ExtractionChallenge ch, AuxiliaryData aux) throws IOException {
         while (true) {
             int type = in.readByte();
             switch (type) {
+                case 'R': {
+                    int k = in.readInt();
+                    if (k < 0 || k > Wire.MAX_ENTRIES * 100) {
+                        throw new IOException("a request for " + k + " rows");
+                    }
+                    int[] idx = new int[k];
+                    for (int i = 0; i < k; i++) {
+                        idx[i] = in.readInt();
+                    }
+                    try {
+                        if (aux == null) {
+                            throw new WgException("this game gives no auxiliary data");
+                        }
+                        org.weightgames.data.Dataset d = aux.rows(idx);
+                        out.writeByte('T');
+                        Wire.writeTensor(out, d.features());
+                        out.writeInt(d.classes());
+                        for (int i = 0; i < k; i++) {
+                            out.writeInt(d.label(i));
+                        }
+                    } catch (RuntimeException e) {
+                        out.writeByte('E');
+                        out.writeUTF(String.valueOf(e.getMessage()));
+                    }
+                    out.flush();
+                    break;
+                }
                 case 'S': {
                     int n = in.readInt();
                     byte[] seed = new byte[32];

@@ -21,7 +21,7 @@ public record SwiGluNames(String gate, String up, String down) {
         if (prefix == null) {
             if (prefixes.isEmpty()) {
                 throw new WgException(file.file() + ": no SwiGLU block found (no tensor named *" + GATE + " with " + UP
-                        + " and " + DOWN + " beside it); name the tensors with --gate, --up and --down");
+                        + " and " + DOWN + " beside it); rename them to those suffixes, or give the block's prefix (--prefix, --set model.prefix=...)");
             }
             prefix = prefixes.get(0);
         } else if (!prefixes.contains(prefix)) {

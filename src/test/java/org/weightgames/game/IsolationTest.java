@@ -55,4 +55,23 @@ class IsolationTest {
         // its println went to standard error: the answer (an empty map) arrived intact and was judged
         assertThat(garbage.get(0).outcomes().get(0).failure()).contains("answered no");
     }
+
+    /** The usage-control game too: the adversary's data crosses the pipe row by row, counted on the challenger's side. */
+    @Test
+    void usageControlAdversariesPlayIsolated() {
+        Map<String, Map<String, String>> settings = new TreeMap<>();
+        settings.put("model", Map.of("widths", "16,8", "epochs", "2"));
+        settings.put("uc", Map.of("data-fraction", "0.05", "epochs", "2", "fresh", "500"));
+        settings.put(Isolation.COMPONENT, Map.of("enabled", "true", "memory", "768", "native", "768"));
+        GameSpec spec = new GameSpec("corelocker", "uc", List.of("finetune", "scratch"), settings, DataSource.load("synthetic"), "");
+        List<TrialRecord> r = new TrialRunner(1).run(spec, 5, 0, 1, i -> { });
+        for (Outcome o : r.get(0).outcomes()) {
+            assertThat(o.failure()).isNull();
+            assertThat(o.measures().get("accuracy")).isBetween(0.0, 1.0);
+            // two epochs over 5% of the training split, read through the challenger's counter
+            assertThat(o.measures().get("examples_read")).isPositive();
+        }
+        assertThat(r.get(0).outcomes().get(0).measures().get("accuracy"))
+                .isGreaterThan(r.get(0).outcomes().get(1).measures().get("accuracy"));
+    }
 }

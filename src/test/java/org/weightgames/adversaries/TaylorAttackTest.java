@@ -55,6 +55,26 @@ class TaylorAttackTest {
         }
     }
 
+    /**
+     * Zero-range calibration (every calibration row the same input): each neuron's range is a point,
+     * the release is still valid and the inversion, which never uses the range, still exact.
+     */
+    @Test
+    void zeroRangeCalibrationStillReleasesAndIsInverted() {
+        TaylorMlp s = scheme(Map.of("order", "6"));
+        INDArray one = DATA.train().head(1).features();
+        org.weightgames.data.Dataset same = new org.weightgames.data.Dataset(one.repeat(0, 64).reshape(64, one.columns()),
+                new int[64], DATA.train().classes());
+        Release r = s.release(trained("mlp", "silu", 23), same, Coins.root(4));
+        TaylorInversion attack = new TaylorInversion();
+        attack.init(Params.empty("taylor-inversion"));
+        Map<String, INDArray> guess = attack.extractWeights(challenge(r, s), Coins.root(0));
+        for (Map.Entry<String, INDArray> e : r.secret().protectedParameters().entrySet()) {
+            assertThat(Nd.finite(guess.get(e.getKey()))).isTrue();
+            assertThat(Nd.norm(guess.get(e.getKey()).sub(e.getValue())) / Nd.norm(e.getValue())).as(e.getKey()).isLessThan(1e-9);
+        }
+    }
+
     @Test
     void exactCollapseIsTheOriginalAtTheOriginalsCost() {
         Network original = trained("mlp", "silu", 22);

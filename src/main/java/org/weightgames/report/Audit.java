@@ -317,6 +317,11 @@ public final class Audit {
         params.set("definition", map(g.spec().newDefinitionParams()));
         params.set("adversary", map(g.spec().adversaryParams(adversary)));
         params.set("model", map(g.spec().newFamily().parameters()));
+        Map<String, String> isolation = g.spec().settings().get(Isolation.COMPONENT);
+        if (isolation != null) {
+            // an isolated adversary draws its coins differently: a replay must isolate it too
+            params.set(Isolation.COMPONENT, map(isolation));
+        }
         ArrayNode hashes = p.putArray("artifact_sha256");
         for (TrialRecord r : g.records()) {
             r.artifactHashes().forEach(hashes::add);

@@ -63,6 +63,9 @@ public final class Replay {
         settings.put(definition, strings(params.path("definition")));
         settings.put(adversary, strings(params.path("adversary")));
         settings.put("model", strings(params.path("model")));
+        if (params.has(org.weightgames.game.Isolation.COMPONENT)) {
+            settings.put(org.weightgames.game.Isolation.COMPONENT, strings(params.path(org.weightgames.game.Isolation.COMPONENT)));
+        }
         DataSource data = DataSource.load(root.path("dataset").path("name").asText(), settings.get("model"));
         String recorded = root.path("dataset").path("sha256").asText();
         if (!data.sha256().equals(recorded)) {

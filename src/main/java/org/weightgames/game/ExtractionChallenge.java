@@ -35,6 +35,11 @@ public final class ExtractionChallenge {
         this.api = api;
     }
 
+    /** Whether the scheme hosts a query API ({@link #api()}). */
+    public boolean hasApi() {
+        return api != null;
+    }
+
     /** The query API of a hosted scheme's model (its output logits), counted against the game's query budget. */
     public QueryOracle api() {
         if (api == null) {

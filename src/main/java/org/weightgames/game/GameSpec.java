@@ -47,11 +47,12 @@ public record GameSpec(String scheme, String definition, List<String> adversarie
 
     public List<Adversary> newAdversaries() {
         Isolation isolation = Isolation.from(settings);
+        Map<String, String> schemeParams = isolation.enabled() ? newSchemeParams() : null;
         List<Adversary> list = new ArrayList<>();
         for (String id : adversaries) {
             Params p = Registry.params(id, settings);
             Adversary a = Registry.adversary(id, p);
-            list.add(isolation.enabled() ? new IsolatedAdversary(a, p.used(), scheme, newSchemeParams(), isolation) : a);
+            list.add(isolation.enabled() ? new IsolatedAdversary(a, p.used(), scheme, schemeParams, isolation) : a);
         }
         return list;
     }

@@ -189,7 +189,7 @@ public final class IsolatedAdversary implements Adversary {
             }
         }
         out.writeLong(ch.samples() == null ? -1 : ch.samples().remaining());
-        QueryOracle api = apiOf(ch);
+        QueryOracle api = ch.hasApi() ? ch.api() : null;
         out.writeLong(api == null ? -1 : api.remaining());
         if (ind != null) {
             Wire.writeNetwork(out, ind.candidate(0));
@@ -200,14 +200,6 @@ public final class IsolatedAdversary implements Adversary {
             out.writeInt(aux.epochs());
         }
         out.flush();
-    }
-
-    private static QueryOracle apiOf(ExtractionChallenge ch) {
-        try {
-            return ch.api();
-        } catch (UnsupportedOperationException | NullPointerException e) {
-            return null;
-        }
     }
 
     /** Answers the process's oracle requests until it sends its answer. */
@@ -259,7 +251,7 @@ public final class IsolatedAdversary implements Adversary {
                 }
                 case 'Q': {
                     INDArray q = Wire.readTensor(in);
-                    QueryOracle api = apiOf(ch);
+                    QueryOracle api = ch.hasApi() ? ch.api() : null;
                     try {
                         if (api == null) {
                             throw new UnsupportedOperationException("scheme '" + scheme + "' offers no query API");

@@ -111,16 +111,7 @@ public final class Checkpoint {
 
     /** Prefixes of every complete plain MLP block (fc1/fc2 weights and biases). */
     static List<String> plainPrefixes(Safetensors f) {
-        List<String> out = new ArrayList<>();
-        for (String n : f.names()) {
-            if (n.endsWith("fc1.weight")) {
-                String p = n.substring(0, n.length() - "fc1.weight".length());
-                if (f.has(p + "fc1.bias") && f.has(p + "fc2.weight") && f.has(p + "fc2.bias")) {
-                    out.add(p);
-                }
-            }
-        }
-        return out;
+        return f.prefixes("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias");
     }
 
     private static void size(Path file, Safetensors f, String... names) {

@@ -1,7 +1,5 @@
 package org.weightgames.model;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 

@@ -292,6 +292,27 @@ public final class Safetensors implements AutoCloseable {
         return tensors.containsKey(name);
     }
 
+    /**
+     * Prefixes p, in header order, such that p + suffix and p + each companion are all tensors of
+     * this file: how the blocks of a checkpoint are found by their tensor names.
+     */
+    public List<String> prefixes(String suffix, String... companions) {
+        List<String> out = new ArrayList<>();
+        for (String n : tensors.keySet()) {
+            if (n.endsWith(suffix)) {
+                String p = n.substring(0, n.length() - suffix.length());
+                boolean all = true;
+                for (String c : companions) {
+                    all &= tensors.containsKey(p + c);
+                }
+                if (all) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
+    }
+
     public Tensor tensor(String name) {
         Tensor t = tensors.get(name);
         if (t == null) {

@@ -1,6 +1,5 @@
 package org.weightgames.model;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.weightgames.game.WgException;
@@ -33,16 +32,7 @@ public record SwiGluNames(String gate, String up, String down) {
 
     /** Prefixes of every complete SwiGLU block, in file order. */
     public static List<String> prefixes(Safetensors file) {
-        List<String> out = new ArrayList<>();
-        for (String n : file.names()) {
-            if (n.endsWith(GATE)) {
-                String p = n.substring(0, n.length() - GATE.length());
-                if (file.has(p + UP) && file.has(p + DOWN)) {
-                    out.add(p);
-                }
-            }
-        }
-        return out;
+        return file.prefixes(GATE, UP, DOWN);
     }
 
     /** Checks that the named tensors exist and have consistent matrix shapes. */

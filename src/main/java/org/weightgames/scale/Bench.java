@@ -46,7 +46,6 @@ public final class Bench {
     private final Options o;
     private final PrintWriter out;
     private final Map<String, Object> result = new LinkedHashMap<>();
-    private MemorySampler sampler;
 
     public Bench(Options options, PrintWriter out) {
         if (options.repeats() < 1 || options.threads() < 1 || options.tokens() < 1 || options.trials() < 0) {
@@ -122,7 +121,7 @@ public final class Bench {
         say("  original %s in %.1f s%n", o.model() != null ? "checked" : "written", secs(t0));
         try (Safetensors orig = Safetensors.open(original)) {
             resetPeak();
-            sampler = new MemorySampler();
+            MemorySampler sampler = new MemorySampler();
             Path artifact = work.resolve("taylor-N" + o.order() + ".safetensors");
             t0 = System.nanoTime();
             StreamingTaylor.release(orig, names, calib, o.order(), coins.derive("release"), artifact, stored, o.threads(), false);
@@ -131,7 +130,9 @@ public final class Bench {
                     Files.size(artifact) / 1048576.0);
             result.put("release_seconds", releaseSeconds);
             try (Safetensors art = Safetensors.open(artifact)) {
-                attackVersusRead(art, orig, names, work, pool);
+                StreamingInversion.Recovered rec = attackVersusRead(art, orig, names, sampler);
+                // the collapsed model that inference() times against the original
+                TokenKernels.writeCollapsed(art, rec, work.resolve("collapsed.safetensors"), false);
             }
             Files.deleteIfExists(artifact);
             inference(orig, names, calib, coins, work, pool);
@@ -149,7 +150,9 @@ public final class Bench {
         return result;
     }
 
-    private void attackVersusRead(Safetensors art, Safetensors orig, SwiGluNames names, Path work, ExecutorService pool) {
+    /** Times the attack against the summing pass, measures the recovery and memory; returns the recovery. */
+    private StreamingInversion.Recovered attackVersusRead(Safetensors art, Safetensors orig, SwiGluNames names,
+            MemorySampler sampler) {
         StreamingInversion.readPass(art, o.threads()); // warm the page cache: both passes then read from memory
         double[] read = new double[o.repeats()];
         double[] attack = new double[o.repeats()];
@@ -193,8 +196,7 @@ public final class Bench {
         result.put("peak_rss_mib_release_attack", peak < 0 ? null : peak / 1048576.0);
         result.put("peak_anonymous_mib_release_attack", parts[0] / 1048576.0);
         result.put("peak_mapped_file_mib_release_attack", parts[1] / 1048576.0);
-        Path collapsedPath = work.resolve("collapsed.safetensors");
-        TokenKernels.writeCollapsed(art, rec, collapsedPath, false);
+        return rec;
     }
 
     private double timeRead(Safetensors art) {

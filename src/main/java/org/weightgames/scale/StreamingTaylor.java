@@ -272,7 +272,7 @@ public final class StreamingTaylor {
                                 + (j0 + i / in) + "; the checkpoint is damaged (re-export it)");
                     }
                 }
-                INDArray gb = Nd4j.create(java.util.Arrays.copyOf(g, rows * in), new long[] {rows, in}, 'c');
+                INDArray gb = Nd4j.create(rows == NEURON_BLOCK ? g : java.util.Arrays.copyOf(g, rows * in), new long[] {rows, in}, 'c');
                 INDArray pre = x.mmul(gb.transpose());
                 double[] lo = pre.min(0).castTo(DataType.DOUBLE).toDoubleVector();
                 double[] hi = pre.max(0).castTo(DataType.DOUBLE).toDoubleVector();

@@ -157,13 +157,14 @@ public final class TokenKernels {
                 w.write(StreamingTaylor.UP, j * in, row, 0, row.length);
             }
             w.write(StreamingTaylor.P, 0, p, 0, h);
-            for (int n = 0; n <= order; n++) {
-                double[] k = new double[h];
-                for (int j = 0; j < h; j++) {
-                    k[j] = StreamingInversion.kappa(p[j], rec.sign()[j], order)[n];
+            double[] kappa = new double[(order + 1) * h];
+            for (int j = 0; j < h; j++) {
+                double[] k = StreamingInversion.kappa(p[j], rec.sign()[j], order);
+                for (int n = 0; n <= order; n++) {
+                    kappa[n * h + j] = k[n];
                 }
-                w.write("kappa", (long) n * h, k, 0, h);
             }
+            w.write("kappa", 0, kappa, 0, kappa.length);
             if (rec.wFloat() != null) {
                 w.write("down_proj.weight", 0, rec.wFloat(), 0, rec.wFloat().length);
             } else {

@@ -5,10 +5,10 @@ import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.game.DistinguishChallenge;
 import org.weightgames.game.ExtractionChallenge;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.model.Init;
 import org.weightgames.model.Network;
 

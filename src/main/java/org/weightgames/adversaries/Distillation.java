@@ -4,10 +4,10 @@ import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.Hosted;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.game.QueryOracle;
 import org.weightgames.game.Registry;
 import org.weightgames.model.Network;

@@ -1,13 +1,13 @@
 package org.weightgames.adversaries;
 
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Coins;
-import org.weightgames.game.Params;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
 import org.weightgames.game.Registry;
 import org.weightgames.game.UsageChallenge;
 import org.weightgames.game.UsageControl;
 import org.weightgames.model.Init;
-import org.weightgames.model.Nd;
+import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
 import org.weightgames.model.NeuronSurgery;
 

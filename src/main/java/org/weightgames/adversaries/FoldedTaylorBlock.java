@@ -5,9 +5,9 @@ import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.model.Layer;
-import org.weightgames.model.Nd;
-import org.weightgames.schemes.ReleasedLayer;
-import org.weightgames.schemes.TaylorBlock;
+import org.weightgames.core.Nd;
+import org.weightgames.schemes.taylormlp.ReleasedLayer;
+import org.weightgames.schemes.taylormlp.TaylorBlock;
 
 /**
  * TaylorMLP's released function at the original's cost: since Theta_n[:, j] = w_j kappa_{n,j},

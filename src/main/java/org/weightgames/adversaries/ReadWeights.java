@@ -5,13 +5,13 @@ import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.game.DistinguishChallenge;
 import org.weightgames.game.ExtractionChallenge;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.game.Registry;
 import org.weightgames.game.ReleasesWeights;
-import org.weightgames.model.Nd;
+import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
 import org.weightgames.model.NetworkCodec;
 

@@ -1,9 +1,9 @@
 package org.weightgames.adversaries;
 
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 
 /**
  * Answers {@code ext-f} with the released model exactly as the scheme's users run it. It matches

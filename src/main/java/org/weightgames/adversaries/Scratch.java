@@ -1,8 +1,8 @@
 package org.weightgames.adversaries;
 
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Coins;
-import org.weightgames.game.Params;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
 import org.weightgames.game.Registry;
 import org.weightgames.game.UsageChallenge;
 import org.weightgames.game.UsageControl;

@@ -1,6 +1,6 @@
 package org.weightgames.adversaries;
 
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 
 /**
  * Where the inversion looks for a neuron's expansion point: a grid over [-span, span] with the

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Set;
 
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.model.Layer;
 import org.weightgames.model.Network;
-import org.weightgames.schemes.TaylorCoefficients;
-import org.weightgames.schemes.TaylorMlp;
+import org.weightgames.schemes.taylormlp.TaylorCoefficients;
+import org.weightgames.schemes.taylormlp.TaylorMlp;
 
 /**
  * Builds, from a TaylorMLP artifact, a model that costs what the original costs (one

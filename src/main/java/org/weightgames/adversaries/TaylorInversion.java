@@ -8,19 +8,19 @@ import java.util.Map;
 import org.apache.commons.math3.analysis.solvers.BrentSolver;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Artifact;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Artifact;
+import org.weightgames.core.Coins;
 import org.weightgames.game.DistinguishChallenge;
 import org.weightgames.game.ExtractionChallenge;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.model.Layer;
 import org.weightgames.model.MlpBlock;
-import org.weightgames.model.Nd;
+import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
 import org.weightgames.model.SwiGluBlock;
-import org.weightgames.schemes.ReleasedLayer;
-import org.weightgames.schemes.TaylorCoefficients;
-import org.weightgames.schemes.TaylorMlp;
+import org.weightgames.schemes.taylormlp.ReleasedLayer;
+import org.weightgames.schemes.taylormlp.TaylorCoefficients;
+import org.weightgames.schemes.taylormlp.TaylorMlp;
 
 /**
  * The algebraic attack on TaylorMLP. For an expanded neuron j every released column

@@ -17,17 +17,17 @@ import java.util.concurrent.Callable;
 import org.weightgames.data.DataSource;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.Definition;
-import org.weightgames.game.GameSpec;
+import org.weightgames.run.GameSpec;
 import org.weightgames.game.Registry;
 import org.weightgames.game.Scheme;
-import org.weightgames.game.WgException;
-import org.weightgames.model.Nd;
-import org.weightgames.report.Audit;
+import org.weightgames.core.WgException;
+import org.weightgames.core.Nd;
+import org.weightgames.run.Audit;
 import org.weightgames.report.MarkdownReport;
 import org.weightgames.report.ReportWriter;
-import org.weightgames.report.TaylorTiming;
-import org.weightgames.report.Claims;
-import org.weightgames.report.Verify;
+import org.weightgames.run.TaylorTiming;
+import org.weightgames.run.Claims;
+import org.weightgames.run.Verify;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -74,7 +74,7 @@ public final class Main implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"WeightGames " + org.weightgames.report.Resources.versions().getProperty("weightgames", "dev")};
+            return new String[] {"WeightGames " + org.weightgames.core.Resources.versions().getProperty("weightgames", "dev")};
         }
     }
 
@@ -178,7 +178,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             PrintStream err = System.err;
             if (isolate) {
-                sets.add(org.weightgames.game.Isolation.COMPONENT + ".enabled=true");
+                sets.add(org.weightgames.isolation.Isolation.COMPONENT + ".enabled=true");
             }
             Map<String, Map<String, String>> settings = Settings.load(config, sets);
             if (model != null) {
@@ -226,7 +226,7 @@ public final class Main implements Callable<Integer> {
             if (signKey != null && !Files.isReadable(signKey)) {
                 throw new WgException("--sign-key " + signKey + " cannot be read; make a key pair with ./wg keygen");
             }
-            DataSource data = DataSource.load(dataset, settings.getOrDefault("model", Map.of()));
+            DataSource data = org.weightgames.model.Datasets.load(dataset, settings.getOrDefault("model", Map.of()));
             List<GameSpec> plan = audit.plan(data);
             Instant now = Instant.now();
             if (resume && out == null) {
@@ -234,7 +234,7 @@ public final class Main implements Callable<Integer> {
             }
             Path dir = out != null ? out : defaultOut(now);
             List<Audit.GameResult> results;
-            org.weightgames.report.FileJournal journal = new org.weightgames.report.FileJournal(dir, audit.fingerprint(data), resume);
+            org.weightgames.run.FileJournal journal = new org.weightgames.run.FileJournal(dir, audit.fingerprint(data), resume);
             try {
                 if (journal.resumed() > 0) {
                     err.println("[resume] " + journal.resumed() + " finished trials read from " + dir.resolve(".partial"));
@@ -421,7 +421,7 @@ public final class Main implements Callable<Integer> {
             Instant now = Instant.now();
             String generated = DateTimeFormatter.ISO_INSTANT.format(now);
             Path dir = out != null ? out : AuditCommand.defaultOut(now).resolveSibling("sweep-" + AuditCommand.defaultOut(now).getFileName());
-            org.weightgames.report.Sweep sweep = new org.weightgames.report.Sweep(component + "." + key, values, x, results);
+            org.weightgames.run.Sweep sweep = new org.weightgames.run.Sweep(component + "." + key, values, x, results);
             Map<String, String> files = new LinkedHashMap<>();
             files.put("sweep.json", ReportWriter.json(sweep.json(seed, data, generated)));
             files.put("report.html", org.weightgames.report.HtmlReport.render("WeightGames sweep: " + scheme + " / " + definition
@@ -454,7 +454,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             Nd.init();
-            org.weightgames.report.Replay.Result r = org.weightgames.report.Replay.run(report, result, trial);
+            org.weightgames.run.Replay.Result r = org.weightgames.run.Replay.run(report, result, trial);
             PrintWriter o = spec.commandLine().getOut();
             o.printf("%s, trial %d: %s%n", r.game(), r.trial(), r.outcome().won() ? "won" : "lost"
                     + (r.outcome().failure() != null ? " (" + r.outcome().failure() + ")" : ""));

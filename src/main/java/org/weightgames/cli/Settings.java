@@ -14,7 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
 
 /**
  * Per-component settings from a JSON config file and {@code --set component.key=value} flags

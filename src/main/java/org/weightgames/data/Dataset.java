@@ -54,7 +54,7 @@ public final class Dataset {
             System.arraycopy(src, idx[i] * d, x, i * d, d);
             l[i] = labels[idx[i]];
         }
-        return new Dataset(org.weightgames.model.Nd.matrix(x, idx.length, d), l, classes);
+        return new Dataset(org.weightgames.core.Nd.matrix(x, idx.length, d), l, classes);
     }
 
     private double[] heapRows() {

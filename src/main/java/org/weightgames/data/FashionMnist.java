@@ -12,8 +12,8 @@ import java.util.zip.GZIPInputStream;
 
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.util.encoders.Hex;
-import org.weightgames.game.WgException;
-import org.weightgames.model.Nd;
+import org.weightgames.core.WgException;
+import org.weightgames.core.Nd;
 
 /**
  * Fashion-MNIST from its IDX files (as Debian's package {@code dataset-fashion-mnist} installs them

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.util.encoders.Hex;
-import org.weightgames.game.Coins;
-import org.weightgames.model.Nd;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Nd;
 
 /**
  * The embedded default data set, generated (not downloaded) from a fixed seed: 10 classes in 32

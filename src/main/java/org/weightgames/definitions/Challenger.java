@@ -9,18 +9,18 @@ import java.util.function.BiFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.Dataset;
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.Hosted;
 import org.weightgames.game.QueryOracle;
 import org.weightgames.game.Outcome;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.game.Release;
 import org.weightgames.game.SampleOracle;
 import org.weightgames.game.TrialContext;
 import org.weightgames.game.TrialRecord;
-import org.weightgames.game.WgException;
-import org.weightgames.model.Nd;
+import org.weightgames.core.WgException;
+import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
 
 /**

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.Definition;
 import org.weightgames.game.Outcome;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.game.TrialContext;
 import org.weightgames.game.TrialRecord;
 import org.weightgames.model.Network;

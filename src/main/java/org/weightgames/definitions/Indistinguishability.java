@@ -4,14 +4,14 @@ import java.util.List;
 import java.util.Map;
 
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.game.Definition;
 import org.weightgames.game.DistinguishChallenge;
 import org.weightgames.game.Outcome;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.game.TrialContext;
 import org.weightgames.game.TrialRecord;
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
 import org.weightgames.model.Network;
 
 /**

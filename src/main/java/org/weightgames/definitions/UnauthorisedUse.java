@@ -11,14 +11,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.Dataset;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.AuxiliaryData;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.game.Definition;
 import org.weightgames.game.Outcome;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.game.TrialContext;
 import org.weightgames.game.TrialRecord;
 import org.weightgames.game.UsageChallenge;
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
 import org.weightgames.model.Network;
 
 /**

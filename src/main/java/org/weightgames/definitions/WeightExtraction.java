@@ -8,10 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.Definition;
 import org.weightgames.game.Outcome;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.game.TrialContext;
 import org.weightgames.game.TrialRecord;
-import org.weightgames.model.Nd;
+import org.weightgames.core.Nd;
 
 /**
  * {@code ext-w}, weight extraction (definitions/ext-w.md). The adversary outputs values for the

@@ -4,6 +4,8 @@ import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.model.Network;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
 
 /**
  * An adversary: code that plays one or more games. It receives a challenge (the public artifact,

@@ -1,6 +1,7 @@
 package org.weightgames.game;
 
 import org.weightgames.data.Dataset;
+import org.weightgames.core.WgException;
 
 /**
  * The adversary's own labelled data in a usage-control game (a fraction of the training split,

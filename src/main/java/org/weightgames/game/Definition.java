@@ -1,6 +1,7 @@
 package org.weightgames.game;
 
 import java.util.List;
+import org.weightgames.core.Params;
 
 /**
  * A security game. One trial: the challenger draws its model(s) with its own coins, releases,

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.weightgames.model.Architecture;
 import org.weightgames.model.Network;
+import org.weightgames.core.Artifact;
 
 /**
  * What an extraction adversary is given: the public artifact, the scheme's public inference code,
@@ -30,7 +31,8 @@ public final class ExtractionChallenge {
         this.artifact = artifact;
         this.scheme = scheme;
         this.architecture = architecture;
-        this.protectedShapes = Map.copyOf(protectedShapes);
+        // insertion order kept: adversaries draw coins per tensor in this order (Map.copyOf's order changes per JVM)
+        this.protectedShapes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(protectedShapes));
         this.samples = samples;
         this.api = api;
     }

@@ -3,6 +3,7 @@ package org.weightgames.game;
 import java.util.function.Function;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.core.WgException;
 
 /**
  * An oracle handed to an adversary: answers batches of queries (one row each) and counts them

@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import org.weightgames.core.Params;
+import org.weightgames.core.WgException;
 
 /**
  * The schemes, definitions and adversaries on the class path, found with

@@ -2,6 +2,7 @@ package org.weightgames.game;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.Dataset;
+import org.weightgames.core.Coins;
 
 /**
  * Draws inputs from the data distribution the released model serves (the public part of the

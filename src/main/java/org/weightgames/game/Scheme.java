@@ -6,6 +6,9 @@ import java.util.Optional;
 
 import org.weightgames.data.Dataset;
 import org.weightgames.model.Network;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
+import org.weightgames.core.Artifact;
 
 /**
  * A model weight release scheme. Implementations are found with {@link java.util.ServiceLoader}

@@ -2,6 +2,7 @@ package org.weightgames.game;
 
 import org.weightgames.data.DataSource;
 import org.weightgames.model.ModelFamily;
+import org.weightgames.core.Coins;
 
 /**
  * Everything a definition needs for one trial: the scheme under test, the family originals are

@@ -2,6 +2,7 @@ package org.weightgames.game;
 
 import org.weightgames.model.Architecture;
 import org.weightgames.model.Network;
+import org.weightgames.core.Artifact;
 
 /**
  * What a usage-control adversary is given: the locked public artifact, the scheme's public

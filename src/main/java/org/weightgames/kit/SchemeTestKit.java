@@ -13,15 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.DataSource;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.game.Registry;
 import org.weightgames.game.Release;
 import org.weightgames.game.Scheme;
 import org.weightgames.model.ModelFamily;
-import org.weightgames.model.Nd;
+import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
-import org.weightgames.report.Claims;
-import org.weightgames.report.Verify;
+import org.weightgames.run.Claims;
+import org.weightgames.run.Verify;
 
 /**
  * The test kit for scheme authors: extend it in your test sources, name your scheme's id (the

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.weightgames.game.Coins;
-import org.weightgames.game.WgException;
+import org.weightgames.core.Coins;
+import org.weightgames.core.WgException;
 
 /**
  * The public architecture of a model family: what an adversary may know about the originals

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.weightgames.core.Nd;
 
 /**
  * Batch normalisation over the features of a batch: y = gamma (x - mu) / sqrt(var + eps) + beta,

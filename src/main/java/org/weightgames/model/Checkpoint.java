@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.util.encoders.Hex;
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
+import org.weightgames.core.Nd;
 
 /**
  * A user's own MLP block read from a safetensors checkpoint into a network the games can play

@@ -4,7 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Nd;
 
 /**
  * A 2-d convolution with square kernels, stride 1 and "same" zero padding, on rows that hold

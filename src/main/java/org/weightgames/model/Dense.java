@@ -4,7 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Nd;
 
 /** y = x W^T + b, with W of shape [out, in]. */
 public final class Dense implements Layer {

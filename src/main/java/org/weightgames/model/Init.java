@@ -1,7 +1,8 @@
 package org.weightgames.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Nd;
 
 /** Seeded parameter initialisation: every random number comes from the caller's coins. */
 public final class Init {

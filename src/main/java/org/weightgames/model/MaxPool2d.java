@@ -3,6 +3,7 @@ package org.weightgames.model;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.core.Nd;
 
 /** 2x2 max pooling with stride 2 over channel-major images of even height and width. */
 public final class MaxPool2d implements Layer {

@@ -4,7 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Nd;
 
 /**
  * The plain MLP block of TaylorMLP's paper: {@code y = W act(V z + b) + c}, with V of shape

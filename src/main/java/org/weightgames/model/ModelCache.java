@@ -24,8 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.weightgames.game.Artifact;
-import org.weightgames.game.WgException;
+import org.weightgames.core.Artifact;
+import org.weightgames.core.WgException;
 
 /**
  * Trained networks on disk, keyed by a hash of everything that determines them (the training

@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.Set;
 
 import org.weightgames.data.DataSource;
-import org.weightgames.game.Coins;
-import org.weightgames.game.Params;
-import org.weightgames.game.WgException;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
+import org.weightgames.core.WgException;
 
 /**
  * The distribution the challenger draws original models from: an architecture and a training

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Artifact;
-import org.weightgames.game.WgException;
+import org.weightgames.core.Artifact;
+import org.weightgames.core.WgException;
+import org.weightgames.core.Nd;
 
 /**
  * A network as artifact content and back: metadata {@code layers} and {@code <i>.kind} (plus

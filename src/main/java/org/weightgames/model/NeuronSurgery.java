@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
+import org.weightgames.core.Nd;
 
 /**
  * Structural removal of hidden neurons (or convolution channels) and their exact re-insertion.

@@ -26,7 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
+import org.weightgames.core.Nd;
 
 /**
  * The safetensors checkpoint format (Hugging Face): an 8-byte little-endian header length n, n

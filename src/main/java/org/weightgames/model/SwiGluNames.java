@@ -2,7 +2,7 @@ package org.weightgames.model;
 
 import java.util.List;
 
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
 
 /**
  * Where the three matrices of one SwiGLU block sit in a checkpoint: {@code gate} and {@code up}

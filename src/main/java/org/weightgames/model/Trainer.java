@@ -14,7 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.weightgames.data.Dataset;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Nd;
 
 /** Mini-batch training with Adam on softmax cross-entropy; batches drawn from the caller's coins. */
 public final class Trainer {

@@ -5,6 +5,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.weightgames.core.Resources;
+import org.weightgames.run.Audit;
+import org.weightgames.run.TaylorTiming;
 
 
 /**

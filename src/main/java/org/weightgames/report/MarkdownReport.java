@@ -9,6 +9,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.weightgames.data.DataSource;
 import org.weightgames.stats.Interval;
+import org.weightgames.core.Resources;
+import org.weightgames.run.Audit;
+import org.weightgames.run.TaylorTiming;
 
 /** The human-readable report: verdicts first, then per game the definition, the numbers, the replay. */
 public final class MarkdownReport {

@@ -15,7 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
+import org.weightgames.run.TaylorTiming;
 
 /** Writes report.json, report.md and timing.json, each atomically (temporary file, then rename). */
 public final class ReportWriter {

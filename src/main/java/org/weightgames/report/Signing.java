@@ -22,7 +22,8 @@ import org.bouncycastle.crypto.params.Ed25519KeyGenerationParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
+import org.weightgames.core.Resources;
 
 /**
  * Signed reports (Ed25519, Bouncy Castle). Signing writes {@code signature.json} beside the report:

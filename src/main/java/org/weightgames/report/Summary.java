@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.game.Outcome;
 import org.weightgames.game.TrialRecord;
 import org.weightgames.stats.Bootstrap;
@@ -23,7 +23,7 @@ import org.weightgames.stats.Verdict;
  */
 public final class Summary {
     public static final int RESAMPLES = 2000;
-    static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    public static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     public final int trials;
     public final int wins;
@@ -45,7 +45,7 @@ public final class Summary {
     /** Per measure both report: the mean of the paired per-trial differences (adversary - reference), bootstrap CI. */
     public final ObjectNode overBaselineMeasures;
 
-    Summary(List<TrialRecord> records, int adversary, int baseline, boolean guessing, double level, double bound,
+    public Summary(List<TrialRecord> records, int adversary, int baseline, boolean guessing, double level, double bound,
             Coins bootstrapCoins) {
         this.trials = records.size();
         this.bound = bound;
@@ -169,7 +169,7 @@ public final class Summary {
         return m;
     }
 
-    static ObjectNode interval(Interval i) {
+    public static ObjectNode interval(Interval i) {
         ObjectNode n = JSON.objectNode();
         number(n, "level", i.level());
         n.put("method", i.method());

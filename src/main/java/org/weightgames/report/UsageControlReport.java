@@ -10,6 +10,7 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.weightgames.data.DataSource;
+import org.weightgames.run.Audit;
 
 /**
  * The usage-control view of an audit: for every {@code uc} game (one per alpha and data fraction),

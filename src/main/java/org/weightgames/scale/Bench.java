@@ -16,12 +16,12 @@ import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import org.weightgames.game.Coins;
-import org.weightgames.game.WgException;
+import org.weightgames.core.Coins;
+import org.weightgames.core.WgException;
 import org.weightgames.model.Safetensors;
 import org.weightgames.model.SwiGluNames;
 import org.weightgames.model.Safetensors.DType;
-import org.weightgames.report.Resources;
+import org.weightgames.core.Resources;
 
 /**
  * {@code wg bench}: TaylorMLP at LLM scale, every figure a ratio of two times measured in the same

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import org.weightgames.game.Coins;
-import org.weightgames.game.WgException;
+import org.weightgames.core.Coins;
+import org.weightgames.core.WgException;
 import org.weightgames.model.Safetensors;
 import org.weightgames.model.Safetensors.DType;
 import org.weightgames.model.Safetensors.Spec;

@@ -7,7 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
 
 /** Splits row ranges over a few threads; each worker gets a contiguous range. */
 final class Rows {

@@ -1,10 +1,10 @@
 package org.weightgames.scale;
 
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
 import org.weightgames.model.Safetensors;
 import org.weightgames.model.SwiGluNames;
 import org.weightgames.model.Safetensors.DType;
-import org.weightgames.schemes.TaylorCoefficients;
+import org.weightgames.schemes.taylormlp.TaylorCoefficients;
 
 /**
  * The {@code taylor-inversion} attack on a streamed TaylorMLP SwiGLU artifact, at the speed of

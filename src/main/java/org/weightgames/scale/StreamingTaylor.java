@@ -10,14 +10,14 @@ import java.util.TreeMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.weightgames.game.Coins;
-import org.weightgames.game.WgException;
-import org.weightgames.model.Nd;
+import org.weightgames.core.Coins;
+import org.weightgames.core.WgException;
+import org.weightgames.core.Nd;
 import org.weightgames.model.Safetensors;
 import org.weightgames.model.SwiGluNames;
 import org.weightgames.model.Safetensors.DType;
 import org.weightgames.model.Safetensors.Spec;
-import org.weightgames.schemes.TaylorCoefficients;
+import org.weightgames.schemes.taylormlp.TaylorCoefficients;
 
 /**
  * TaylorMLP's release of one SwiGLU block, streamed from a checkpoint to a checkpoint, as the

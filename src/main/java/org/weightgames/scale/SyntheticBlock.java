@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.model.Safetensors;
 import org.weightgames.model.SwiGluNames;
 import org.weightgames.model.Safetensors.DType;

@@ -5,13 +5,13 @@ import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.Dataset;
-import org.weightgames.game.Artifact;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Artifact;
+import org.weightgames.core.Coins;
 import org.weightgames.game.Hosted;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.game.Release;
 import org.weightgames.game.Secret;
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
 import org.weightgames.model.Network;
 import org.weightgames.model.NetworkCodec;
 

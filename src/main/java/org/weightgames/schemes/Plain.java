@@ -5,9 +5,9 @@ import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.Dataset;
-import org.weightgames.game.Artifact;
-import org.weightgames.game.Coins;
-import org.weightgames.game.Params;
+import org.weightgames.core.Artifact;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
 import org.weightgames.game.Release;
 import org.weightgames.game.ReleasesWeights;
 import org.weightgames.model.Network;

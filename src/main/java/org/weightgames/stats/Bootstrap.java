@@ -2,7 +2,7 @@ package org.weightgames.stats;
 
 import java.util.Arrays;
 
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 
 /**
  * Percentile bootstrap intervals for a statistic (median or mean) of a continuous measure, with

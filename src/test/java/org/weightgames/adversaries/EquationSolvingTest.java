@@ -8,9 +8,9 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 import org.weightgames.data.DataSource;
-import org.weightgames.game.GameSpec;
+import org.weightgames.run.GameSpec;
 import org.weightgames.game.TrialRecord;
-import org.weightgames.game.TrialRunner;
+import org.weightgames.run.TrialRunner;
 
 /** Equation solving on the oracle's answers: underdetermined below the number of unknowns, exact above it. */
 class EquationSolvingTest {

@@ -8,14 +8,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.DataSource;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.game.Release;
 import org.weightgames.model.ModelFamily;
-import org.weightgames.model.Nd;
+import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
-import org.weightgames.schemes.TaylorMlp;
+import org.weightgames.schemes.taylormlp.TaylorMlp;
 
 class TaylorAttackTest {
     static final DataSource DATA = DataSource.load("synthetic");

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.model.Activation;
 import org.weightgames.model.MlpBlock;
 import org.weightgames.model.Safetensors;
@@ -81,7 +81,7 @@ class CheckpointAuditTest {
         Files.write(junk, new byte[] {(byte) 200, 0, 0, 0, 0, 0, 0, 0, '{', '}'});
         CliTest.refused(out, "header claims 200 bytes", "audit", "--model", junk.toString());
         Map<String, INDArray> t = new LinkedHashMap<>();
-        t.put("embed.weight", org.weightgames.model.Nd.zeros(4, 3));
+        t.put("embed.weight", org.weightgames.core.Nd.zeros(4, 3));
         Path noBlock = tmp.resolve("embed.safetensors");
         Safetensors.write(noBlock, Map.of(), t, Safetensors.DType.F32);
         CliTest.refused(out, "no MLP block found", "audit", "--model", noBlock.toString());

@@ -11,8 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Coins;
-import org.weightgames.model.Nd;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Nd;
 import org.weightgames.model.Safetensors;
 import org.weightgames.model.SwiGluBlock;
 

@@ -13,7 +13,7 @@ import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.weightgames.game.WgException;
+import org.weightgames.core.WgException;
 
 class FashionMnistTest {
     static void idx(Path file, int magic, int[] dims, byte[] payload, boolean gzip) throws IOException {

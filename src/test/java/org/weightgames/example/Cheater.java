@@ -12,9 +12,9 @@ import java.util.Set;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
-import org.weightgames.game.Params;
+import org.weightgames.core.Params;
 import org.weightgames.model.ModelCache;
 import org.weightgames.model.Network;
 

@@ -5,13 +5,13 @@ import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.Dataset;
-import org.weightgames.game.Artifact;
-import org.weightgames.game.Coins;
-import org.weightgames.game.Params;
+import org.weightgames.core.Artifact;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
 import org.weightgames.game.Release;
 import org.weightgames.game.ReleasesWeights;
 import org.weightgames.model.Init;
-import org.weightgames.model.Nd;
+import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
 import org.weightgames.model.NetworkCodec;
 

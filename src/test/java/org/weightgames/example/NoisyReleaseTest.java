@@ -6,7 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.weightgames.kit.SchemeTestKit;
-import org.weightgames.report.Verify;
+import org.weightgames.run.Verify;
 
 /** The kit in use: the claims in schemes/example-noisy.json, the contract checks, and one check of our own. */
 class NoisyReleaseTest extends SchemeTestKit {

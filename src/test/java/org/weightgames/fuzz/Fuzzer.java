@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-import org.weightgames.game.Coins;
-import org.weightgames.game.WgException;
+import org.weightgames.core.Coins;
+import org.weightgames.core.WgException;
 
 /**
  * A small seeded mutation fuzzer for the parsers, run as JUnit tests within a fixed time budget

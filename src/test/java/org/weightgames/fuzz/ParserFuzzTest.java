@@ -12,14 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weightgames.cli.Settings;
 import org.weightgames.data.FashionMnist;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 import org.weightgames.model.Activation;
 import org.weightgames.model.ActivationLayer;
 import org.weightgames.model.BatchNorm;
 import org.weightgames.model.Dense;
 import org.weightgames.model.ModelCache;
 import org.weightgames.model.Network;
-import org.weightgames.report.Claims;
+import org.weightgames.run.Claims;
 
 /** The parsers under mutated input: a clean error or a correct result, never a crash. */
 class ParserFuzzTest {
@@ -99,7 +99,7 @@ class ParserFuzzTest {
             Files.write(cache.file("fuzz-key"), all);
             Network got = cache.get("fuzz-key", fresh::copy);
             assertThat(got.inputSize()).isPositive();
-        }, t -> t instanceof org.weightgames.game.WgException)).isPositive();
+        }, t -> t instanceof org.weightgames.core.WgException)).isPositive();
     }
 
     /** Checkpoints: the header is validated, then every tensor is read whole. */

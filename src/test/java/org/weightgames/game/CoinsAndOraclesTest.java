@@ -8,7 +8,10 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.DataSource;
-import org.weightgames.model.Nd;
+import org.weightgames.core.Nd;
+import org.weightgames.core.Coins;
+import org.weightgames.core.WgException;
+import org.weightgames.core.Artifact;
 
 class CoinsAndOraclesTest {
     @Test

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.DataSource;
 import org.weightgames.data.Dataset;
-import org.weightgames.game.Coins;
-import org.weightgames.game.Params;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
 
 /** Backpropagation against central finite differences of the cross-entropy loss. */
 class GradientTest {

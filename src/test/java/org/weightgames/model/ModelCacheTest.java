@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 
 /** The on-disk model cache: reuse, and rebuilding corrupt or stale entries instead of using them. */
 class ModelCacheTest {

@@ -7,7 +7,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Nd;
 
 /** Structural removal of neurons and channels, and exact re-insertion. */
 class NeuronSurgeryTest {

@@ -13,8 +13,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.weightgames.game.Coins;
-import org.weightgames.game.WgException;
+import org.weightgames.core.Coins;
+import org.weightgames.core.WgException;
 import org.weightgames.model.Safetensors.Codec;
 import org.weightgames.model.Safetensors.DType;
 import org.weightgames.model.Safetensors.Spec;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weightgames.cli.CliTest;
+import org.weightgames.run.Replay;
 
 /** CoreLocker's usage-control games through the command line, on the synthetic data. */
 class CoreLockerAuditTest {

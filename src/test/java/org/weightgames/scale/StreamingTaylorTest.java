@@ -10,8 +10,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.weightgames.game.Coins;
-import org.weightgames.game.WgException;
+import org.weightgames.core.Coins;
+import org.weightgames.core.WgException;
 import org.weightgames.model.Safetensors;
 import org.weightgames.model.SwiGluNames;
 import org.weightgames.model.Safetensors.DType;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
-import org.weightgames.game.Coins;
+import org.weightgames.core.Coins;
 
 class IntervalsTest {
     // Known values: Clopper-Pearson 5/10 and 0/10 as tabulated (R's binom.test); 50/50's lower end in

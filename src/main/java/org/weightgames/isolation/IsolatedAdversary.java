@@ -1,0 +1,340 @@
+package org.weightgames.isolation;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.model.Network;
+import org.weightgames.model.Safetensors;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
+import org.weightgames.core.WgException;
+import org.weightgames.game.DistinguishChallenge;
+import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.Adversary;
+import org.weightgames.game.UsageChallenge;
+import org.weightgames.game.AuxiliaryData;
+import org.weightgames.game.QueryOracle;
+
+/**
+ * An adversary played in its own JVM ({@link AdversaryHost}), in any of the games (ext-w, ext-f,
+ * ind, uc). The challenger's side writes the
+ * public artifact to a file, starts the process with the adversary's id and parameters, its coins
+ * as 32 bytes of seed (never the run seed, from which the challenger's coins derive), the scheme's
+ * id and parameters (its public inference code), the public {@link org.weightgames.model.Architecture},
+ * the protected tensors' shapes and the oracles' remaining budgets; then it answers the process's
+ * sample and query requests from the real oracles, which count the budgets. Nothing else crosses:
+ * the original, the secret, the challenger's coins and every other object of this JVM stay here.
+ *
+ * <p>The process gets {@link Isolation#memoryMb()} of heap, its own empty home and model cache,
+ * and {@link Isolation#timeoutSeconds()} per turn; a timeout, a crash, an exception or a
+ * malformed answer becomes a {@link WgException} with the reason, which the games record as a
+ * lost trial.
+ */
+public final class IsolatedAdversary implements Adversary {
+    static final String MAGIC = "wg-isolation-v1";
+    private final Adversary inner;
+    private final Map<String, String> params;
+    private final String scheme;
+    private final Map<String, String> schemeParams;
+    private final Isolation isolation;
+
+    public IsolatedAdversary(Adversary inner, Map<String, String> params, String scheme, Map<String, String> schemeParams,
+            Isolation isolation) {
+        this.inner = inner;
+        this.params = new TreeMap<>(params);
+        this.scheme = scheme;
+        this.schemeParams = new TreeMap<>(schemeParams);
+        this.isolation = isolation;
+    }
+
+    @Override
+    public String id() {
+        return inner.id();
+    }
+
+    @Override
+    public String description() {
+        return inner.description() + " (isolated)";
+    }
+
+    @Override
+    public void init(Params p) {
+        // initialised in its own process from the parameters given at construction
+    }
+
+    @Override
+    public boolean supports(String definition, String s) {
+        return inner.supports(definition, s);
+    }
+
+    @Override
+    public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {
+        Object r = play("ext-w", challenge, null, null, coins);
+        @SuppressWarnings("unchecked")
+        Map<String, INDArray> m = (Map<String, INDArray>) r;
+        return m;
+    }
+
+    @Override
+    public Network extractFunction(ExtractionChallenge challenge, Coins coins) {
+        return (Network) play("ext-f", challenge, null, null, coins);
+    }
+
+    @Override
+    public int distinguish(DistinguishChallenge challenge, Coins coins) {
+        return (Integer) play("ind", challenge.release(), challenge, null, coins);
+    }
+
+    @Override
+    public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
+        ExtractionChallenge view = new ExtractionChallenge(challenge.artifact(), null, challenge.architecture(), Map.of(), null);
+        return (Network) play("uc", view, null, challenge.data(), coins);
+    }
+
+    private Object play(String game, ExtractionChallenge ch, DistinguishChallenge ind, AuxiliaryData aux, Coins coins) {
+        Path dir = null;
+        Process proc = null;
+        AtomicBoolean timedOut = new AtomicBoolean();
+        try {
+            dir = Files.createTempDirectory("wg-isolated-");
+            Path artifactFile = dir.resolve("artifact.safetensors");
+            Map<String, String> meta = new LinkedHashMap<>();
+            ch.artifact().metadata().forEach((k, v) -> meta.put("meta." + k, v));
+            meta.put("wg.scheme", ch.artifact().scheme());
+            Map<String, INDArray> tensors = new LinkedHashMap<>();
+            for (String n : ch.artifact().tensorNames()) {
+                tensors.put(n, ch.artifact().tensor(n));
+            }
+            Safetensors.write(artifactFile, meta, tensors, Safetensors.DType.F64);
+            Path home = Files.createDirectories(dir.resolve("home"));
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("-Xmx" + isolation.memoryMb() + "m");
+            cmd.add("-Dorg.bytedeco.javacpp.maxbytes=" + isolation.nativeMb() + "m");
+            cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (isolation.memoryMb() + isolation.nativeMb() + 512) + "m");
+            cmd.add("-Duser.home=" + home);
+            cmd.add("-Dwg.cache=" + home.resolve("cache"));
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(AdversaryHost.class.getName());
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().put("OMP_NUM_THREADS", "1");
+            pb.environment().remove("WG_CACHE");
+            pb.environment().put("HOME", home.toString());
+            Path log = dir.resolve("stderr.txt");
+            pb.redirectError(log.toFile());
+            proc = pb.start();
+            Process p = proc;
+            Thread watchdog = new Thread(() -> {
+                try {
+                    if (!p.waitFor(isolation.timeoutSeconds(), TimeUnit.SECONDS)) {
+                        timedOut.set(true);
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                }
+            }, "wg-isolation-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(proc.getOutputStream()));
+                    DataInputStream in = new DataInputStream(new BufferedInputStream(proc.getInputStream()))) {
+                request(out, game, ch, ind, aux, coins, artifactFile);
+                Object answer = serve(in, out, ch, aux);
+                return answer;
+            } catch (IOException e) {
+                proc.waitFor(5, TimeUnit.SECONDS);
+                throw new WgException(reason(timedOut.get(), proc, log, e));
+            } finally {
+                watchdog.interrupt();
+            }
+        } catch (IOException e) {
+            throw new WgException("isolated adversary '" + id() + "' could not be started: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WgException("interrupted while isolated adversary '" + id() + "' played", e);
+        } finally {
+            if (proc != null) {
+                proc.destroyForcibly();
+            }
+            deleteTree(dir);
+        }
+    }
+
+    private void request(DataOutputStream out, String game, ExtractionChallenge ch, DistinguishChallenge ind, AuxiliaryData aux,
+            Coins coins, Path artifactFile) throws IOException {
+        out.writeUTF(MAGIC);
+        out.writeUTF(game);
+        out.writeUTF(inner.id());
+        Wire.writeMap(out, params);
+        byte[] seed = new byte[32];
+        coins.derive("isolated").nextBytes(seed);
+        out.write(seed);
+        out.writeUTF(coins.path() + "/isolated");
+        out.writeUTF(artifactFile.toString());
+        out.writeUTF(scheme);
+        Wire.writeMap(out, schemeParams);
+        Wire.writeMap(out, ch.architecture() == null ? Map.of() : ch.architecture().toMap());
+        out.writeInt(ch.protectedShapes().size());
+        for (Map.Entry<String, long[]> e : ch.protectedShapes().entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeInt(e.getValue().length);
+            for (long d : e.getValue()) {
+                out.writeLong(d);
+            }
+        }
+        out.writeLong(ch.samples() == null ? -1 : ch.samples().remaining());
+        QueryOracle api = ch.hasApi() ? ch.api() : null;
+        out.writeLong(api == null ? -1 : api.remaining());
+        if (ind != null) {
+            Wire.writeNetwork(out, ind.candidate(0));
+            Wire.writeNetwork(out, ind.candidate(1));
+        }
+        if (aux != null) {
+            out.writeInt(aux.size());
+            out.writeInt(aux.epochs());
+        }
+        out.flush();
+    }
+
+    /** Answers the process's oracle requests until it sends its answer. */
+    private Object serve(DataInputStream in, DataOutputStream out, ExtractionChallenge ch, AuxiliaryData aux) throws IOException {
+        while (true) {
+            int type = in.readByte();
+            switch (type) {
+                case 'R': {
+                    int k = in.readInt();
+                    if (k < 0 || k > Wire.MAX_ENTRIES * 100) {
+                        throw new IOException("a request for " + k + " rows");
+                    }
+                    int[] idx = new int[k];
+                    for (int i = 0; i < k; i++) {
+                        idx[i] = in.readInt();
+                    }
+                    try {
+                        if (aux == null) {
+                            throw new WgException("this game gives no auxiliary data");
+                        }
+                        org.weightgames.data.Dataset d = aux.rows(idx);
+                        out.writeByte('T');
+                        Wire.writeTensor(out, d.features());
+                        out.writeInt(d.classes());
+                        for (int i = 0; i < k; i++) {
+                            out.writeInt(d.label(i));
+                        }
+                    } catch (RuntimeException e) {
+                        out.writeByte('E');
+                        out.writeUTF(String.valueOf(e.getMessage()));
+                    }
+                    out.flush();
+                    break;
+                }
+                case 'S': {
+                    int n = in.readInt();
+                    byte[] seed = new byte[32];
+                    in.readFully(seed);
+                    try {
+                        INDArray x = ch.samples().draw(n, Coins.fromSeed(seed, "isolated-samples"));
+                        out.writeByte('T');
+                        Wire.writeTensor(out, x);
+                    } catch (RuntimeException e) {
+                        out.writeByte('E');
+                        out.writeUTF(String.valueOf(e.getMessage()));
+                    }
+                    out.flush();
+                    break;
+                }
+                case 'Q': {
+                    INDArray q = Wire.readTensor(in);
+                    QueryOracle api = ch.hasApi() ? ch.api() : null;
+                    try {
+                        if (api == null) {
+                            throw new UnsupportedOperationException("scheme '" + scheme + "' offers no query API");
+                        }
+                        INDArray y = api.query(q);
+                        out.writeByte('T');
+                        Wire.writeTensor(out, y);
+                    } catch (RuntimeException e) {
+                        out.writeByte('E');
+                        out.writeUTF(String.valueOf(e.getMessage()));
+                    }
+                    out.flush();
+                    break;
+                }
+                default:
+                    return answer(type, in);
+            }
+        }
+    }
+
+    /**
+     * The process's final message: weights ('W'), a model ('F'), a bit ('D') or the adversary's
+     * error ('X'). Hostile bytes give an IOException or a WgException (fuzzed), nothing else.
+     */
+    static Object answer(int type, DataInputStream in) throws IOException {
+        switch (type) {
+            case 'W':
+                return Wire.readTensors(in);
+            case 'F':
+                return Wire.readNetwork(in);
+            case 'D': {
+                int b = in.readInt();
+                if (b != 0 && b != 1) {
+                    throw new WgException("the isolated adversary answered the bit " + b);
+                }
+                return b;
+            }
+            case 'X':
+                throw new WgException(in.readUTF());
+            default:
+                throw new IOException("unknown message type " + type);
+        }
+    }
+
+    private String reason(boolean timedOut, Process p, Path log, Exception e) {
+        if (timedOut) {
+            return "isolated adversary '" + id() + "' ran past its " + isolation.timeoutSeconds() + " s and was stopped";
+        }
+        String tail = "";
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            tail = String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException ignored) {
+            // no log to quote
+        }
+        String exit = p.isAlive() ? "still running" : "exit status " + p.exitValue();
+        return "isolated adversary '" + id() + "' crashed (" + exit + ", " + e.getClass().getSimpleName() + ")"
+                + (tail.isEmpty() ? "" : ": " + tail);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // a temporary folder; the OS cleans it
+                }
+            });
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.weightgames.run;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.adversaries.TaylorCollapse;
+import org.weightgames.core.Coins;
+import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.core.Params;
+import org.weightgames.game.Release;
+import org.weightgames.model.Activation;
+import org.weightgames.model.Init;
+import org.weightgames.model.MlpBlock;
+import org.weightgames.model.Network;
+import org.weightgames.data.Dataset;
+import org.weightgames.schemes.taylormlp.TaylorMlp;
+
+/**
+ * Measured inference cost of TaylorMLP against the original block, in one run on the same inputs:
+ * for each order N, the released model, the polynomial collapse and the exact collapse, timed in
+ * interleaved repeats; each reported as the median ratio to the original with its interquartile
+ * range, next to the ratio of multiply-accumulates. Wall-clock figures vary between runs, so they
+ * go to {@code timing.json} and the Markdown, never into {@code report.json}.
+ */
+public final class TaylorTiming {
+
+    /** Ratios to the original for one order. */
+    public record Row(int order, double released, double releasedP25, double releasedP75, double folded,
+            double foldedP25, double foldedP75, double exact, double macsReleased, double macsFolded, double originalMillis) {
+    }
+
+    private TaylorTiming() {
+    }
+
+    public static List<Row> measure(int in, int hidden, int out, int batch, int[] orders, int repeats) {
+        Coins coins = Coins.root(0).derive("timing");
+        MlpBlock block = new MlpBlock(Activation.SILU, Init.gaussian(coins, hidden, in, 0.5 / Math.sqrt(in)),
+                Init.gaussianVector(coins, hidden, 0.1), Init.gaussian(coins, out, hidden, 1 / Math.sqrt(hidden)),
+                Init.gaussianVector(coins, out, 0.1));
+        Network original = Network.of(block);
+        INDArray calib = Init.gaussian(coins.derive("calibration"), 256, in, 1);
+        INDArray x = Init.gaussian(coins.derive("inputs"), batch, in, 1);
+        List<Row> rows = new ArrayList<>();
+        for (int n : orders) {
+            TaylorMlp scheme = new TaylorMlp();
+            scheme.init(new Params("taylormlp", Map.of("order", Integer.toString(n), "divergence", "keep")));
+            Release r = scheme.release(original, new Dataset(calib, new int[256], 1), coins.derive("release/" + n));
+            Network released = scheme.inference(r.artifact());
+            ExtractionChallenge ch = new ExtractionChallenge(r.artifact(), scheme, null, Map.of(), null);
+            Network folded = collapse("polynomial", ch);
+            Network exact = collapse("exact", ch);
+            Network[] models = {original, released, folded, exact};
+            for (int w = 0; w < 3; w++) {
+                for (Network m : models) {
+                    m.forward(x);
+                }
+            }
+            double[][] t = new double[models.length][repeats];
+            for (int rep = 0; rep < repeats; rep++) {
+                for (int m = 0; m < models.length; m++) {
+                    long s = System.nanoTime();
+                    models[m].forward(x);
+                    t[m][rep] = System.nanoTime() - s;
+                }
+            }
+            double[] rel = ratio(t[1], t[0]);
+            double[] fold = ratio(t[2], t[0]);
+            double[] ex = ratio(t[3], t[0]);
+            rows.add(new Row(n, q(rel, 0.5), q(rel, 0.25), q(rel, 0.75), q(fold, 0.5), q(fold, 0.25), q(fold, 0.75),
+                    q(ex, 0.5), (double) released.macs() / original.macs(), (double) folded.macs() / original.macs(),
+                    q(t[0], 0.5) / 1e6));
+        }
+        return rows;
+    }
+
+    private static Network collapse(String mode, ExtractionChallenge ch) {
+        TaylorCollapse c = new TaylorCollapse();
+        c.init(new Params("taylor-collapse", Map.of("mode", mode)));
+        return c.extractFunction(ch, null);
+    }
+
+    private static double[] ratio(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i] / b[i];
+        }
+        return r;
+    }
+
+    private static double q(double[] v, double p) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        double pos = p * (s.length - 1);
+        int i = (int) Math.floor(pos);
+        int j = Math.min(i + 1, s.length - 1);
+        return s[i] + (pos - i) * (s[j] - s[i]);
+    }
+
+    static String shape(int in, int hidden, int out, int batch) {
+        return in + "->" + hidden + "->" + out + ", batch " + batch;
+    }
+}

@@ -1,0 +1,71 @@
+package org.weightgames.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.weightgames.data.DataSource;
+import org.weightgames.core.Coins;
+import org.weightgames.game.TrialRecord;
+import org.weightgames.report.Summary;
+
+/**
+ * Plays each claim (its scheme, definition and adversary, with the baseline beside it, at the
+ * claim's trial count) and compares the verdict with the one the claims file expects.
+ */
+public final class Verify {
+
+    /** One claim's outcome. */
+    public record Check(Claims.Claim claim, Summary summary) {
+        public boolean matches() {
+            return summary.verdict.label().equals(claim.expected());
+        }
+
+        /** One line: what was claimed, what was expected, what came out, and the numbers. */
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "%s (%s/%s vs %s): expected %s, got %s: %d/%d wins, advantage %.3f, CI [%.3f, %.3f], bound %.3f",
+                    claim.id(), claim.scheme(), claim.definition(), claim.adversary(), claim.expected(), summary.verdict.label(),
+                    summary.wins, summary.trials, summary.advantage, summary.ci.low(), summary.ci.high(), claim.bound());
+        }
+    }
+
+    private Verify() {
+    }
+
+    public static List<Check> run(List<Claims.Claim> claims, long seed, DataSource data, int threads, Integer trials,
+            double level, Consumer<String> progress) {
+        // build every game first: a bad setting in any claim fails before anything is played
+        List<GameSpec> specs = new ArrayList<>();
+        for (Claims.Claim c : claims) {
+            GameSpec spec;
+            try {
+                spec = GameSpec.against(c.scheme(), c.definition(), c.adversary(), c.settings(), data, "");
+                spec.newScheme();
+                spec.newDefinition();
+                spec.newAdversaries();
+                spec.newFamily();
+            } catch (org.weightgames.core.WgException e) {
+                throw new org.weightgames.core.WgException(c.where() + ": claim '" + c.id() + "': " + e.getMessage());
+            }
+            specs.add(spec);
+        }
+        TrialRunner runner = new TrialRunner(threads);
+        List<Check> checks = new ArrayList<>();
+        for (int i = 0; i < claims.size(); i++) {
+            Claims.Claim c = claims.get(i);
+            GameSpec spec = specs.get(i);
+            int n = trials != null ? trials : c.trials();
+            long started = System.nanoTime();
+            List<TrialRecord> records = runner.run(spec, seed, 0, n, done -> { });
+            Coins boot = Coins.root(seed).derive("bootstrap/" + c.scheme() + "/" + c.definition()).derive(c.adversary());
+            Summary s = new Summary(records, 0, 1, spec.newDefinition().guessing(), level, c.bound(), boot);
+            Check check = new Check(c, s);
+            if (progress != null) {
+                progress.accept(String.format(java.util.Locale.ROOT, "%-8s %s (%.1f s)", check.matches() ? "ok" : "CHANGED",
+                        check.describe(), (System.nanoTime() - started) / 1e9));
+            }
+            checks.add(check);
+        }
+        return checks;
+    }
+}

@@ -1,0 +1,211 @@
+package org.weightgames.schemes.corelocker;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.data.Dataset;
+import org.weightgames.core.Artifact;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
+import org.weightgames.game.Release;
+import org.weightgames.game.Secret;
+import org.weightgames.game.UsageControl;
+import org.weightgames.core.WgException;
+import org.weightgames.model.BatchNorm;
+import org.weightgames.model.Network;
+import org.weightgames.model.NetworkCodec;
+import org.weightgames.model.NeuronSurgery;
+
+/**
+ * CoreLocker (Wang et al., IEEE S&P 2024; schemes/corelocker.md). Ranks the hidden neurons and
+ * channels of all batch-normalised layers together by |gamma| of their batch-norm scaling factor
+ * ({@code criterion=gamma}, the official code's) or every hidden unit by the mean absolute value of
+ * its incoming weights ({@code criterion=l1}, the paper's second attribute, also for layers without
+ * batch norm); removes the top fraction {@code alpha} (0.01) structurally; releases the smaller
+ * network, whose metadata shows how many neurons each layer keeps; and seals the removed weights
+ * (the access key) with AES-256-GCM for the authorised recipient, bound to the artifact's hash.
+ * Restoring with the key gives back the original bit for bit. Training-data agnostic: the
+ * calibration data is not used.
+ */
+public final class CoreLocker implements UsageControl {
+    public static final String ID = "corelocker";
+
+    private double alpha;
+    private String criterion;
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        return "CoreLocker (S&P 2024): removes the top-alpha neurons by batch-norm |gamma| as a sealed access key";
+    }
+
+    @Override
+    public void init(Params params) {
+        alpha = params.getDouble("alpha", 0.01, 1e-6, 0.5);
+        criterion = params.getString("criterion", "gamma", Set.of("gamma", "l1"));
+        params.checkAllUsed();
+    }
+
+    @Override
+    public Map<String, String> modelDefaults() {
+        return Map.of("arch", "bn-mlp");
+    }
+
+    /**
+     * For {@code uc}: the locking curve (alpha 0.5%, 1%, 2%, 5% with no auxiliary data) and the
+     * adversary's data (1%, 5%, 10% of the training split at the code's default alpha of 1%).
+     */
+    @Override
+    public List<Map<String, Map<String, String>>> auditVariants(String definition) {
+        if (!definition.equals("uc")) {
+            return List.of();
+        }
+        List<Map<String, Map<String, String>>> out = new ArrayList<>();
+        for (String a : new String[] {"0.005", "0.01", "0.02", "0.05"}) {
+            out.add(Map.of(ID, Map.of("alpha", a), "uc", Map.of("data-fraction", "0")));
+        }
+        for (String p : new String[] {"0.01", "0.05", "0.1"}) {
+            out.add(Map.of(ID, Map.of("alpha", "0.01"), "uc", Map.of("data-fraction", p)));
+        }
+        return out;
+    }
+
+    /** One candidate neuron: its unit (producer layer), index and score. */
+    record Candidate(int layer, int index, double score) {
+    }
+
+    /** The neurons to remove, by producer layer: the top alpha of all candidates by score. */
+    public Map<Integer, int[]> select(Network net) {
+        List<Candidate> all = new ArrayList<>();
+        for (NeuronSurgery.Unit u : NeuronSurgery.units(net)) {
+            if (criterion.equals("gamma")) {
+                if (u.batchNorm() < 0) {
+                    continue;
+                }
+                double[] g = ((BatchNorm) net.layer(u.batchNorm())).parameters().get("gamma").dup().data().asDouble();
+                for (int j = 0; j < g.length; j++) {
+                    all.add(new Candidate(u.producer(), j, Math.abs(g[j])));
+                }
+            } else {
+                INDArray w = net.layer(u.producer()).parameters().get("W");
+                double[] rows = org.nd4j.linalg.ops.transforms.Transforms.abs(w, true).mean(1).dup().data().asDouble();
+                for (int j = 0; j < rows.length; j++) {
+                    all.add(new Candidate(u.producer(), j, rows[j]));
+                }
+            }
+        }
+        if (all.isEmpty()) {
+            throw new WgException("corelocker: the network has no " + (criterion.equals("gamma") ? "batch-normalised " : "")
+                    + "hidden layers to lock (" + net.describe() + "); use model.arch=bn-mlp or bn-cnn"
+                    + (criterion.equals("gamma") ? ", or corelocker.criterion=l1" : ""));
+        }
+        all.sort((a, b) -> a.score() != b.score() ? Double.compare(b.score(), a.score())
+                : a.layer() != b.layer() ? Integer.compare(a.layer(), b.layer()) : Integer.compare(a.index(), b.index()));
+        int k = Math.max(1, (int) Math.round(alpha * all.size()));
+        Map<Integer, List<Integer>> chosen = new TreeMap<>();
+        for (Candidate c : all.subList(0, k)) {
+            chosen.computeIfAbsent(c.layer(), x -> new ArrayList<>()).add(c.index());
+        }
+        Map<Integer, int[]> out = new TreeMap<>();
+        chosen.forEach((l, idx) -> out.put(l, idx.stream().mapToInt(Integer::intValue).sorted().toArray()));
+        return out;
+    }
+
+    @Override
+    public Release release(Network original, Dataset calibration, Coins coins) {
+        Map<Integer, int[]> chosen = select(original);
+        NeuronSurgery.Removal removal;
+        try {
+            removal = NeuronSurgery.remove(original, chosen);
+        } catch (IllegalArgumentException e) {
+            throw new WgException("corelocker: alpha " + alpha + " is too large for " + original.describe() + ": "
+                    + e.getMessage() + "; lower corelocker.alpha");
+        }
+        Map<String, String> meta = new TreeMap<>(NetworkCodec.metadata(removal.network()));
+        meta.put("corelocker.alpha", Double.toString(alpha));
+        meta.put("corelocker.criterion", criterion);
+        int total = 0;
+        int removed = 0;
+        for (NeuronSurgery.Unit u : NeuronSurgery.units(original)) {
+            int k = chosen.containsKey(u.producer()) ? chosen.get(u.producer()).length : 0;
+            meta.put("corelocker.kept." + u.producer(), (u.width() - k) + "/" + u.width());
+            total += u.width();
+            removed += k;
+        }
+        meta.put("corelocker.removed", removed + "/" + total);
+        Artifact artifact = new Artifact(ID, meta, NetworkCodec.tensors(removal.network()));
+        byte[] kek = AccessKey.newKek(coins.derive("kek"));
+        byte[] sealed = AccessKey.seal(removal.key(), kek, artifact.sha256(), coins.derive("nonce"));
+        Map<String, INDArray> truth = new LinkedHashMap<>();
+        removal.key().forEach((name, t) -> {
+            if (!name.endsWith(".removed")) {
+                truth.put(name, t.dup());
+            }
+        });
+        return new Release(artifact, new KeySecret(kek, sealed, truth));
+    }
+
+    @Override
+    public Network inference(Artifact artifact) {
+        return NetworkCodec.decode(artifact);
+    }
+
+    @Override
+    public Optional<Network> restore(Artifact artifact, Secret secret) {
+        if (!(secret instanceof KeySecret)) {
+            throw new WgException("corelocker: restoring needs a CoreLocker access key, got " + secret.getClass().getSimpleName());
+        }
+        KeySecret s = (KeySecret) secret;
+        return Optional.of(restore(artifact, s.sealedKey(), s.keyEncryptionKey()));
+    }
+
+    /** Authorised restoration: open the sealed key for this artifact and put the removed neurons back. */
+    public Network restore(Artifact artifact, byte[] sealedKey, byte[] kek) {
+        Map<String, INDArray> key = AccessKey.open(sealedKey, kek, artifact.sha256());
+        return NeuronSurgery.insert(inference(artifact), key);
+    }
+
+    /** The recipient's key-encryption key and the sealed access key; the ground truth for ext-w. */
+    public static final class KeySecret implements Secret {
+        private final byte[] kek;
+        private final byte[] sealed;
+        private final Map<String, INDArray> truth;
+
+        KeySecret(byte[] kek, byte[] sealed, Map<String, INDArray> truth) {
+            this.kek = kek.clone();
+            this.sealed = sealed.clone();
+            this.truth = truth;
+        }
+
+        public byte[] keyEncryptionKey() {
+            return kek.clone();
+        }
+
+        public byte[] sealedKey() {
+            return sealed.clone();
+        }
+
+        @Override
+        public Map<String, INDArray> protectedParameters() {
+            Map<String, INDArray> copy = new LinkedHashMap<>();
+            truth.forEach((k, v) -> copy.put(k, v.dup()));
+            return copy;
+        }
+
+        @Override
+        public String toString() {
+            return "corelocker access key (" + sealed.length + " sealed bytes, " + Arrays.toString(truth.keySet().toArray()) + ")";
+        }
+    }
+}

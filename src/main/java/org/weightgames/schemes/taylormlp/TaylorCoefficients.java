@@ -1,0 +1,90 @@
+package org.weightgames.schemes.taylormlp;
+
+import org.apache.commons.math3.special.Erf;
+import org.weightgames.core.WgException;
+import org.weightgames.model.Activation;
+
+/**
+ * Taylor coefficients c_k = f^(k)(a) / k!, k = 0..order, of SiLU and exact GELU at a point,
+ * by factorial-free recursions in double precision:
+ * <ul>
+ * <li>sigmoid s: a_0 = s(a), a_{k+1} = (a_k - sum_{i=0..k} a_i a_{k-i}) / (k+1) (from s' = s(1-s));
+ * SiLU(a + d) = (a + d) s(a + d), so c_0 = a a_0 and c_k = a a_k + a_{k-1};</li>
+ * <li>normal density phi: b_0 = phi(a), b_1 = -a phi(a), b_{k+1} = -(a b_k + b_{k-1}) / (k+1)
+ * (from phi' = -x phi); Phi: C_0 = Phi(a), C_k = b_{k-1} / k; GELU = x Phi: c_0 = a C_0,
+ * c_k = a C_k + C_{k-1}.</li>
+ * </ul>
+ */
+public final class TaylorCoefficients {
+    private TaylorCoefficients() {
+    }
+
+    public static double[] of(Activation act, double a, int order) {
+        switch (act) {
+            case SILU:
+                return silu(a, order);
+            case GELU:
+                return gelu(a, order);
+            default:
+                throw new WgException("TaylorMLP needs an analytic activation (silu or gelu); " + act.id()
+                        + " has no Taylor series at its kink and would be released in the clear");
+        }
+    }
+
+    public static double[] silu(double a, int order) {
+        double[] s = new double[order + 1];
+        s[0] = 1 / (1 + Math.exp(-a));
+        for (int k = 0; k < order; k++) {
+            double conv = 0;
+            for (int i = 0; i <= k; i++) {
+                conv += s[i] * s[k - i];
+            }
+            s[k + 1] = (s[k] - conv) / (k + 1);
+        }
+        double[] c = new double[order + 1];
+        c[0] = a * s[0];
+        for (int k = 1; k <= order; k++) {
+            c[k] = a * s[k] + s[k - 1];
+        }
+        return c;
+    }
+
+    public static double[] gelu(double a, int order) {
+        double[] b = new double[order + 1];
+        b[0] = Math.exp(-0.5 * a * a) / Math.sqrt(2 * Math.PI);
+        if (order >= 1) {
+            b[1] = -a * b[0];
+        }
+        for (int k = 1; k < order; k++) {
+            b[k + 1] = -(a * b[k] + b[k - 1]) / (k + 1);
+        }
+        double[] cdf = new double[order + 1];
+        cdf[0] = 0.5 * Erf.erfc(-a / Math.sqrt(2));
+        for (int k = 1; k <= order; k++) {
+            cdf[k] = b[k - 1] / k;
+        }
+        double[] c = new double[order + 1];
+        c[0] = a * cdf[0];
+        for (int k = 1; k <= order; k++) {
+            c[k] = a * cdf[k] + cdf[k - 1];
+        }
+        return c;
+    }
+
+    /**
+     * Radius of convergence of the series at a: SiLU's sigmoid has poles at +-i pi, so
+     * sqrt(a^2 + pi^2); GELU is entire (infinite radius, though convergence is not monotone).
+     */
+    public static double radius(Activation act, double a) {
+        return act == Activation.SILU ? Math.hypot(a, Math.PI) : Double.POSITIVE_INFINITY;
+    }
+
+    /** Evaluates sum_k c_k d^k by Horner's rule. */
+    public static double evaluate(double[] c, double d) {
+        double v = 0;
+        for (int k = c.length - 1; k >= 0; k--) {
+            v = v * d + c[k];
+        }
+        return v;
+    }
+}

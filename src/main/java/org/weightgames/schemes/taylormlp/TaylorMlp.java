@@ -1,0 +1,296 @@
+package org.weightgames.schemes.taylormlp;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.data.Dataset;
+import org.weightgames.core.Artifact;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
+import org.weightgames.game.Release;
+import org.weightgames.game.Scheme;
+import org.weightgames.game.Secret;
+import org.weightgames.core.WgException;
+import org.weightgames.model.Activation;
+import org.weightgames.model.Layer;
+import org.weightgames.model.MlpBlock;
+import org.weightgames.core.Nd;
+import org.weightgames.model.Network;
+import org.weightgames.model.SwiGluBlock;
+
+/**
+ * TaylorMLP (arXiv 2410.05331, "Taylor Unswift"), following the paper's form and the official
+ * code's choices; see {@code schemes/taylormlp.md} for every deviation.
+ *
+ * <p>Per expanded neuron j of a block: calibrate min_j and max_j of the pre-activation (V z)_j
+ * on the owner's calibration data, expand at the midpoint p_j, and release
+ * Theta_n[:, j] = s_j^n W[:, j] act^(n)(p_j + b_j) / n!, n = 1..N, with the zero-order term
+ * collapsed to theta_0 = c + sum_j W[:, j] act(p_j + b_j) (plain block; the SwiGLU block keeps
+ * Theta_0 per neuron because it multiplies V_up x). V (with row j times s_j) and p' = s p are
+ * released; W, b and c of the expanded neurons are not.
+ *
+ * <p>Parameters: {@code order} N (8); {@code select} all|smallest-range (all); {@code fraction}
+ * of neurons expanded with smallest-range (0.558, the official 8000 of 14336 at N = 8);
+ * {@code sign-flip} (true); {@code divergence} plaintext|keep|fail (plaintext): what to do with a
+ * SiLU neuron whose calibrated half-range reaches {@code radius} (1.0) times the series' radius of
+ * convergence sqrt((p+b)^2 + pi^2).
+ */
+public final class TaylorMlp implements Scheme {
+    public static final String ID = "taylormlp";
+
+    private int order;
+    private String select;
+    private double fraction;
+    private boolean signFlip;
+    private String divergence;
+    private double radius;
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        return "TaylorMLP (arXiv 2410.05331): releases Taylor coefficients of each MLP block instead of W, b, c";
+    }
+
+    @Override
+    public void init(Params params) {
+        order = params.getInt("order", 8, 1, 64);
+        select = params.getString("select", "all", Set.of("all", "smallest-range"));
+        fraction = params.getDouble("fraction", 0.558, 1e-9, 1.0);
+        signFlip = params.getBoolean("sign-flip", true);
+        divergence = params.getString("divergence", "plaintext", Set.of("plaintext", "keep", "fail"));
+        radius = params.getDouble("radius", 1.0, 1e-6, 1e6);
+        params.checkAllUsed();
+    }
+
+    @Override
+    public Release release(Network original, Dataset calibration, Coins coins) {
+        Map<String, String> meta = new TreeMap<>();
+        Map<String, INDArray> tensors = new LinkedHashMap<>();
+        Map<String, INDArray> secret = new LinkedHashMap<>();
+        meta.put("order", Integer.toString(order));
+        meta.put("layers", Integer.toString(original.layers().size()));
+        for (int i = 0; i < original.layers().size(); i++) {
+            Layer l = original.layer(i);
+            INDArray x = original.inputOf(i, calibration.features());
+            Coins layerCoins = coins.derive("layer/" + i);
+            if (l instanceof MlpBlock) {
+                releasePlain(i, (MlpBlock) l, x, layerCoins, meta, tensors, secret);
+            } else if (l instanceof SwiGluBlock) {
+                releaseGated(i, (SwiGluBlock) l, x, layerCoins, meta, tensors, secret);
+            } else {
+                throw new WgException("taylormlp protects networks made of MLP blocks; layer " + i + " is "
+                        + l.kind() + ". Use model.block=mlp or model.block=swiglu");
+            }
+        }
+        Map<String, INDArray> truth = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secret));
+        Secret s = () -> copyAll(truth);
+        return new Release(new Artifact(ID, meta, tensors), s);
+    }
+
+    private static Map<String, INDArray> copyAll(Map<String, INDArray> m) {
+        Map<String, INDArray> c = new TreeMap<>();
+        m.forEach((k, v) -> c.put(k, v.dup()));
+        return c;
+    }
+
+    /** Indices of the neurons to expand, ascending. */
+    private int[] choose(int layer, INDArray pre, double[] bias, Activation act, Map<String, String> meta) {
+        double[] min = pre.min(0).toDoubleVector();
+        double[] max = pre.max(0).toDoubleVector();
+        int h = min.length;
+        Integer[] byRange = new Integer[h];
+        for (int j = 0; j < h; j++) {
+            byRange[j] = j;
+        }
+        Arrays.sort(byRange, (p, q) -> {
+            int c = Double.compare(max[p] - min[p], max[q] - min[q]);
+            return c != 0 ? c : Integer.compare(p, q);
+        });
+        int want = select.equals("all") ? h : Math.max(1, (int) Math.round(fraction * h));
+        List<Integer> chosen = new ArrayList<>();
+        int outside = 0;
+        for (int r = 0; r < want; r++) {
+            int j = byRange[r];
+            double a = 0.5 * (min[j] + max[j]) + bias[j];
+            double half = 0.5 * (max[j] - min[j]);
+            if (half >= radius * TaylorCoefficients.radius(act, a)) {
+                outside++;
+                if (divergence.equals("fail")) {
+                    throw new WgException("taylormlp: neuron " + j + " of layer " + layer + " has a calibrated half-range "
+                            + half + " beyond the series' radius of convergence " + TaylorCoefficients.radius(act, a)
+                            + "; its expansion diverges. Use divergence=plaintext or divergence=keep");
+                }
+                if (divergence.equals("plaintext")) {
+                    continue;
+                }
+            }
+            chosen.add(j);
+        }
+        if (chosen.isEmpty()) {
+            throw new WgException("taylormlp: no neuron of layer " + layer + " can be expanded within the series' radius "
+                    + "of convergence; use divergence=keep (the official code's behaviour) or a larger order's radius");
+        }
+        meta.put(layer + ".outside_radius", Integer.toString(outside));
+        return chosen.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    private static int[] complement(int[] s, int h) {
+        boolean[] in = new boolean[h];
+        for (int j : s) {
+            in[j] = true;
+        }
+        int[] p = new int[h - s.length];
+        int k = 0;
+        for (int j = 0; j < h; j++) {
+            if (!in[j]) {
+                p[k++] = j;
+            }
+        }
+        return p;
+    }
+
+    private double[] signs(int k, Coins coins) {
+        double[] s = new double[k];
+        for (int i = 0; i < k; i++) {
+            s[i] = signFlip && coins.nextBoolean() ? -1 : 1;
+        }
+        return s;
+    }
+
+    private void releasePlain(int i, MlpBlock block, INDArray x, Coins coins, Map<String, String> meta,
+            Map<String, INDArray> tensors, Map<String, INDArray> secret) {
+        Activation act = block.activation();
+        TaylorCoefficients.of(act, 0, order); // refuses non-analytic activations before any work
+        int h = block.hidden();
+        double[] bias = block.b().toDoubleVector();
+        INDArray pre = block.projection(x);
+        int[] sIdx = choose(i, pre, bias, act, meta);
+        int[] pIdx = complement(sIdx, h);
+        int k = sIdx.length;
+        double[] min = pre.min(0).toDoubleVector();
+        double[] max = pre.max(0).toDoubleVector();
+        double[] sign = signs(k, coins.derive("signs"));
+        INDArray w = block.w();
+        long out = w.rows();
+        INDArray[] theta = new INDArray[order + 1];
+        for (int n = 1; n <= order; n++) {
+            theta[n] = Nd.zeros(out, k);
+        }
+        INDArray theta0 = block.c().dup();
+        double[] pRel = new double[k];
+        INDArray vRel = block.v().dup();
+        for (int q = 0; q < k; q++) {
+            int j = sIdx[q];
+            double p = 0.5 * (min[j] + max[j]);
+            double[] c = TaylorCoefficients.of(act, p + bias[j], order);
+            INDArray col = w.getColumn(j);
+            theta0.addi(col.mul(c[0]));
+            double sn = 1;
+            for (int n = 1; n <= order; n++) {
+                sn *= sign[q];
+                theta[n].putColumn(q, col.mul(sn * c[n]));
+            }
+            pRel[q] = sign[q] * p;
+            vRel.putRow(j, vRel.getRow(j).mul(sign[q]));
+        }
+        meta.put(i + ".kind", "taylor-mlp");
+        meta.put(i + ".activation", act.id());
+        meta.put(i + ".expanded", Integer.toString(k));
+        tensors.put(i + ".V", vRel);
+        tensors.put(i + ".expanded", indexTensor(sIdx));
+        tensors.put(i + ".p", Nd.vector(pRel));
+        tensors.put(i + ".theta.0", theta0);
+        for (int n = 1; n <= order; n++) {
+            tensors.put(i + ".theta." + n, theta[n]);
+        }
+        if (pIdx.length > 0) {
+            tensors.put(i + ".W_plain", w.getColumns(pIdx).dup());
+            tensors.put(i + ".b_plain", gather(block.b(), pIdx));
+        }
+        secret.put(i + ".W[S]", w.getColumns(sIdx).dup());
+        secret.put(i + ".b[S]", gather(block.b(), sIdx));
+        secret.put(i + ".c", block.c().dup());
+    }
+
+    private void releaseGated(int i, SwiGluBlock block, INDArray x, Coins coins, Map<String, String> meta,
+            Map<String, INDArray> tensors, Map<String, INDArray> secret) {
+        int h = block.hidden();
+        INDArray pre = x.mmul(block.vGate().transpose());
+        int[] sIdx = choose(i, pre, new double[h], Activation.SILU, meta);
+        int[] pIdx = complement(sIdx, h);
+        int k = sIdx.length;
+        double[] min = pre.min(0).toDoubleVector();
+        double[] max = pre.max(0).toDoubleVector();
+        double[] sign = signs(k, coins.derive("signs"));
+        INDArray w = block.wDown();
+        INDArray[] theta = new INDArray[order + 1];
+        for (int n = 0; n <= order; n++) {
+            theta[n] = Nd.zeros(w.rows(), k);
+        }
+        double[] pRel = new double[k];
+        INDArray gRel = block.vGate().dup();
+        for (int q = 0; q < k; q++) {
+            int j = sIdx[q];
+            double p = 0.5 * (min[j] + max[j]);
+            double[] c = TaylorCoefficients.silu(p, order);
+            INDArray col = w.getColumn(j);
+            double sn = 1;
+            for (int n = 0; n <= order; n++) {
+                theta[n].putColumn(q, col.mul(sn * c[n]));
+                sn *= sign[q];
+            }
+            pRel[q] = sign[q] * p;
+            gRel.putRow(j, gRel.getRow(j).mul(sign[q]));
+        }
+        meta.put(i + ".kind", "taylor-swiglu");
+        meta.put(i + ".activation", "silu");
+        meta.put(i + ".expanded", Integer.toString(k));
+        tensors.put(i + ".V_gate", gRel);
+        tensors.put(i + ".V_up", block.vUp().dup());
+        tensors.put(i + ".expanded", indexTensor(sIdx));
+        tensors.put(i + ".p", Nd.vector(pRel));
+        for (int n = 0; n <= order; n++) {
+            tensors.put(i + ".theta." + n, theta[n]);
+        }
+        if (pIdx.length > 0) {
+            tensors.put(i + ".W_down_plain", w.getColumns(pIdx).dup());
+        }
+        secret.put(i + ".W_down[S]", w.getColumns(sIdx).dup());
+    }
+
+    static INDArray indexTensor(int[] idx) {
+        double[] d = new double[idx.length];
+        for (int q = 0; q < idx.length; q++) {
+            d[q] = idx[q];
+        }
+        return Nd.vector(d);
+    }
+
+    static INDArray gather(INDArray v, int[] idx) {
+        double[] all = v.toDoubleVector();
+        double[] d = new double[idx.length];
+        for (int q = 0; q < idx.length; q++) {
+            d[q] = all[idx[q]];
+        }
+        return Nd.vector(d);
+    }
+
+    @Override
+    public Network inference(Artifact artifact) {
+        List<Layer> layers = new ArrayList<>();
+        for (ReleasedLayer r : ReleasedLayer.parse(artifact)) {
+            layers.add(r.runnable());
+        }
+        return new Network(layers);
+    }
+}

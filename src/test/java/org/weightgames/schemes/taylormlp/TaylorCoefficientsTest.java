@@ -1,0 +1,75 @@
+package org.weightgames.schemes.taylormlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+import org.weightgames.core.WgException;
+import org.weightgames.model.Activation;
+
+class TaylorCoefficientsTest {
+    // Reference values at p = 0.3, k = 0..8 (shared/reference/taylormlp.md), five significant digits.
+    static final double[] SILU_REF = {0.17233, 0.64778, 0.23900, -0.023903, -0.018137, 0.0034440, 0.0015870, -4.4076e-4, -1.3253e-4};
+    static final double[] GELU_REF = {0.18537, 0.73233, 0.36423, -0.074561, -0.053682, 0.016226, 0.0071716, -0.0024933, -7.5626e-4};
+
+    @Test
+    void matchPublishedReferenceValues() {
+        double[] silu = TaylorCoefficients.silu(0.3, 8);
+        double[] gelu = TaylorCoefficients.gelu(0.3, 8);
+        for (int k = 0; k <= 8; k++) {
+            assertThat(silu[k]).as("SiLU c_%d", k).isCloseTo(SILU_REF[k], within(Math.abs(SILU_REF[k]) * 2e-4));
+            assertThat(gelu[k]).as("GELU c_%d", k).isCloseTo(GELU_REF[k], within(Math.abs(GELU_REF[k]) * 2e-4));
+        }
+    }
+
+    /** c_0 and c_1 against the closed forms, c_2 against a central second difference. */
+    @Test
+    void lowOrdersAgreeWithIndependentEvaluation() {
+        for (Activation act : new Activation[] {Activation.SILU, Activation.GELU}) {
+            for (double a : new double[] {-4.1, -1.278, -0.2, 0, 0.7, 3.3}) {
+                double[] c = TaylorCoefficients.of(act, a, 4);
+                double h = 1e-4;
+                double d1 = (act.value(a + h) - act.value(a - h)) / (2 * h);
+                double d2 = (act.value(a + h) - 2 * act.value(a) + act.value(a - h)) / (h * h);
+                assertThat(c[0]).isCloseTo(act.value(a), within(1e-15));
+                assertThat(c[1]).isCloseTo(d1, within(1e-7));
+                assertThat(c[2]).isCloseTo(d2 / 2, within(1e-5));
+            }
+        }
+    }
+
+    /** Inside the radius the truncated series converges to the function at rate (d/R)^(N+1). */
+    @Test
+    void seriesConvergesInsideRadiusAndDivergesOutside() {
+        double a = 0.5;
+        double radius = TaylorCoefficients.radius(Activation.SILU, a);
+        assertThat(radius).isCloseTo(Math.hypot(0.5, Math.PI), within(1e-12));
+        double inside = 0.5 * radius;
+        double err8 = Math.abs(TaylorCoefficients.evaluate(TaylorCoefficients.silu(a, 8), inside) - Activation.SILU.value(a + inside));
+        double err24 = Math.abs(TaylorCoefficients.evaluate(TaylorCoefficients.silu(a, 24), inside) - Activation.SILU.value(a + inside));
+        assertThat(err24).isLessThan(err8 * 1e-3);
+        double outside = 1.3 * radius;
+        double out8 = Math.abs(TaylorCoefficients.evaluate(TaylorCoefficients.silu(a, 8), outside) - Activation.SILU.value(a + outside));
+        double out24 = Math.abs(TaylorCoefficients.evaluate(TaylorCoefficients.silu(a, 24), outside) - Activation.SILU.value(a + outside));
+        assertThat(out24).isGreaterThan(out8);
+        // the reference figure: p = 0, |delta| = 4 gives an error of about 2.1 at N = 2 and 410 at N = 24
+        double e2 = Math.abs(TaylorCoefficients.evaluate(TaylorCoefficients.silu(0, 2), 4) - Activation.SILU.value(4));
+        double e24 = Math.abs(TaylorCoefficients.evaluate(TaylorCoefficients.silu(0, 24), 4) - Activation.SILU.value(4));
+        assertThat(e2).isCloseTo(2.1, within(0.1));
+        assertThat(e24).isBetween(300.0, 500.0);
+    }
+
+    @Test
+    void geluIsEntire() {
+        assertThat(TaylorCoefficients.radius(Activation.GELU, 1)).isInfinite();
+        double err = Math.abs(TaylorCoefficients.evaluate(TaylorCoefficients.gelu(0.2, 40), 2.5) - Activation.GELU.value(2.7));
+        assertThat(err).isLessThan(1e-8);
+    }
+
+    @Test
+    void reluIsRefused() {
+        assertThatThrownBy(() -> TaylorCoefficients.of(Activation.RELU, 0.1, 8)).isInstanceOf(WgException.class)
+                .hasMessageContaining("analytic");
+    }
+}

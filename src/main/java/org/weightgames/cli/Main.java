@@ -26,6 +26,10 @@ import org.weightgames.run.Audit;
 import org.weightgames.report.MarkdownReport;
 import org.weightgames.report.ReportWriter;
 import org.weightgames.run.TaylorTiming;
+import org.weightgames.report.JsonReport;
+import org.weightgames.stats.AuditSummary;
+import org.weightgames.stats.GameSummary;
+import org.weightgames.stats.InferenceCost;
 import org.weightgames.run.Claims;
 import org.weightgames.run.Verify;
 
@@ -227,14 +231,14 @@ public final class Main implements Callable<Integer> {
                 throw new WgException("--sign-key " + signKey + " cannot be read; make a key pair with ./wg keygen");
             }
             DataSource data = org.weightgames.model.Datasets.load(dataset, settings.getOrDefault("model", Map.of()));
-            List<GameSpec> plan = audit.plan(data);
+            List<Audit.PlannedGame> plan = audit.plan(data);
             Instant now = Instant.now();
             if (resume && out == null) {
                 throw new WgException("--resume needs the --out folder of the interrupted run");
             }
             Path dir = out != null ? out : defaultOut(now);
-            List<Audit.GameResult> results;
-            org.weightgames.run.FileJournal journal = new org.weightgames.run.FileJournal(dir, audit.fingerprint(data), resume);
+            List<GameSummary> results;
+            org.weightgames.run.FileJournal journal = new org.weightgames.run.FileJournal(dir, audit.fingerprint(plan), resume);
             try {
                 if (journal.resumed() > 0) {
                     err.println("[resume] " + journal.resumed() + " finished trials read from " + dir.resolve(".partial"));
@@ -244,7 +248,7 @@ public final class Main implements Callable<Integer> {
                 journal.discard();
                 throw e;
             }
-            List<TaylorTiming.Row> timing = null;
+            List<InferenceCost> timing = null;
             String shape = null;
             if (!noTiming && plan.stream().anyMatch(p -> p.scheme().equals("taylormlp"))) {
                 err.println("[timing] measuring TaylorMLP inference cost against the original");
@@ -254,10 +258,11 @@ public final class Main implements Callable<Integer> {
             }
             String generated = DateTimeFormatter.ISO_INSTANT.format(now);
             Map<String, String> files = new LinkedHashMap<>();
-            files.put("report.json", ReportWriter.json(audit.json(results, data, generated)));
-            files.put("report.md", MarkdownReport.render(audit, results, data, generated, timing, shape));
+            AuditSummary summary = audit.summary(results, data);
+            files.put("report.json", ReportWriter.json(JsonReport.render(summary, generated)));
+            files.put("report.md", MarkdownReport.render(summary, generated, timing, shape));
             if (timing != null) {
-                files.put("timing.json", ReportWriter.json(ReportWriter.timingJson(timing, shape, 9)));
+                files.put("timing.json", ReportWriter.json(JsonReport.timing(timing, shape, 9)));
             }
             files.put("report.html", org.weightgames.report.HtmlReport.render("WeightGames security report",
                     "Generated " + generated + " with seed " + seed + " on data set " + data.name() + ".", results,
@@ -269,8 +274,8 @@ public final class Main implements Callable<Integer> {
             }
             PrintWriter o = spec.commandLine().getOut();
             results.forEach(g -> g.summaries().forEach((adv, s) -> o.printf("%-10s %-6s %-18s %3d/%-3d advantage %.3f CI [%.3f, %.3f] -> %s%s%n",
-                    g.spec().scheme(), g.spec().definition(), adv, s.wins, s.trials, s.advantage, s.ci.low(), s.ci.high(),
-                    s.verdict.label(), g.spec().variant().isEmpty() ? "" : "   [" + g.spec().variant() + "]")));
+                    g.scheme(), g.definition(), adv, s.wins, s.trials, s.advantage, s.ci.low(), s.ci.high(),
+                    s.verdict.label(), g.variant().isEmpty() ? "" : "   [" + g.variant() + "]")));
             o.println("report: " + dir.resolve("report.md"));
             o.flush();
             return 0;
@@ -403,7 +408,7 @@ public final class Main implements Callable<Integer> {
             DataSource data = DataSource.load(dataset);
             int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
             List<Audit> audits = new ArrayList<>();
-            List<List<GameSpec>> plans = new ArrayList<>();
+            List<List<Audit.PlannedGame>> plans = new ArrayList<>();
             for (String v : values) {
                 List<String> all = new ArrayList<>(sets);
                 all.add(component + "." + key + "=" + v.trim());
@@ -414,14 +419,14 @@ public final class Main implements Callable<Integer> {
                 plans.add(a.plan(data));
                 audits.add(a);
             }
-            List<Audit.GameResult> results = new ArrayList<>();
+            List<GameSummary> results = new ArrayList<>();
             for (int i = 0; i < audits.size(); i++) {
                 results.add(audits.get(i).run(plans.get(i)).get(0));
             }
             Instant now = Instant.now();
             String generated = DateTimeFormatter.ISO_INSTANT.format(now);
             Path dir = out != null ? out : AuditCommand.defaultOut(now).resolveSibling("sweep-" + AuditCommand.defaultOut(now).getFileName());
-            org.weightgames.run.Sweep sweep = new org.weightgames.run.Sweep(component + "." + key, values, x, results);
+            org.weightgames.report.SweepReport sweep = new org.weightgames.report.SweepReport(component + "." + key, values, x, results);
             Map<String, String> files = new LinkedHashMap<>();
             files.put("sweep.json", ReportWriter.json(sweep.json(seed, data, generated)));
             files.put("report.html", org.weightgames.report.HtmlReport.render("WeightGames sweep: " + scheme + " / " + definition

@@ -5,9 +5,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
 import org.weightgames.core.Resources;
-import org.weightgames.run.Audit;
-import org.weightgames.run.TaylorTiming;
+import org.weightgames.stats.GameSummary;
+import org.weightgames.stats.InferenceCost;
+import org.weightgames.stats.Summary;
 
 
 /**
@@ -23,7 +25,7 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    public static String render(String title, String intro, List<Audit.GameResult> results, List<Plot> plots) {
+    public static String render(String title, String intro, List<GameSummary> results, List<Plot> plots) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>\n");
         h.append("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}")
@@ -36,14 +38,14 @@ public final class HtmlReport {
         if (!results.isEmpty()) {
             h.append("<h2>Verdicts</h2>\n<table><tr><th>scheme</th><th>definition</th><th>adversary</th><th>wins / trials</th>")
                     .append("<th>advantage</th><th>95% CI (Clopper&ndash;Pearson)</th><th>baseline</th><th>claimed bound</th><th>verdict</th></tr>\n");
-            for (Audit.GameResult g : results) {
+            for (GameSummary g : results) {
                 for (Map.Entry<String, Summary> e : g.summaries().entrySet()) {
                     Summary s = e.getValue();
-                    h.append("<tr><td>").append(esc(g.spec().scheme())).append("</td><td>").append(esc(g.spec().definitionLabel()))
+                    h.append("<tr><td>").append(esc(g.scheme())).append("</td><td>").append(esc(g.definitionLabel()))
                             .append("</td><td>").append(esc(e.getKey())).append("</td><td>").append(s.wins).append(" / ").append(s.trials)
                             .append("</td><td>").append(ReportWriter.f(s.advantage)).append("</td><td>[").append(ReportWriter.f(s.ci.low()))
                             .append(", ").append(ReportWriter.f(s.ci.high())).append("]</td><td>").append(ReportWriter.f(s.baselineAdvantage))
-                            .append("</td><td>").append(ReportWriter.f(s.bound)).append("</td><td class=\"").append(s.verdict.label())
+                            .append("</td><td>").append(ReportWriter.f(g.bound().value())).append("</td><td class=\"").append(s.verdict.label())
                             .append("\">").append(s.verdict.label()).append("</td></tr>\n");
                 }
             }
@@ -54,7 +56,7 @@ public final class HtmlReport {
                     .append(esc(p.title())).append("\" src=\"").append(p.dataUri()).append("\">\n");
         }
         Set<String> defs = new LinkedHashSet<>();
-        results.forEach(g -> defs.add(g.spec().definition()));
+        results.forEach(g -> defs.add(g.definition()));
         if (!defs.isEmpty()) {
             h.append("<h2>Definitions</h2>\n");
             for (String d : defs) {
@@ -74,19 +76,19 @@ public final class HtmlReport {
      * The audit's plots: usage-control advantage against alpha and the data fraction when uc was
      * played over them, and measured TaylorMLP cost against N when timing was measured.
      */
-    public static List<Plot> auditPlots(List<Audit.GameResult> results, List<TaylorTiming.Row> timing, String shape) {
+    public static List<Plot> auditPlots(List<GameSummary> results, List<InferenceCost> timing, String shape) {
         List<Plot> plots = new ArrayList<>(UsageControlReport.plots(results));
         if (timing == null || timing.isEmpty()) {
             return plots;
         }
-        double[] n = timing.stream().mapToDouble(TaylorTiming.Row::order).toArray();
+        double[] n = timing.stream().mapToDouble(InferenceCost::order).toArray();
         List<Charts.Line> lines = List.of(
-                new Charts.Line("released / original (time)", timing.stream().mapToDouble(TaylorTiming.Row::released).toArray(),
-                        timing.stream().mapToDouble(TaylorTiming.Row::releasedP25).toArray(),
-                        timing.stream().mapToDouble(TaylorTiming.Row::releasedP75).toArray()),
-                new Charts.Line("released / original (MACs)", timing.stream().mapToDouble(TaylorTiming.Row::macsReleased).toArray(), null, null),
-                new Charts.Line("taylor-collapse (polynomial) / original", timing.stream().mapToDouble(TaylorTiming.Row::folded).toArray(), null, null),
-                new Charts.Line("taylor-collapse (exact) / original", timing.stream().mapToDouble(TaylorTiming.Row::exact).toArray(), null, null));
+                new Charts.Line("released / original (time)", timing.stream().mapToDouble(InferenceCost::released).toArray(),
+                        timing.stream().mapToDouble(InferenceCost::releasedP25).toArray(),
+                        timing.stream().mapToDouble(InferenceCost::releasedP75).toArray()),
+                new Charts.Line("released / original (MACs)", timing.stream().mapToDouble(InferenceCost::macsReleased).toArray(), null, null),
+                new Charts.Line("taylor-collapse (polynomial) / original", timing.stream().mapToDouble(InferenceCost::folded).toArray(), null, null),
+                new Charts.Line("taylor-collapse (exact) / original", timing.stream().mapToDouble(InferenceCost::exact).toArray(), null, null));
         plots.add(new Plot("TaylorMLP inference cost against the order N",
                 "Measured in one run on a " + shape + " block; dashed lines are the interquartile range of the repeats.",
                 Charts.png("Cost relative to the original block", "Taylor order N", "ratio to original", n, lines, false)));

@@ -6,17 +6,13 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.weightgames.core.WgException;
-import org.weightgames.run.TaylorTiming;
 
 /** Writes report.json, report.md and timing.json, each atomically (temporary file, then rename). */
 public final class ReportWriter {
@@ -53,27 +49,6 @@ public final class ReportWriter {
         } catch (IOException e) {
             throw new WgException("cannot write the report to " + dir + " (" + e.getMessage() + "); choose another --out");
         }
-    }
-
-    public static ObjectNode timingJson(List<TaylorTiming.Row> rows, String shape, int repeats) {
-        ObjectNode root = Summary.JSON.objectNode();
-        root.put("what", "TaylorMLP inference cost against the original block, measured in one run");
-        root.put("shape", shape);
-        root.put("repeats", repeats);
-        ArrayNode arr = root.putArray("orders");
-        for (TaylorTiming.Row r : rows) {
-            ObjectNode n = arr.addObject();
-            n.put("order", r.order());
-            n.put("original_ms", r.originalMillis());
-            n.put("released_over_original", r.released());
-            n.put("released_iqr_low", r.releasedP25());
-            n.put("released_iqr_high", r.releasedP75());
-            n.put("collapse_polynomial_over_original", r.folded());
-            n.put("collapse_exact_over_original", r.exact());
-            n.put("macs_released_over_original", r.macsReleased());
-            n.put("macs_collapse_over_original", r.macsFolded());
-        }
-        return root;
     }
 
     static String f(double v) {

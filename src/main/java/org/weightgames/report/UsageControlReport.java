@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.weightgames.data.DataSource;
-import org.weightgames.run.Audit;
+import org.weightgames.stats.GameSummary;
+import org.weightgames.stats.Measure;
+import org.weightgames.stats.Summary;
+
 
 /**
  * The usage-control view of an audit: for every {@code uc} game (one per alpha and data fraction),
@@ -23,23 +25,23 @@ final class UsageControlReport {
     }
 
     /** One uc game's key numbers. */
-    record Row(Audit.GameResult game, double alpha, double fraction) {
+    record Row(GameSummary game, double alpha, double fraction) {
     }
 
-    static List<Row> rows(List<Audit.GameResult> results) {
+    static List<Row> rows(List<GameSummary> results) {
         List<Row> rows = new ArrayList<>();
-        for (Audit.GameResult g : results) {
-            if (!g.spec().definition().equals("uc")) {
+        for (GameSummary g : results) {
+            if (!g.definition().equals("uc")) {
                 continue;
             }
-            String a = g.spec().newSchemeParams().get("alpha");
-            String p = g.spec().newDefinitionParams().get("data-fraction");
+            String a = g.provenance().schemeParameters().get("alpha");
+            String p = g.provenance().definitionParameters().get("data-fraction");
             rows.add(new Row(g, a == null ? Double.NaN : Double.parseDouble(a), Double.parseDouble(p)));
         }
         return rows;
     }
 
-    static String markdown(List<Audit.GameResult> results, DataSource data) {
+    static String markdown(List<GameSummary> results, DataSource data) {
         List<Row> rows = rows(results);
         if (rows.isEmpty()) {
             return "";
@@ -60,11 +62,11 @@ final class UsageControlReport {
         md.append("---|---|---|".repeat(advs.size())).append('\n');
         for (Row r : rows) {
             Summary any = r.game().summaries().values().iterator().next();
-            JsonNode ch = any.challengerMeasures;
-            md.append("| ").append(r.game().spec().scheme()).append(" | ").append(pct(r.alpha())).append(" | ").append(pct(r.fraction()))
+            Map<String, Measure> ch = any.challengerMeasures;
+            md.append("| ").append(r.game().scheme()).append(" | ").append(pct(r.alpha())).append(" | ").append(pct(r.fraction()))
                     .append(" | ").append(acc(ch, "original_accuracy")).append(" | ").append(acc(ch, "locked_accuracy")).append(" | ")
                     .append(ReportWriter.f(1.0 / data.train().classes())).append(" | ").append(acc(ch, "restored_accuracy"))
-                    .append(ch.path("restored_exact").path("min").asDouble(0) == 1.0 ? " (yes)" : " (**no**)").append(" | ")
+                    .append(min(ch, "restored_exact") == 1.0 ? " (yes)" : " (**no**)").append(" | ")
                     .append(acc(any.baselineMeasures, "accuracy")).append(" |");
             for (String a : advs) {
                 Summary s = r.game().summaries().get(a);
@@ -72,11 +74,11 @@ final class UsageControlReport {
                     md.append(" – | – | – |");
                     continue;
                 }
-                JsonNode gain = s.overBaselineMeasures.path("accuracy");
+                Measure gain = s.overBaselineMeasures.get("accuracy");
                 md.append(' ').append(acc(s.measures, "accuracy")).append(" | ")
-                        .append(ReportWriter.f(gain.path("value").asDouble(Double.NaN))).append(" [")
-                        .append(ReportWriter.f(gain.path("ci").path("low").asDouble(Double.NaN))).append(", ")
-                        .append(ReportWriter.f(gain.path("ci").path("high").asDouble(Double.NaN))).append("] | ")
+                        .append(ReportWriter.f(gain == null ? Double.NaN : gain.value())).append(" [")
+                        .append(ReportWriter.f(gain == null ? Double.NaN : gain.ci().low())).append(", ")
+                        .append(ReportWriter.f(gain == null ? Double.NaN : gain.ci().high())).append("] | ")
                         .append(s.wins).append('/').append(s.trials).append(" **").append(s.verdict.label()).append("** |");
             }
             md.append('\n');
@@ -85,8 +87,19 @@ final class UsageControlReport {
         return md.toString();
     }
 
-    private static String acc(JsonNode measures, String key) {
-        return ReportWriter.f(measures.path(key).path("value").asDouble(Double.NaN));
+    private static String acc(Map<String, Measure> measures, String key) {
+        return ReportWriter.f(value(measures, key));
+    }
+
+    private static double value(Map<String, Measure> measures, String key) {
+        Measure m = measures.get(key);
+        return m == null ? Double.NaN : m.value();
+    }
+
+    /** The smallest value a measure took (0 when no trial measured it, as the report has always read it). */
+    private static double min(Map<String, Measure> measures, String key) {
+        Measure m = measures.get(key);
+        return m == null || Double.isNaN(m.min()) ? 0 : m.min();
     }
 
     private static String pct(double x) {
@@ -94,7 +107,7 @@ final class UsageControlReport {
                 : new java.math.BigDecimal(100 * x).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString() + "%";
     }
 
-    static List<HtmlReport.Plot> plots(List<Audit.GameResult> results) {
+    static List<HtmlReport.Plot> plots(List<GameSummary> results) {
         List<Row> rows = rows(results);
         List<HtmlReport.Plot> plots = new ArrayList<>();
         // advantage against alpha with no data, and against the data fraction at the most common alpha
@@ -139,17 +152,17 @@ final class UsageControlReport {
         Map<String, double[][]> series = new LinkedHashMap<>();
         String refName = "reference";
         for (int i = 0; i < n; i++) {
-            Audit.GameResult g = rows.get(i).game();
-            refName = g.spec().adversaries().get(g.spec().adversaries().size() - 1);
+            GameSummary g = rows.get(i).game();
+            refName = g.reference();
             for (Map.Entry<String, Summary> e : g.summaries().entrySet()) {
-                JsonNode a = e.getValue().measures.path("accuracy");
+                Measure a = e.getValue().measures.get("accuracy");
                 double[][] v = series.computeIfAbsent(e.getKey(), k -> new double[3][n]);
-                v[0][i] = a.path("value").asDouble(Double.NaN);
-                v[1][i] = a.path("ci").path("low").asDouble(Double.NaN);
-                v[2][i] = a.path("ci").path("high").asDouble(Double.NaN);
-                ref[i] = e.getValue().baselineMeasures.path("accuracy").path("value").asDouble(Double.NaN);
-                orig[i] = e.getValue().challengerMeasures.path("original_accuracy").path("value").asDouble(Double.NaN);
-                locked[i] = e.getValue().challengerMeasures.path("locked_accuracy").path("value").asDouble(Double.NaN);
+                v[0][i] = a == null ? Double.NaN : a.value();
+                v[1][i] = a == null ? Double.NaN : a.ci().low();
+                v[2][i] = a == null ? Double.NaN : a.ci().high();
+                ref[i] = value(e.getValue().baselineMeasures, "accuracy");
+                orig[i] = value(e.getValue().challengerMeasures, "original_accuracy");
+                locked[i] = value(e.getValue().challengerMeasures, "locked_accuracy");
             }
         }
         List<Charts.Line> lines = new ArrayList<>();
@@ -169,8 +182,8 @@ final class UsageControlReport {
         double[] ref = new double[rows.size()];
         String refName = "reference";
         for (int i = 0; i < rows.size(); i++) {
-            Audit.GameResult g = rows.get(i).game();
-            refName = g.spec().adversaries().get(g.spec().adversaries().size() - 1);
+            GameSummary g = rows.get(i).game();
+            refName = g.reference();
             for (Map.Entry<String, Summary> e : g.summaries().entrySet()) {
                 double[][] v = series.computeIfAbsent(e.getKey(), k -> new double[3][rows.size()]);
                 v[0][i] = e.getValue().advantage;

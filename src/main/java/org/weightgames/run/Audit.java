@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.weightgames.adversaries.Baseline;
 import org.weightgames.data.DataSource;
 import org.weightgames.game.Adversary;
@@ -19,7 +19,11 @@ import org.weightgames.game.Scheme;
 import org.weightgames.game.TrialRecord;
 import org.weightgames.core.WgException;
 import org.weightgames.core.Resources;
-import org.weightgames.report.Summary;
+import org.weightgames.game.Provenance;
+import org.weightgames.stats.AuditSummary;
+import org.weightgames.stats.Bound;
+import org.weightgames.stats.GameSummary;
+import org.weightgames.stats.Summary;
 
 /**
  * An audit: every selected scheme against every selected definition, each with the adversaries
@@ -34,9 +38,14 @@ public final class Audit {
             int maxTrials, List<String> replayFlags) {
     }
 
-    /** One game's result: the spec, its trials and one summary per adversary (baseline excluded). */
-    public record GameResult(GameSpec spec, Definition definition, List<TrialRecord> records,
-            Map<String, Summary> summaries, Claims.Claim claim) {
+    /**
+     * One game as planned: what to play, the bound its verdicts are judged against (the scheme's
+     * claim for the definition, resolved when the plan is made) and its provenance so far.
+     */
+    public record PlannedGame(GameSpec spec, Bound bound, Provenance provenance) {
+        public String scheme() {
+            return spec.scheme();
+        }
     }
 
     private final Config config;
@@ -49,7 +58,7 @@ public final class Audit {
     }
 
     /** Checks every id, parameter and setting before any trial runs, so bad input fails fast. */
-    public List<GameSpec> plan(DataSource data) {
+    public List<PlannedGame> plan(DataSource data) {
         if (config.trials() < 1) {
             throw new WgException("--trials must be at least 1, got " + config.trials());
         }
@@ -62,7 +71,7 @@ public final class Audit {
         definitions.forEach(id -> Registry.require("definition", id));
         config.adversaries().forEach(id -> Registry.require("adversary", id));
         checkSettings(schemes, definitions);
-        List<GameSpec> specs = new ArrayList<>();
+        List<PlannedGame> specs = new ArrayList<>();
         for (String s : schemes) {
             for (String d : definitions) {
                 String reference = Registry.definition(d, Registry.params(d, config.settings())).baseline();
@@ -84,7 +93,7 @@ public final class Audit {
                     spec.newDefinition();
                     spec.newAdversaries();
                     spec.newFamily();
-                    specs.add(spec);
+                    specs.add(new PlannedGame(spec, bound(s, d), provenance(spec)));
                 }
             }
         }
@@ -157,24 +166,24 @@ public final class Audit {
     }
 
     /** Plays every planned game. */
-    public List<GameResult> run(List<GameSpec> specs) {
-        return run(specs, org.weightgames.run.TrialJournal.NONE);
+    public List<GameSummary> run(List<PlannedGame> plan) {
+        return run(plan, TrialJournal.NONE);
     }
 
     /** Plays every planned game, taking finished trials from the journal and recording new ones in it. */
-    public List<GameResult> run(List<GameSpec> specs, org.weightgames.run.TrialJournal journal) {
+    public List<GameSummary> run(List<PlannedGame> plan, TrialJournal journal) {
         this.journal = journal;
         TrialRunner runner = new TrialRunner(config.threads());
-        List<GameResult> results = new ArrayList<>();
-        for (GameSpec spec : specs) {
-            results.add(play(runner, spec));
+        List<GameSummary> results = new ArrayList<>();
+        for (PlannedGame game : plan) {
+            results.add(play(runner, game));
         }
         return results;
     }
 
-    private GameResult play(TrialRunner runner, GameSpec spec) {
+    private GameSummary play(TrialRunner runner, PlannedGame game) {
+        GameSpec spec = game.spec();
         Definition def = spec.newDefinition();
-        Claims.Claim claim = Claims.forGame(spec.scheme(), spec.definition());
         String label = spec.label();
         long started = System.nanoTime();
         List<TrialRecord> records = new ArrayList<>();
@@ -187,7 +196,7 @@ public final class Audit {
             int to = Math.min(target, cap);
             final int total = to;
             records.addAll(runner.run(spec, config.seed(), from, to, done -> report(label, from + done, total, started), journal));
-            summaries = summarise(spec, def, records, claim);
+            summaries = summarise(spec, def, records, game.bound());
             boolean narrow = summaries.values().stream().allMatch(s -> s.ci.width() <= config.targetWidth());
             if (!sequential || narrow || records.size() >= cap) {
                 break;
@@ -197,18 +206,37 @@ public final class Audit {
         if (progress != null) {
             progress.printf("[%s] %d trials in %.1f s%n", label, records.size(), (System.nanoTime() - started) / 1e9);
         }
-        return new GameResult(spec, def, records, summaries, claim);
+        List<String> hashes = new ArrayList<>();
+        records.forEach(r -> hashes.addAll(r.artifactHashes()));
+        return new GameSummary(spec.scheme(), spec.definition(), spec.variant(), reference(spec), def.guessing(), summaries,
+                game.bound(), game.provenance().withArtifacts(hashes));
     }
 
-    private Map<String, Summary> summarise(GameSpec spec, Definition def, List<TrialRecord> records, Claims.Claim claim) {
+    /** One summary per adversary but the reference (the last one played), each against the reference. */
+    static Map<String, Summary> summarise(GameSpec spec, Definition def, List<TrialRecord> records, Bound bound, long seed,
+            double level) {
         Map<String, Summary> out = new LinkedHashMap<>();
         int baseline = spec.adversaries().size() - 1;
-        Coins boot = Coins.root(config.seed()).derive("bootstrap/" + spec.label());
+        Coins boot = Seeds.bootstrap(seed, spec);
         for (int i = 0; i < baseline; i++) {
             String id = spec.adversaries().get(i);
-            out.put(id, new Summary(records, i, baseline, def.guessing(), config.level(), claim.bound(), boot.derive(id)));
+            out.put(id, new Summary(records, i, baseline, def.guessing(), level, bound.value(), boot.derive(id)));
         }
         return out;
+    }
+
+    private Map<String, Summary> summarise(GameSpec spec, Definition def, List<TrialRecord> records, Bound bound) {
+        return summarise(spec, def, records, bound, config.seed(), config.level());
+    }
+
+    static String reference(GameSpec spec) {
+        return spec.adversaries().get(spec.adversaries().size() - 1);
+    }
+
+    /** The bound a game is judged against: the scheme's claim for the definition, else the default. */
+    static Bound bound(String scheme, String definition) {
+        Claims.Claim c = Claims.forGame(scheme, definition);
+        return new Bound(c.bound(), c.statement(), c.source());
     }
 
     private long lastReport;
@@ -226,131 +254,39 @@ public final class Audit {
 
     /**
      * What a resumed run must share with the run it resumes: everything that decides its trials
-     * (selection, trial counts, seed, settings, data, level, sequential mode, tool version).
+     * (each planned game's provenance: seed, coins, parameters as used, isolation, data, versions;
+     * trial counts, level and sequential mode).
      */
-    public String fingerprint(DataSource data) {
-        String text = String.join("\n", "schemes=" + config.schemes(), "definitions=" + config.definitions(),
-                "adversaries=" + config.adversaries(), "trials=" + config.trials(), "seed=" + config.seed(),
-                "dataset=" + data.name() + ":" + data.sha256(), "settings=" + new java.util.TreeMap<>(config.settings()),
-                "level=" + config.level(), "target-width=" + config.targetWidth(), "max-trials=" + config.maxTrials(),
-                "version=" + Resources.versions().getProperty("weightgames", "dev") + "/"
-                        + Resources.versions().getProperty("git-commit", ""));
-        return Resources.sha256(text);
+    public String fingerprint(List<PlannedGame> plan) {
+        StringBuilder text = new StringBuilder(String.join("\n", "trials=" + config.trials(), "level=" + config.level(),
+                "target-width=" + config.targetWidth(), "max-trials=" + config.maxTrials()));
+        for (PlannedGame g : plan) {
+            Provenance p = g.provenance();
+            text.append("\ngame=").append(g.spec().label()).append(" adversaries=").append(g.spec().adversaries())
+                    .append(" provenance=").append(p.withArtifacts(List.of()).toString());
+        }
+        return Resources.sha256(text.toString());
     }
 
-    /** The JSON report: deterministic for a seed except the {@code generated} timestamp. */
-    public ObjectNode json(List<GameResult> results, DataSource data, String generated) {
-        ObjectNode root = Summary.JSON.objectNode();
-        ObjectNode tool = root.putObject("tool");
-        tool.put("name", "WeightGames");
-        tool.put("version", Resources.versions().getProperty("weightgames", "dev"));
-        root.put("generated", generated);
-        root.put("seed", config.seed());
-        root.put("level", config.level());
-        ObjectNode set = root.putObject("settings");
-        new java.util.TreeMap<>(config.settings()).forEach((k, v) -> set.set(k, map(new java.util.TreeMap<>(v))));
-        root.put("settings_sha256", Resources.sha256(set.toString()));
-        ObjectNode ds = root.putObject("dataset");
-        ds.put("name", data.name());
-        ds.put("sha256", data.sha256());
-        ds.put("origin", data.origin());
-        ObjectNode versions = root.putObject("versions");
-        Resources.versions().stringPropertyNames().stream().sorted()
-                .forEach(k -> versions.put(k, Resources.versions().getProperty(k)));
-        ArrayNode arr = root.putArray("results");
-        for (GameResult g : results) {
-            for (Map.Entry<String, Summary> e : g.summaries().entrySet()) {
-                arr.add(entry(g, e.getKey(), e.getValue()));
-            }
+    /** A game's provenance before it is played (no artifact hashes yet). */
+    private Provenance provenance(GameSpec spec) {
+        String defText = Resources.text("definitions/" + spec.definition() + ".md");
+        Map<String, Map<String, String>> adversaries = new LinkedHashMap<>();
+        for (String id : spec.adversaries()) {
+            adversaries.put(id, spec.adversaryParams(id));
         }
-        return root;
+        Map<String, String> versions = new TreeMap<>();
+        Properties v = Resources.versions();
+        v.stringPropertyNames().forEach(k -> versions.put(k, v.getProperty(k)));
+        return new Provenance(config.seed(), Seeds.trialPath(config.seed(), spec), defText == null ? null : Resources.sha256(defText),
+                spec.scheme(), spec.definition(), spec.variant(), spec.newSchemeParams(), spec.newDefinitionParams(), adversaries,
+                spec.newFamily().parameters(), spec.settings().get(Isolation.COMPONENT), spec.data().name(), spec.data().sha256(),
+                List.of(), versions, config.replayFlags());
     }
 
-    private ObjectNode entry(GameResult g, String adversary, Summary s) {
-        ObjectNode n = Summary.JSON.objectNode();
-        n.put("scheme", g.spec().scheme());
-        n.put("definition", g.spec().definition());
-        n.put("adversary", adversary);
-        if (!g.spec().variant().isEmpty()) {
-            n.put("variant", g.spec().variant());
-        }
-        n.put("trials", s.trials);
-        n.put("wins", s.wins);
-        n.put("failures", s.failures);
-        n.put("advantage", s.advantage);
-        n.put("advantage_formula", g.definition().guessing() ? "|2 Pr[win] - 1|" : "Pr[win]");
-        n.set("ci", Summary.interval(s.ci));
-        n.set("ci_wilson", Summary.interval(s.wilson));
-        ObjectNode b = n.putObject("baseline");
-        b.put("adversary", g.spec().adversaries().get(g.spec().adversaries().size() - 1));
-        b.put("wins", s.baselineWins);
-        b.put("advantage", s.baselineAdvantage);
-        b.set("ci", Summary.interval(s.baselineCi));
-        ObjectNode ob = n.putObject("over_baseline");
-        ob.put("difference", (double) (s.wins - s.baselineWins) / s.trials);
-        ob.put("of", "Pr[win] - Pr[baseline win]");
-        ob.set("ci", Summary.interval(s.overBaseline));
-        ob.set("measures", s.overBaselineMeasures);
-        ObjectNode claim = n.putObject("claim");
-        claim.put("bound", g.claim().bound());
-        claim.put("statement", g.claim().statement());
-        claim.put("source", g.claim().source());
-        n.put("verdict", s.verdict.label());
-        n.set("measures", s.measures);
-        n.set("challenger_measures", s.challengerMeasures);
-        if (!s.failureExamples.isEmpty()) {
-            ArrayNode f = n.putArray("failure_examples");
-            s.failureExamples.forEach(f::add);
-        }
-        n.set("provenance", provenance(g, adversary));
-        return n;
-    }
-
-    private ObjectNode provenance(GameResult g, String adversary) {
-        ObjectNode p = Summary.JSON.objectNode();
-        p.put("seed", config.seed());
-        p.put("coins", g.spec().coins(config.seed()).path() + "/trial/<i>/{challenger, adversary/<id>}");
-        String defText = Resources.text("definitions/" + g.spec().definition() + ".md");
-        p.put("definition_sha256", defText == null ? null : Resources.sha256(defText));
-        ObjectNode params = p.putObject("parameters");
-        params.set("scheme", map(g.spec().newSchemeParams()));
-        params.set("definition", map(g.spec().newDefinitionParams()));
-        params.set("adversary", map(g.spec().adversaryParams(adversary)));
-        params.set("model", map(g.spec().newFamily().parameters()));
-        Map<String, String> isolation = g.spec().settings().get(Isolation.COMPONENT);
-        if (isolation != null) {
-            // an isolated adversary draws its coins differently: a replay must isolate it too
-            params.set(Isolation.COMPONENT, map(isolation));
-        }
-        ArrayNode hashes = p.putArray("artifact_sha256");
-        for (TrialRecord r : g.records()) {
-            r.artifactHashes().forEach(hashes::add);
-        }
-        p.put("replay", replay(g, adversary));
-        return p;
-    }
-
-    private static ObjectNode map(Map<String, String> m) {
-        ObjectNode n = Summary.JSON.objectNode();
-        m.forEach(n::put);
-        return n;
-    }
-
-    /** The command that replays exactly this result. */
-    public String replay(GameResult g, String adversary) {
-        StringBuilder sb = new StringBuilder("./wg audit --scheme ").append(g.spec().scheme()).append(" --definition ")
-                .append(g.spec().definition()).append(" --adversary ").append(adversary).append(" --trials ")
-                .append(g.records().size()).append(" --seed ").append(config.seed()).append(" --dataset ")
-                .append(g.spec().data().name());
-        if (!g.spec().variant().isEmpty()) {
-            for (String kv : g.spec().variant().split(",")) {
-                sb.append(" --set ").append(kv);
-            }
-        }
-        for (String f : config.replayFlags()) {
-            sb.append(' ').append(f);
-        }
-        return sb.toString();
+    /** The whole audit as the reports render it. */
+    public AuditSummary summary(List<GameSummary> games, DataSource data) {
+        return new AuditSummary(config.seed(), config.level(), config.settings(), data, games);
     }
 
     public Config config() {

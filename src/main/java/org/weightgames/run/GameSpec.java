@@ -104,7 +104,7 @@ public record GameSpec(String scheme, String definition, List<String> adversarie
 
     /** The coins of this game's trials: one derivation per (scheme, definition, variant) below the run's root. */
     public Coins coins(long seed) {
-        return Coins.root(seed).derive("game/" + scheme + "/" + definition + (variant.isEmpty() ? "" : "/" + variant));
+        return Seeds.game(seed, this);
     }
 
     /** The definition, with the variant in brackets when there is one. */

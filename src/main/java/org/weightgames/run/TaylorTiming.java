@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.adversaries.TaylorCollapse;
+import org.weightgames.core.Numerics;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.core.Params;
@@ -17,6 +18,7 @@ import org.weightgames.model.MlpBlock;
 import org.weightgames.model.Network;
 import org.weightgames.data.Dataset;
 import org.weightgames.schemes.taylormlp.TaylorMlp;
+import org.weightgames.stats.InferenceCost;
 
 /**
  * Measured inference cost of TaylorMLP against the original block, in one run on the same inputs:
@@ -27,15 +29,10 @@ import org.weightgames.schemes.taylormlp.TaylorMlp;
  */
 public final class TaylorTiming {
 
-    /** Ratios to the original for one order. */
-    public record Row(int order, double released, double releasedP25, double releasedP75, double folded,
-            double foldedP25, double foldedP75, double exact, double macsReleased, double macsFolded, double originalMillis) {
-    }
-
     private TaylorTiming() {
     }
 
-    public static List<Row> measure(int in, int hidden, int out, int batch, int[] orders, int repeats) {
+    public static List<InferenceCost> measure(int in, int hidden, int out, int batch, int[] orders, int repeats) {
         Coins coins = Coins.root(0).derive("timing");
         MlpBlock block = new MlpBlock(Activation.SILU, Init.gaussian(coins, hidden, in, 0.5 / Math.sqrt(in)),
                 Init.gaussianVector(coins, hidden, 0.1), Init.gaussian(coins, out, hidden, 1 / Math.sqrt(hidden)),
@@ -43,7 +40,7 @@ public final class TaylorTiming {
         Network original = Network.of(block);
         INDArray calib = Init.gaussian(coins.derive("calibration"), 256, in, 1);
         INDArray x = Init.gaussian(coins.derive("inputs"), batch, in, 1);
-        List<Row> rows = new ArrayList<>();
+        List<InferenceCost> rows = new ArrayList<>();
         for (int n : orders) {
             TaylorMlp scheme = new TaylorMlp();
             scheme.init(new Params("taylormlp", Map.of("order", Integer.toString(n), "divergence", "keep")));
@@ -69,7 +66,7 @@ public final class TaylorTiming {
             double[] rel = ratio(t[1], t[0]);
             double[] fold = ratio(t[2], t[0]);
             double[] ex = ratio(t[3], t[0]);
-            rows.add(new Row(n, q(rel, 0.5), q(rel, 0.25), q(rel, 0.75), q(fold, 0.5), q(fold, 0.25), q(fold, 0.75),
+            rows.add(new InferenceCost(n, q(rel, 0.5), q(rel, 0.25), q(rel, 0.75), q(fold, 0.5), q(fold, 0.25), q(fold, 0.75),
                     q(ex, 0.5), (double) released.macs() / original.macs(), (double) folded.macs() / original.macs(),
                     q(t[0], 0.5) / 1e6));
         }
@@ -93,10 +90,7 @@ public final class TaylorTiming {
     private static double q(double[] v, double p) {
         double[] s = v.clone();
         Arrays.sort(s);
-        double pos = p * (s.length - 1);
-        int i = (int) Math.floor(pos);
-        int j = Math.min(i + 1, s.length - 1);
-        return s[i] + (pos - i) * (s[j] - s[i]);
+        return Numerics.quantileOfSorted(s, p);
     }
 
     static String shape(int in, int hidden, int out, int batch) {

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 import org.weightgames.data.DataSource;
 import org.weightgames.core.Coins;
 import org.weightgames.game.TrialRecord;
-import org.weightgames.report.Summary;
+import org.weightgames.stats.Summary;
 
 /**
  * Plays each claim (its scheme, definition and adversary, with the baseline beside it, at the
@@ -57,7 +57,7 @@ public final class Verify {
             int n = trials != null ? trials : c.trials();
             long started = System.nanoTime();
             List<TrialRecord> records = runner.run(spec, seed, 0, n, done -> { });
-            Coins boot = Coins.root(seed).derive("bootstrap/" + c.scheme() + "/" + c.definition()).derive(c.adversary());
+            Coins boot = Seeds.bootstrap(seed, spec).derive(c.adversary());
             Summary s = new Summary(records, 0, 1, spec.newDefinition().guessing(), level, c.bound(), boot);
             Check check = new Check(c, s);
             if (progress != null) {

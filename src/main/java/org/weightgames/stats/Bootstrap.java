@@ -3,6 +3,7 @@ package org.weightgames.stats;
 import java.util.Arrays;
 
 import org.weightgames.core.Coins;
+import org.weightgames.core.Numerics;
 
 /**
  * Percentile bootstrap intervals for a statistic (median or mean) of a continuous measure, with
@@ -21,8 +22,7 @@ public final class Bootstrap {
                 }
                 return s / sorted.length;
             }
-            int n = sorted.length;
-            return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+            return Numerics.medianOfSorted(sorted);
         }
     }
 
@@ -52,22 +52,8 @@ public final class Bootstrap {
         }
         Arrays.sort(reps);
         double alpha = 1 - level;
-        double low = quantile(reps, alpha / 2);
-        double high = quantile(reps, 1 - alpha / 2);
+        double low = Numerics.quantileOfSorted(reps, alpha / 2);
+        double high = Numerics.quantileOfSorted(reps, 1 - alpha / 2);
         return new Estimate(stat, point, new Interval(level, "percentile-bootstrap(" + resamples + ")", low, high), x.length);
-    }
-
-    /** Linear-interpolation quantile of sorted values (type 7). */
-    static double quantile(double[] sorted, double q) {
-        double pos = q * (sorted.length - 1);
-        int i = (int) Math.floor(pos);
-        int j = Math.min(i + 1, sorted.length - 1);
-        double f = pos - i;
-        double a = sorted[i];
-        double b = sorted[j];
-        if (a == b || Double.isInfinite(a) || Double.isInfinite(b)) {
-            return f < 0.5 ? a : b;
-        }
-        return a + f * (b - a);
     }
 }

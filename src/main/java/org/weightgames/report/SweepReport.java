@@ -1,4 +1,4 @@
-package org.weightgames.run;
+package org.weightgames.report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -9,18 +9,18 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.weightgames.data.DataSource;
-import org.weightgames.report.Charts;
-import org.weightgames.report.HtmlReport;
-import org.weightgames.report.Summary;
+import org.weightgames.stats.GameSummary;
+import org.weightgames.stats.Summary;
 
-/** One game played over the values of one parameter: the advantage of each adversary against it. */
-public final class Sweep {
+
+/** One game played over the values of one parameter: sweep.json, the plot and the table of each adversary's advantage. */
+public final class SweepReport {
     private final String parameter;
     private final List<String> values;
     private final double[] x;
-    private final List<Audit.GameResult> results;
+    private final List<GameSummary> results;
 
-    public Sweep(String parameter, List<String> values, double[] x, List<Audit.GameResult> results) {
+    public SweepReport(String parameter, List<String> values, double[] x, List<GameSummary> results) {
         this.parameter = parameter;
         this.values = values;
         this.x = x;
@@ -34,13 +34,13 @@ public final class Sweep {
     }
 
     public ObjectNode json(long seed, DataSource data, String generated) {
-        ObjectNode root = Summary.JSON.objectNode();
+        ObjectNode root = JsonReport.JSON.objectNode();
         root.put("generated", generated);
         root.put("seed", seed);
         root.put("dataset", data.name());
         root.put("dataset_sha256", data.sha256());
-        root.put("scheme", results.get(0).spec().scheme());
-        root.put("definition", results.get(0).spec().definition());
+        root.put("scheme", results.get(0).scheme());
+        root.put("definition", results.get(0).definition());
         root.put("parameter", parameter);
         ArrayNode points = root.putArray("points");
         for (int i = 0; i < values.size(); i++) {
@@ -52,10 +52,10 @@ public final class Sweep {
                 a.put("trials", s.trials);
                 a.put("wins", s.wins);
                 a.put("advantage", s.advantage);
-                a.set("ci", Summary.interval(s.ci));
+                a.set("ci", JsonReport.interval(s.ci));
                 a.put("baseline_advantage", s.baselineAdvantage);
                 a.put("verdict", s.verdict.label());
-                a.set("measures", s.measures);
+                a.set("measures", JsonReport.measures(s.measures));
             }
         }
         return root;
@@ -81,9 +81,9 @@ public final class Sweep {
         double min = java.util.Arrays.stream(x).min().orElse(1);
         double max = java.util.Arrays.stream(x).max().orElse(1);
         boolean log = min > 0 && max / min >= 100;
-        String game = results.get(0).spec().scheme() + " / " + results.get(0).spec().definition();
+        String game = results.get(0).scheme() + " / " + results.get(0).definition();
         return new HtmlReport.Plot("Advantage against " + parameter + " (" + game + ")",
-                "Each point plays " + results.get(0).records().size() + " trials; dashed lines are the 95% Clopper–Pearson interval.",
+                "Each point plays " + results.get(0).trials() + " trials; dashed lines are the 95% Clopper–Pearson interval.",
                 Charts.png(game + ": advantage against " + parameter, parameter, "advantage", x, lines, log));
     }
 

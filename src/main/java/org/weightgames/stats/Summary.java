@@ -1,20 +1,16 @@
-package org.weightgames.report;
+package org.weightgames.stats;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.weightgames.core.Coins;
-import org.weightgames.game.Outcome;
 import org.weightgames.game.TrialRecord;
-import org.weightgames.stats.Bootstrap;
-import org.weightgames.stats.Interval;
-import org.weightgames.stats.Proportions;
-import org.weightgames.stats.Verdict;
 
 /**
  * The numbers of one (scheme, definition, adversary) result: wins, advantage with its exact
@@ -23,7 +19,6 @@ import org.weightgames.stats.Verdict;
  */
 public final class Summary {
     public static final int RESAMPLES = 2000;
-    public static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     public final int trials;
     public final int wins;
@@ -38,12 +33,14 @@ public final class Summary {
     public final double bound;
     public final int failures;
     public final List<String> failureExamples;
-    public final ObjectNode measures;
-    public final ObjectNode challengerMeasures;
+    /** The adversary's measures by name (sorted): median over trials with a bootstrap interval. */
+    public final Map<String, Measure> measures;
+    /** The challenger's measures (release error, the original's accuracy, ...), as {@link #measures}. */
+    public final Map<String, Measure> challengerMeasures;
     /** The reference adversary's measures, as {@link #measures}. */
-    public final ObjectNode baselineMeasures;
+    public final Map<String, Measure> baselineMeasures;
     /** Per measure both report: the mean of the paired per-trial differences (adversary - reference), bootstrap CI. */
-    public final ObjectNode overBaselineMeasures;
+    public final Map<String, Measure> overBaselineMeasures;
 
     public Summary(List<TrialRecord> records, int adversary, int baseline, boolean guessing, double level, double bound,
             Coins bootstrapCoins) {
@@ -85,12 +82,12 @@ public final class Summary {
      * difference of their measures per trial isolates what the adversary gains over the reference
      * (e.g. what holding the locked network is worth beyond training from scratch).
      */
-    private static ObjectNode differences(List<TrialRecord> records, int adversary, int baseline, double level, Coins coins) {
+    private static Map<String, Measure> differences(List<TrialRecord> records, int adversary, int baseline, double level, Coins coins) {
         Set<String> keys = new TreeSet<>();
         for (TrialRecord r : records) {
             keys.addAll(r.outcomes().get(adversary).measures().keySet());
         }
-        ObjectNode out = JSON.objectNode();
+        Map<String, Measure> out = new TreeMap<>();
         for (String k : keys) {
             double[] v = new double[records.size()];
             boolean any = false;
@@ -104,13 +101,9 @@ public final class Summary {
                 continue;
             }
             Bootstrap.Estimate e = Bootstrap.estimate(v, Bootstrap.Statistic.MEAN, level, RESAMPLES, coins.derive(k));
-            ObjectNode m = out.putObject(k);
-            m.put("statistic", "mean of paired differences (adversary - reference)");
-            number(m, "value", e.value());
-            m.set("ci", interval(e.interval()));
-            m.put("count", e.count());
+            out.put(k, new Measure(e.statistic(), e.value(), e.interval(), e.count(), Double.NaN, Double.NaN));
         }
-        return out;
+        return Collections.unmodifiableMap(out);
     }
 
     private static int count(List<TrialRecord> records, int i) {
@@ -124,12 +117,12 @@ public final class Summary {
     }
 
     /** Median and bootstrap interval of every measure; index -1 means the challenger's measures. */
-    private static ObjectNode measures(List<TrialRecord> records, int adversary, double level, Coins coins) {
+    private static Map<String, Measure> measures(List<TrialRecord> records, int adversary, double level, Coins coins) {
         Set<String> keys = new TreeSet<>();
         for (TrialRecord r : records) {
             keys.addAll(adversary < 0 ? r.challengerMeasures().keySet() : r.outcomes().get(adversary).measures().keySet());
         }
-        ObjectNode out = JSON.objectNode();
+        Map<String, Measure> out = new TreeMap<>();
         for (String k : keys) {
             double[] v = new double[records.size()];
             for (int t = 0; t < v.length; t++) {
@@ -138,15 +131,9 @@ public final class Summary {
                 v[t] = x == null ? Double.NaN : x;
             }
             Bootstrap.Estimate e = Bootstrap.estimate(v, Bootstrap.Statistic.MEDIAN, level, RESAMPLES, coins.derive(k));
-            ObjectNode m = out.putObject(k);
-            m.put("statistic", "median");
-            number(m, "value", e.value());
-            m.set("ci", interval(e.interval()));
-            m.put("count", e.count());
-            number(m, "min", min(v));
-            number(m, "max", max(v));
+            out.put(k, new Measure(e.statistic(), e.value(), e.interval(), e.count(), min(v), max(v)));
         }
-        return out;
+        return Collections.unmodifiableMap(out);
     }
 
     private static double min(double[] v) {
@@ -167,23 +154,5 @@ public final class Summary {
             }
         }
         return m;
-    }
-
-    public static ObjectNode interval(Interval i) {
-        ObjectNode n = JSON.objectNode();
-        number(n, "level", i.level());
-        n.put("method", i.method());
-        number(n, "low", i.low());
-        number(n, "high", i.high());
-        return n;
-    }
-
-    /** JSON has no NaN or infinity: those are written as null. */
-    static void number(ObjectNode n, String key, double v) {
-        if (Double.isFinite(v)) {
-            n.put(key, v);
-        } else {
-            n.putNull(key);
-        }
     }
 }

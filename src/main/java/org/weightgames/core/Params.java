@@ -38,17 +38,7 @@ public final class Params {
     }
 
     public synchronized int getInt(String key, int def, int min, int max) {
-        String raw = values.get(key);
-        int v;
-        if (raw == null) {
-            v = def;
-        } else {
-            try {
-                v = Integer.parseInt(raw.trim());
-            } catch (NumberFormatException e) {
-                throw new WgException(owner + ": parameter '" + key + "' must be a whole number, got '" + raw + "'");
-            }
-        }
+        int v = parse(key, def, Integer::parseInt, "a whole number");
         if (v < min || v > max) {
             throw new WgException(owner + ": parameter '" + key + "' must be between " + min + " and " + max + ", got " + v);
         }
@@ -57,34 +47,30 @@ public final class Params {
     }
 
     public synchronized double getDouble(String key, double def, double min, double max) {
-        String raw = values.get(key);
-        double v;
-        if (raw == null) {
-            v = def;
-        } else {
-            try {
-                v = Double.parseDouble(raw.trim());
-            } catch (NumberFormatException e) {
-                throw new WgException(owner + ": parameter '" + key + "' must be a number, got '" + raw + "'");
-            }
-        }
+        double v = parse(key, def, Double::parseDouble, "a number");
         if (!(v >= min && v <= max)) {
-            throw new WgException(owner + ": parameter '" + key + "' must be between " + min + " and " + max + ", got " + raw);
+            throw new WgException(owner + ": parameter '" + key + "' must be between " + min + " and " + max + ", got "
+                    + values.get(key));
         }
         used.put(key, Double.toString(v));
         return v;
     }
 
-    public synchronized long getLong(String key, long def) {
+    /** The value given for key, parsed, or the default; refused naming what kind of value it must be. */
+    private <T> T parse(String key, T def, java.util.function.Function<String, T> parser, String kind) {
         String raw = values.get(key);
-        long v = def;
-        if (raw != null) {
-            try {
-                v = Long.parseLong(raw.trim());
-            } catch (NumberFormatException e) {
-                throw new WgException(owner + ": parameter '" + key + "' must be a whole number, got '" + raw + "'");
-            }
+        if (raw == null) {
+            return def;
         }
+        try {
+            return parser.apply(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new WgException(owner + ": parameter '" + key + "' must be " + kind + ", got '" + raw + "'");
+        }
+    }
+
+    public synchronized long getLong(String key, long def) {
+        long v = parse(key, def, Long::parseLong, "a whole number");
         used.put(key, Long.toString(v));
         return v;
     }

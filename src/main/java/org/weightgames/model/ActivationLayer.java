@@ -1,6 +1,5 @@
 package org.weightgames.model;
 
-import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -47,15 +46,7 @@ public final class ActivationLayer implements Layer {
         return g.mul(act.derivative(lastX));
     }
 
-    @Override
-    public Map<String, INDArray> parameters() {
-        return Map.of();
-    }
 
-    @Override
-    public Map<String, INDArray> gradients() {
-        return Map.of();
-    }
 
     @Override
     public long macs() {

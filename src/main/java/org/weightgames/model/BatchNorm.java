@@ -1,6 +1,5 @@
 package org.weightgames.model;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -141,26 +140,17 @@ public final class BatchNorm implements Layer {
 
     @Override
     public Map<String, INDArray> parameters() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put("gamma", gamma);
-        m.put("beta", beta);
-        return m;
+        return Layer.named("gamma", gamma, "beta", beta);
     }
 
     @Override
     public Map<String, INDArray> buffers() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put("running_mean", runningMean);
-        m.put("running_var", runningVar);
-        return m;
+        return Layer.named("running_mean", runningMean, "running_var", runningVar);
     }
 
     @Override
     public Map<String, INDArray> gradients() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put("gamma", gGamma);
-        m.put("beta", gBeta);
-        return m;
+        return Layer.named("gamma", gGamma, "beta", gBeta);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.weightgames.model;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -160,18 +159,12 @@ public final class Conv2d implements Layer {
 
     @Override
     public Map<String, INDArray> parameters() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put("W", w);
-        m.put("b", b);
-        return m;
+        return Layer.named("W", w, "b", b);
     }
 
     @Override
     public Map<String, INDArray> gradients() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put("W", gw);
-        m.put("b", gb);
-        return m;
+        return Layer.named("W", gw, "b", gb);
     }
 
     @Override

@@ -22,16 +22,29 @@ public interface Layer {
 
     INDArray backward(INDArray gradOut);
 
-    /** Trainable parameters by name (live references), in a fixed order. */
-    Map<String, INDArray> parameters();
+    /** Trainable parameters by name (live references), in a fixed order; none by default. */
+    default Map<String, INDArray> parameters() {
+        return Map.of();
+    }
 
     /** Non-trainable state that is still part of the model (e.g. running statistics). */
     default Map<String, INDArray> buffers() {
         return Map.of();
     }
 
-    /** Gradients matching {@link #parameters()}, zeroed by {@link #zeroGradients()}. */
-    Map<String, INDArray> gradients();
+    /** Gradients matching {@link #parameters()}, zeroed by {@link #zeroGradients()}; none by default. */
+    default Map<String, INDArray> gradients() {
+        return Map.of();
+    }
+
+    /** Tensors by name in the order given: {@code named("W", w, "b", b)}, for parameters, buffers and gradients. */
+    static Map<String, INDArray> named(Object... nameThenTensor) {
+        Map<String, INDArray> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < nameThenTensor.length; i += 2) {
+            m.put((String) nameThenTensor[i], (INDArray) nameThenTensor[i + 1]);
+        }
+        return m;
+    }
 
     default void zeroGradients() {
         for (INDArray g : gradients().values()) {

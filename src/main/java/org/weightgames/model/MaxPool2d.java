@@ -1,6 +1,5 @@
 package org.weightgames.model;
 
-import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Nd;
@@ -95,15 +94,7 @@ public final class MaxPool2d implements Layer {
         return Nd.matrix(gi, lastRows, inputSize());
     }
 
-    @Override
-    public Map<String, INDArray> parameters() {
-        return Map.of();
-    }
 
-    @Override
-    public Map<String, INDArray> gradients() {
-        return Map.of();
-    }
 
     @Override
     public long macs() {

@@ -118,12 +118,7 @@ public final class MlpBlock implements Layer {
 
     @Override
     public Map<String, INDArray> parameters() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put("V", v);
-        m.put("b", b);
-        m.put("W", w);
-        m.put("c", c);
-        return m;
+        return Layer.named("V", v, "b", b, "W", w, "c", c);
     }
 
     @Override

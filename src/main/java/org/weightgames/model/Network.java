@@ -92,34 +92,26 @@ public final class Network {
 
     /** Every parameter as {@code <layer index>.<name>}, in layer order. */
     public Map<String, INDArray> parameters() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            for (Map.Entry<String, INDArray> e : layers.get(i).parameters().entrySet()) {
-                m.put(i + "." + e.getKey(), e.getValue());
-            }
-        }
-        return m;
+        return byLayer(new LinkedHashMap<>(), Layer::parameters);
     }
 
     /** Parameters and buffers: the whole state of the model. */
     public Map<String, INDArray> state() {
-        Map<String, INDArray> m = parameters();
-        for (int i = 0; i < layers.size(); i++) {
-            for (Map.Entry<String, INDArray> e : layers.get(i).buffers().entrySet()) {
-                m.put(i + "." + e.getKey(), e.getValue());
-            }
-        }
-        return m;
+        return byLayer(parameters(), Layer::buffers);
     }
 
     public Map<String, INDArray> gradients() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
+        return byLayer(new LinkedHashMap<>(), Layer::gradients);
+    }
+
+    /** Adds each layer's tensors to {@code into} as {@code <layer index>.<name>}, in layer order. */
+    private Map<String, INDArray> byLayer(Map<String, INDArray> into, java.util.function.Function<Layer, Map<String, INDArray>> of) {
         for (int i = 0; i < layers.size(); i++) {
-            for (Map.Entry<String, INDArray> e : layers.get(i).gradients().entrySet()) {
-                m.put(i + "." + e.getKey(), e.getValue());
+            for (Map.Entry<String, INDArray> e : of.apply(layers.get(i)).entrySet()) {
+                into.put(i + "." + e.getKey(), e.getValue());
             }
         }
-        return m;
+        return into;
     }
 
     public void zeroGradients() {

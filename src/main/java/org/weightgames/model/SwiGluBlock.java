@@ -99,11 +99,7 @@ public final class SwiGluBlock implements Layer {
 
     @Override
     public Map<String, INDArray> parameters() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put("V_gate", vGate);
-        m.put("V_up", vUp);
-        m.put("W_down", wDown);
-        return m;
+        return Layer.named("V_gate", vGate, "V_up", vUp, "W_down", wDown);
     }
 
     @Override

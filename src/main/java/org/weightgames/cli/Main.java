@@ -589,9 +589,9 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            org.weightgames.model.Safetensors.DType dt;
+            org.weightgames.safetensors.DType dt;
             try {
-                dt = org.weightgames.model.Safetensors.DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));
+                dt = org.weightgames.safetensors.DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new WgException("bench: --dtype must be f32, f64, f16 or bf16, got '" + dtype + "'");
             }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.model.Network;
-import org.weightgames.model.Safetensors;
+import org.weightgames.safetensors.Safetensors;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
 import org.weightgames.core.WgException;
@@ -28,6 +28,8 @@ import org.weightgames.game.Adversary;
 import org.weightgames.game.UsageChallenge;
 import org.weightgames.game.AuxiliaryData;
 import org.weightgames.game.QueryOracle;
+import org.weightgames.safetensors.Writer;
+import org.weightgames.safetensors.DType;
 
 /**
  * An adversary played in its own JVM ({@link AdversaryHost}), in any of the games (ext-w, ext-f,
@@ -119,7 +121,7 @@ public final class IsolatedAdversary implements Adversary {
             for (String n : ch.artifact().tensorNames()) {
                 tensors.put(n, ch.artifact().tensor(n));
             }
-            Safetensors.write(artifactFile, meta, tensors, Safetensors.DType.F64);
+            Writer.write(artifactFile, meta, tensors, DType.F64);
             Path home = Files.createDirectories(dir.resolve("home"));
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -13,6 +13,8 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.util.encoders.Hex;
 import org.weightgames.core.WgException;
 import org.weightgames.core.Nd;
+import org.weightgames.safetensors.Safetensors;
+import org.weightgames.safetensors.Tensor;
 
 /**
  * A user's own MLP block read from a safetensors checkpoint into a network the games can play
@@ -92,10 +94,10 @@ public final class Checkpoint {
                 size(file, f, n.gate(), n.up(), n.down());
                 net = Network.of(new SwiGluBlock(matrix(f, n.gate()), matrix(f, n.up()), matrix(f, n.down())));
             } else {
-                Safetensors.Tensor w1 = f.tensor(p + "fc1.weight");
-                Safetensors.Tensor b1 = f.tensor(p + "fc1.bias");
-                Safetensors.Tensor w2 = f.tensor(p + "fc2.weight");
-                Safetensors.Tensor b2 = f.tensor(p + "fc2.bias");
+                Tensor w1 = f.tensor(p + "fc1.weight");
+                Tensor b1 = f.tensor(p + "fc1.bias");
+                Tensor w2 = f.tensor(p + "fc2.weight");
+                Tensor b2 = f.tensor(p + "fc2.bias");
                 if (w1.shape().length != 2 || w2.shape().length != 2) {
                     throw new WgException(file + ": " + p + "fc1.weight and " + p + "fc2.weight must be matrices");
                 }
@@ -127,7 +129,7 @@ public final class Checkpoint {
     }
 
     private static org.nd4j.linalg.api.ndarray.INDArray matrix(Safetensors f, String name) {
-        Safetensors.Tensor t = f.tensor(name);
+        Tensor t = f.tensor(name);
         double[] d = finite(f, t);
         return Nd.matrix(d, t.rows(), t.columns());
     }
@@ -136,7 +138,7 @@ public final class Checkpoint {
         return Nd.vector(finite(f, f.tensor(name)));
     }
 
-    private static double[] finite(Safetensors f, Safetensors.Tensor t) {
+    private static double[] finite(Safetensors f, Tensor t) {
         double[] d = t.toDoubles();
         for (int i = 0; i < d.length; i++) {
             if (!Double.isFinite(d[i])) {

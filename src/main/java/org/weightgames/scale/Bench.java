@@ -18,9 +18,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.weightgames.core.Coins;
 import org.weightgames.core.WgException;
-import org.weightgames.model.Safetensors;
+import org.weightgames.safetensors.Safetensors;
 import org.weightgames.model.SwiGluNames;
-import org.weightgames.model.Safetensors.DType;
+import org.weightgames.safetensors.DType;
 import org.weightgames.core.Resources;
 
 /**

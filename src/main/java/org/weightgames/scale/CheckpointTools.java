@@ -13,10 +13,12 @@ import java.util.TreeMap;
 
 import org.weightgames.core.Coins;
 import org.weightgames.core.WgException;
-import org.weightgames.model.Safetensors;
-import org.weightgames.model.Safetensors.DType;
-import org.weightgames.model.Safetensors.Spec;
+import org.weightgames.safetensors.Safetensors;
+import org.weightgames.safetensors.DType;
+import org.weightgames.safetensors.Spec;
 import org.weightgames.model.SwiGluNames;
+import org.weightgames.safetensors.Tensor;
+import org.weightgames.safetensors.Writer;
 
 /**
  * {@code wg release} and {@code wg attack} on whole checkpoints: TaylorMLP applied to every SwiGLU
@@ -84,8 +86,8 @@ public final class CheckpointTools {
             Map<String, Spec> specs = new LinkedHashMap<>();
             for (String p : blocks) {
                 int order = StreamingInversion.order(art, p);
-                Safetensors.Tensor gate = art.tensor(p + StreamingTaylor.GATE);
-                Safetensors.Tensor theta0 = art.tensor(p + StreamingTaylor.theta(0));
+                Tensor gate = art.tensor(p + StreamingTaylor.GATE);
+                Tensor theta0 = art.tensor(p + StreamingTaylor.theta(0));
                 specs.put(p + SwiGluNames.GATE, new Spec(gate.dtype(), gate.shape()));
                 specs.put(p + SwiGluNames.UP, new Spec(art.tensor(p + StreamingTaylor.UP).dtype(), gate.shape()));
                 specs.put(p + SwiGluNames.DOWN, new Spec(theta0.dtype(), theta0.shape()));
@@ -102,7 +104,7 @@ public final class CheckpointTools {
             meta.put("recovered-by", "weightgames taylor-inversion");
             meta.put("artifact", artifactFile.getFileName().toString());
             Safetensors orig = original == null ? null : Safetensors.open(original);
-            try (Safetensors.Writer w = Safetensors.create(out, meta, specs)) {
+            try (Writer w = Writer.create(out, meta, specs)) {
                 StreamingInversion.Recovered reuse = null;
                 long t0 = System.nanoTime();
                 for (String p : blocks) {

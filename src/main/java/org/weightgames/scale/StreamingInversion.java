@@ -1,10 +1,11 @@
 package org.weightgames.scale;
 
 import org.weightgames.core.WgException;
-import org.weightgames.model.Safetensors;
+import org.weightgames.safetensors.Safetensors;
 import org.weightgames.model.SwiGluNames;
-import org.weightgames.model.Safetensors.DType;
+import org.weightgames.safetensors.DType;
 import org.weightgames.schemes.taylormlp.TaylorCoefficients;
+import org.weightgames.safetensors.Tensor;
 
 /**
  * The {@code taylor-inversion} attack on a streamed TaylorMLP SwiGLU artifact, at the speed of
@@ -81,7 +82,7 @@ public final class StreamingInversion {
      */
     public static Recovered recover(Safetensors artifact, String prefix, int threads, Recovered reuse) {
         int order = order(artifact, prefix);
-        Safetensors.Tensor[] theta = new Safetensors.Tensor[order + 1];
+        Tensor[] theta = new Tensor[order + 1];
         for (int n = 0; n <= order; n++) {
             theta[n] = artifact.tensor(prefix + StreamingTaylor.theta(n));
         }
@@ -170,7 +171,7 @@ public final class StreamingInversion {
         long out = artifact.tensor(prefix + StreamingTaylor.theta(0)).rows();
         boolean f64 = artifact.tensor(prefix + StreamingTaylor.theta(0)).dtype() == DType.F64;
         double[] total = new double[Math.max(1, threads)];
-        Safetensors.Tensor[] theta = new Safetensors.Tensor[order + 1];
+        Tensor[] theta = new Tensor[order + 1];
         for (int n = 0; n <= order; n++) {
             theta[n] = artifact.tensor(prefix + StreamingTaylor.theta(n));
         }
@@ -226,7 +227,7 @@ public final class StreamingInversion {
         return c;
     }
 
-    private static double[] signs(Safetensors artifact, Safetensors.Tensor[] theta, double[] pRel, int order, int threads) {
+    private static double[] signs(Safetensors artifact, Tensor[] theta, double[] pRel, int order, int threads) {
         int hidden = pRel.length;
         int rows = (int) Math.min(PROBE_ROWS, theta[0].rows());
         int orders = order + 1;
@@ -289,7 +290,7 @@ public final class StreamingInversion {
     /** As above for the block under {@code prefix} of the artifact. */
     public static Comparison compare(Recovered rec, Safetensors original, SwiGluNames names, Safetensors artifact, String prefix,
             int threads) {
-        Safetensors.Tensor down = original.tensor(names.down());
+        Tensor down = original.tensor(names.down());
         down.requireShape(rec.out(), rec.hidden());
         int h = (int) rec.hidden();
         // partial sums per fixed block of rows, added in block order: the same figures on any thread count
@@ -333,8 +334,8 @@ public final class StreamingInversion {
         double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                 : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
         // the gate: s * V'_gate must equal V_gate exactly
-        Safetensors.Tensor g = original.tensor(names.gate());
-        Safetensors.Tensor gr = artifact.tensor(prefix + StreamingTaylor.GATE);
+        Tensor g = original.tensor(names.gate());
+        Tensor gr = artifact.tensor(prefix + StreamingTaylor.GATE);
         long in = g.columns();
         long bad = 0;
         double[] a = new double[(int) in];

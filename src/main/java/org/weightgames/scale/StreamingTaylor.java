@@ -13,11 +13,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.weightgames.core.Coins;
 import org.weightgames.core.WgException;
 import org.weightgames.core.Nd;
-import org.weightgames.model.Safetensors;
+import org.weightgames.safetensors.Safetensors;
 import org.weightgames.model.SwiGluNames;
-import org.weightgames.model.Safetensors.DType;
-import org.weightgames.model.Safetensors.Spec;
+import org.weightgames.safetensors.DType;
+import org.weightgames.safetensors.Spec;
 import org.weightgames.schemes.taylormlp.TaylorCoefficients;
+import org.weightgames.safetensors.Tensor;
+import org.weightgames.safetensors.Writer;
 
 /**
  * TaylorMLP's release of one SwiGLU block, streamed from a checkpoint to a checkpoint, as the
@@ -91,8 +93,8 @@ public final class StreamingTaylor {
         for (int b = 0; b < blocks.size(); b++) {
             SwiGluNames names = SwiGluNames.check(source, blocks.get(b));
             String op = outPrefixes.get(b);
-            Safetensors.Tensor gate = source.tensor(names.gate());
-            Safetensors.Tensor down = source.tensor(names.down());
+            Tensor gate = source.tensor(names.gate());
+            Tensor down = source.tensor(names.down());
             long hidden = gate.rows();
             long in = gate.columns();
             long out = down.rows();
@@ -137,7 +139,7 @@ public final class StreamingTaylor {
         meta.put("expanded", "all");
         meta.put("blocks", String.join(",", outPrefixes));
         meta.put("source", source.file().getFileName().toString());
-        try (Safetensors.Writer w = Safetensors.create(target, meta, specs, durable)) {
+        try (Writer w = Writer.create(target, meta, specs, durable)) {
             for (int b = 0; b < blocks.size(); b++) {
                 writeBlock(w, source, blocks.get(b), outPrefixes.get(b), released.get(b), kappas.get(b), order, threads);
             }
@@ -149,11 +151,11 @@ public final class StreamingTaylor {
         return released;
     }
 
-    private static void writeBlock(Safetensors.Writer w, Safetensors source, SwiGluNames names, String op, Released r,
+    private static void writeBlock(Writer w, Safetensors source, SwiGluNames names, String op, Released r,
             double[][] kappa, int order, int threads) {
-        Safetensors.Tensor gate = source.tensor(names.gate());
-        Safetensors.Tensor up = source.tensor(names.up());
-        Safetensors.Tensor down = source.tensor(names.down());
+        Tensor gate = source.tensor(names.gate());
+        Tensor up = source.tensor(names.up());
+        Tensor down = source.tensor(names.down());
         long hidden = r.hidden();
         long in = r.in();
         double[] sign = r.sign();
@@ -195,7 +197,7 @@ public final class StreamingTaylor {
                 if (specs.containsKey(n)) {
                     throw new WgException(file.file() + ": tensor '" + n + "' clashes with a tensor the release writes");
                 }
-                Safetensors.Tensor t = file.tensor(n);
+                Tensor t = file.tensor(n);
                 specs.put(n, new Spec(t.dtype(), t.shape()));
                 others.add(n);
             }
@@ -207,7 +209,7 @@ public final class StreamingTaylor {
      * Writes row j of a [hidden, in] matrix times sign[j] (the sign is its own inverse: this both
      * hides and restores V_gate), refusing non-finite values.
      */
-    static void writeSignedRows(Safetensors.Writer w, Safetensors file, Safetensors.Tensor m, double[] sign, String target,
+    static void writeSignedRows(Writer w, Safetensors file, Tensor m, double[] sign, String target,
             int threads) {
         long in = m.columns();
         Rows.parallel(m.rows(), threads, (worker, from, to) -> {
@@ -225,7 +227,7 @@ public final class StreamingTaylor {
     }
 
     /** Copies a tensor as it is, in chunks of 1 M elements (exact in its own dtype). */
-    static void copy(Safetensors.Writer w, Safetensors.Tensor t, String name) {
+    static void copy(Writer w, Tensor t, String name) {
         double[] buf = new double[(int) Math.min(1 << 20, Math.max(1, t.elements()))];
         for (long from = 0; from < t.elements(); from += buf.length) {
             int n = (int) Math.min(buf.length, t.elements() - from);
@@ -252,7 +254,7 @@ public final class StreamingTaylor {
     }
 
     /** Midpoints of each gate neuron's pre-activation range over the calibration tokens. */
-    static double[] calibrate(Safetensors source, Safetensors.Tensor gate, float[] calibration, int threads) {
+    static double[] calibrate(Safetensors source, Tensor gate, float[] calibration, int threads) {
         long hidden = gate.rows();
         int in = (int) gate.columns();
         int m = calibration.length / in;

@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.weightgames.core.Coins;
-import org.weightgames.model.Safetensors;
+import org.weightgames.safetensors.Safetensors;
 import org.weightgames.model.SwiGluNames;
-import org.weightgames.model.Safetensors.DType;
-import org.weightgames.model.Safetensors.Spec;
+import org.weightgames.safetensors.DType;
+import org.weightgames.safetensors.Spec;
+import org.weightgames.safetensors.Writer;
 
 /**
  * A random SwiGLU block of a given shape written as a checkpoint with Llama's tensor names
@@ -30,7 +31,7 @@ public final class SyntheticBlock {
         specs.put(n.up(), new Spec(dtype, new long[] {hidden, in}));
         specs.put(n.down(), new Spec(dtype, new long[] {out, hidden}));
         long seed = coins.derive("synthetic-block").nextLong();
-        try (Safetensors.Writer w = Safetensors.create(target, Map.of("format", "pt", "source", "weightgames synthetic block"),
+        try (Writer w = Writer.create(target, Map.of("format", "pt", "source", "weightgames synthetic block"),
                 specs, false)) {
             fill(w, n.gate(), hidden, in, gateScale / Math.sqrt(in), seed ^ 0x6a09e667L, threads);
             fill(w, n.up(), hidden, in, 1 / Math.sqrt(in), seed ^ 0xbb67ae85L, threads);
@@ -40,7 +41,7 @@ public final class SyntheticBlock {
         return n;
     }
 
-    private static void fill(Safetensors.Writer w, String name, long rows, long cols, double std, long seed, int threads) {
+    private static void fill(Writer w, String name, long rows, long cols, double std, long seed, int threads) {
         Rows.parallel(rows, threads, (worker, from, to) -> {
             double[] row = new double[(int) cols];
             for (long r = from; r < to; r++) {

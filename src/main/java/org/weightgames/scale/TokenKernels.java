@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 
-import org.weightgames.model.Safetensors;
+import org.weightgames.safetensors.Safetensors;
 import org.weightgames.model.SwiGluNames;
-import org.weightgames.model.Safetensors.DType;
-import org.weightgames.model.Safetensors.Spec;
+import org.weightgames.safetensors.DType;
+import org.weightgames.safetensors.Spec;
+import org.weightgames.safetensors.Tensor;
+import org.weightgames.safetensors.Writer;
 
 /**
  * One token through a SwiGLU block read straight from a memory-mapped checkpoint, the way
@@ -51,7 +53,7 @@ public final class TokenKernels {
     }
 
     /** y += M x for a [rows, cols] tensor, rows split over the pool's threads. */
-    static void matvecAdd(ExecutorService pool, int threads, Safetensors.Tensor m, float[] x, float[] y) {
+    static void matvecAdd(ExecutorService pool, int threads, Tensor m, float[] x, float[] y) {
         int cols = (int) m.columns();
         Rows.parallel(pool, m.rows(), threads, (w, from, to) -> {
             float[] row = new float[cols];
@@ -68,9 +70,9 @@ public final class TokenKernels {
 
     /** The original block from a checkpoint. */
     public static Block original(Safetensors f, SwiGluNames n, ExecutorService pool, int threads) {
-        Safetensors.Tensor gate = f.tensor(n.gate());
-        Safetensors.Tensor up = f.tensor(n.up());
-        Safetensors.Tensor down = f.tensor(n.down());
+        Tensor gate = f.tensor(n.gate());
+        Tensor up = f.tensor(n.up());
+        Tensor down = f.tensor(n.down());
         return x -> {
             float[] g = new float[(int) gate.rows()];
             float[] u = new float[(int) up.rows()];
@@ -88,10 +90,10 @@ public final class TokenKernels {
     /** TaylorMLP's released block, term by term as its users run it. */
     public static Block taylor(Safetensors artifact, ExecutorService pool, int threads) {
         int order = StreamingInversion.order(artifact);
-        Safetensors.Tensor gate = artifact.tensor(StreamingTaylor.GATE);
-        Safetensors.Tensor up = artifact.tensor(StreamingTaylor.UP);
+        Tensor gate = artifact.tensor(StreamingTaylor.GATE);
+        Tensor up = artifact.tensor(StreamingTaylor.UP);
         double[] p = artifact.tensor(StreamingTaylor.P).toDoubles();
-        Safetensors.Tensor[] theta = new Safetensors.Tensor[order + 1];
+        Tensor[] theta = new Tensor[order + 1];
         for (int k = 0; k <= order; k++) {
             theta[k] = artifact.tensor(StreamingTaylor.theta(k));
         }
@@ -134,8 +136,8 @@ public final class TokenKernels {
     public static void writeCollapsed(Safetensors artifact, StreamingInversion.Recovered rec, Path target, boolean durable) {
         int order = rec.order();
         int h = (int) rec.hidden();
-        Safetensors.Tensor gate = artifact.tensor(StreamingTaylor.GATE);
-        Safetensors.Tensor up = artifact.tensor(StreamingTaylor.UP);
+        Tensor gate = artifact.tensor(StreamingTaylor.GATE);
+        Tensor up = artifact.tensor(StreamingTaylor.UP);
         double[] p = artifact.tensor(StreamingTaylor.P).toDoubles();
         DType dt = rec.wFloat() != null ? DType.F32 : DType.F64;
         Map<String, Spec> specs = new LinkedHashMap<>();
@@ -147,7 +149,7 @@ public final class TokenKernels {
         Map<String, String> meta = new TreeMap<>();
         meta.put("kind", "taylor-collapsed");
         meta.put("order", Integer.toString(order));
-        try (Safetensors.Writer w = Safetensors.create(target, meta, specs, durable)) {
+        try (Writer w = Writer.create(target, meta, specs, durable)) {
             long in = gate.columns();
             double[] row = new double[(int) in];
             for (long j = 0; j < h; j++) {
@@ -176,12 +178,12 @@ public final class TokenKernels {
 
     /** The collapsed model: N multiply-adds per neuron, then one product with W_down. */
     public static Block collapsed(Safetensors model, ExecutorService pool, int threads) {
-        Safetensors.Tensor gate = model.tensor(StreamingTaylor.GATE);
-        Safetensors.Tensor up = model.tensor(StreamingTaylor.UP);
-        Safetensors.Tensor down = model.tensor("down_proj.weight");
+        Tensor gate = model.tensor(StreamingTaylor.GATE);
+        Tensor up = model.tensor(StreamingTaylor.UP);
+        Tensor down = model.tensor("down_proj.weight");
         double[] p = model.tensor(StreamingTaylor.P).toDoubles();
         int h = p.length;
-        Safetensors.Tensor kt = model.tensor("kappa");
+        Tensor kt = model.tensor("kappa");
         int orders = (int) kt.rows();
         float[][] kappa = new float[orders][h];
         for (int n = 0; n < orders; n++) {

@@ -17,15 +17,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Coins;
 import org.weightgames.model.Activation;
 import org.weightgames.model.MlpBlock;
-import org.weightgames.model.Safetensors;
+import org.weightgames.safetensors.Safetensors;
 import org.weightgames.model.SwiGluBlock;
+import org.weightgames.safetensors.Writer;
+import org.weightgames.safetensors.DType;
 
 /** {@code wg audit --model}: the games on a user's own block read from a safetensors checkpoint. */
 class CheckpointAuditTest {
     @TempDir
     Path tmp;
 
-    private Path swiglu(Safetensors.DType dtype) {
+    private Path swiglu(DType dtype) {
         SwiGluBlock b = SwiGluBlock.init(24, 40, 12, 0.5, Coins.root(77));
         Map<String, INDArray> t = new LinkedHashMap<>();
         t.put("model.layers.3.mlp.gate_proj.weight", b.vGate());
@@ -33,13 +35,13 @@ class CheckpointAuditTest {
         t.put("model.layers.3.mlp.down_proj.weight", b.wDown());
         t.put("model.norm.weight", b.wDown().getRow(0).dup());
         Path f = tmp.resolve("llama-like-" + dtype + ".safetensors");
-        Safetensors.write(f, Map.of("format", "pt"), t, dtype);
+        Writer.write(f, Map.of("format", "pt"), t, dtype);
         return f;
     }
 
     @Test
     void auditsASwiGluBlockFromACheckpoint() throws Exception {
-        Path model = swiglu(Safetensors.DType.BF16);
+        Path model = swiglu(DType.BF16);
         Path out = tmp.resolve("report");
         CliTest.Run r = wg("audit", "--model", model.toString(), "--trials", "6", "--no-timing", "--out", out.toString());
         assertThat(r.status()).as(r.err()).isZero();
@@ -65,7 +67,7 @@ class CheckpointAuditTest {
         t.put("vit.encoder.layer.0.mlp.fc2.weight", b.w());
         t.put("vit.encoder.layer.0.mlp.fc2.bias", b.c());
         Path f = tmp.resolve("vit.safetensors");
-        Safetensors.write(f, Map.of(), t, Safetensors.DType.F32);
+        Writer.write(f, Map.of(), t, DType.F32);
         Path out = tmp.resolve("r2");
         CliTest.Run r = wg("audit", "--model", f.toString(), "--scheme", "taylormlp", "--definition", "ext-w", "--trials", "3",
                 "--no-timing", "--out", out.toString());
@@ -83,9 +85,9 @@ class CheckpointAuditTest {
         Map<String, INDArray> t = new LinkedHashMap<>();
         t.put("embed.weight", org.weightgames.core.Nd.zeros(4, 3));
         Path noBlock = tmp.resolve("embed.safetensors");
-        Safetensors.write(noBlock, Map.of(), t, Safetensors.DType.F32);
+        Writer.write(noBlock, Map.of(), t, DType.F32);
         CliTest.refused(out, "no MLP block found", "audit", "--model", noBlock.toString());
-        Path good = swiglu(Safetensors.DType.F32);
+        Path good = swiglu(DType.F32);
         CliTest.refused(out, "no MLP block under prefix 'model.layers.0.mlp.'", "audit", "--model", good.toString(), "--set",
                 "model.prefix=model.layers.0.mlp.");
         CliTest.refused(out, "holds a block 24 -> 12 but data set 'synthetic' has 32 features", "audit", "--model",
@@ -98,7 +100,7 @@ class CheckpointAuditTest {
         n.put("mlp.up_proj.weight", b.vUp());
         n.put("mlp.down_proj.weight", down);
         Path nan = tmp.resolve("nan.safetensors");
-        Safetensors.write(nan, Map.of(), n, Safetensors.DType.F32);
+        Writer.write(nan, Map.of(), n, DType.F32);
         CliTest.refused(out, "'mlp.down_proj.weight' has a NaN or infinite value at element 12", "audit", "--model", nan.toString());
     }
 }

@@ -13,15 +13,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Nd;
-import org.weightgames.model.Safetensors;
+import org.weightgames.safetensors.Safetensors;
 import org.weightgames.model.SwiGluBlock;
+import org.weightgames.safetensors.Writer;
+import org.weightgames.safetensors.DType;
 
 /** {@code wg release} then {@code wg attack} on a small two-layer "LLM" checkpoint in BF16 and F32. */
 class ReleaseAttackTest {
     @TempDir
     Path tmp;
 
-    private Path model(Safetensors.DType dtype) {
+    private Path model(DType dtype) {
         Map<String, INDArray> t = new LinkedHashMap<>();
         t.put("model.embed_tokens.weight", Nd.matrix(new double[] {0.5, -0.25, 1, 2, 0.125, -4}, 2, 3).repeat(1, 8));
         for (int layer = 0; layer < 2; layer++) {
@@ -33,13 +35,13 @@ class ReleaseAttackTest {
             t.put("model.layers." + layer + ".input_layernorm.weight", Nd.ones(24));
         }
         Path f = tmp.resolve("tiny-llm-" + dtype + ".safetensors");
-        Safetensors.write(f, Map.of("format", "pt"), t, dtype);
+        Writer.write(f, Map.of("format", "pt"), t, dtype);
         return f;
     }
 
     @Test
     void everyBlockIsReleasedAndRecovered() throws Exception {
-        for (Safetensors.DType dtype : new Safetensors.DType[] {Safetensors.DType.F32, Safetensors.DType.BF16}) {
+        for (DType dtype : new DType[] {DType.F32, DType.BF16}) {
             Path model = model(dtype);
             Path released = tmp.resolve("released-" + dtype + ".safetensors");
             CliTest.Run r = wg("release", "--model", model.toString(), "--out", released.toString(), "--order", "6");
@@ -70,7 +72,7 @@ class ReleaseAttackTest {
                             den += o[i] * o[i];
                         }
                         // F32: float rounding; BF16: the artifact's own 8-bit mantissa bounds it
-                        assertThat(Math.sqrt(num / den)).as(n + " " + dtype).isLessThan(dtype == Safetensors.DType.F32 ? 1e-6 : 1e-2);
+                        assertThat(Math.sqrt(num / den)).as(n + " " + dtype).isLessThan(dtype == DType.F32 ? 1e-6 : 1e-2);
                     }
                 }
             }
@@ -84,7 +86,7 @@ class ReleaseAttackTest {
         CliTest.Run r = wg("release", "--model", junk.toString(), "--out", tmp.resolve("x.safetensors").toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("no SwiGLU block found");
-        r = wg("attack", model(Safetensors.DType.F32).toString(), "--out", tmp.resolve("y.safetensors").toString());
+        r = wg("attack", model(DType.F32).toString(), "--out", tmp.resolve("y.safetensors").toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("not a streamed TaylorMLP SwiGLU artifact");
         assertThat(tmp.resolve("x.safetensors")).doesNotExist();

@@ -108,7 +108,7 @@ class ParserFuzzTest {
         Path f = tmp.resolve("fuzz.safetensors");
         assertThat(Fuzzer.run("safetensors", Fuzzer.corpus("safetensors"), b -> {
             Files.write(f, b);
-            try (org.weightgames.model.Safetensors s = org.weightgames.model.Safetensors.open(f)) {
+            try (org.weightgames.safetensors.Safetensors s = org.weightgames.safetensors.Safetensors.open(f)) {
                 for (String name : s.names()) {
                     double[] d = s.tensor(name).toDoubles();
                     assertThat(d.length).isEqualTo(s.tensor(name).elements());
@@ -123,7 +123,7 @@ class ParserFuzzTest {
         Path f = tmp.resolve("artifact.safetensors");
         assertThat(Fuzzer.run("taylor-artifact", Fuzzer.corpus("taylor-artifact"), b -> {
             Files.write(f, b);
-            try (org.weightgames.model.Safetensors s = org.weightgames.model.Safetensors.open(f)) {
+            try (org.weightgames.safetensors.Safetensors s = org.weightgames.safetensors.Safetensors.open(f)) {
                 org.weightgames.scale.StreamingInversion.recover(s, 2);
             }
         })).isPositive();

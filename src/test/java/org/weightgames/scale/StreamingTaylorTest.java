@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weightgames.core.Coins;
 import org.weightgames.core.WgException;
-import org.weightgames.model.Safetensors;
+import org.weightgames.safetensors.Safetensors;
 import org.weightgames.model.SwiGluNames;
-import org.weightgames.model.Safetensors.DType;
+import org.weightgames.safetensors.DType;
+import org.weightgames.safetensors.Writer;
+import org.weightgames.safetensors.Spec;
 
 /** Streaming release and attack of a SwiGLU block through safetensors files. */
 class StreamingTaylorTest {
@@ -105,11 +107,11 @@ class StreamingTaylorTest {
     void nanWeightsAreRefusedAndNoArtifactIsLeft() throws Exception {
         Coins coins = Coins.root(3);
         Path orig = tmp.resolve("nan.safetensors");
-        Map<String, Safetensors.Spec> specs = new LinkedHashMap<>();
-        specs.put("mlp.gate_proj.weight", new Safetensors.Spec(DType.F32, new long[] {8, 4}));
-        specs.put("mlp.up_proj.weight", new Safetensors.Spec(DType.F32, new long[] {8, 4}));
-        specs.put("mlp.down_proj.weight", new Safetensors.Spec(DType.F32, new long[] {3, 8}));
-        try (Safetensors.Writer w = Safetensors.create(orig, Map.of(), specs)) {
+        Map<String, Spec> specs = new LinkedHashMap<>();
+        specs.put("mlp.gate_proj.weight", new Spec(DType.F32, new long[] {8, 4}));
+        specs.put("mlp.up_proj.weight", new Spec(DType.F32, new long[] {8, 4}));
+        specs.put("mlp.down_proj.weight", new Spec(DType.F32, new long[] {3, 8}));
+        try (Writer w = Writer.create(orig, Map.of(), specs)) {
             float[] v = new float[32];
             java.util.Arrays.fill(v, 0.1f);
             w.write("mlp.gate_proj.weight", 0, v, 0, 32);

@@ -1,4 +1,4 @@
-package org.weightgames.model;
+package org.weightgames.safetensors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,9 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weightgames.core.Coins;
 import org.weightgames.core.WgException;
-import org.weightgames.model.Safetensors.Codec;
-import org.weightgames.model.Safetensors.DType;
-import org.weightgames.model.Safetensors.Spec;
 
 class SafetensorsTest {
     @TempDir
@@ -70,7 +67,7 @@ class SafetensorsTest {
                 values.put(e.getKey(), v);
             }
             Path f = tmp.resolve("rt-" + t + ".safetensors");
-            try (Safetensors.Writer w = Safetensors.create(f, Map.of("format", "pt", "dtype", t.name()), specs)) {
+            try (Writer w = Writer.create(f, Map.of("format", "pt", "dtype", t.name()), specs)) {
                 values.forEach((k, v) -> w.write(k, 0, v, 0, v.length));
                 w.commit();
             }
@@ -78,7 +75,7 @@ class SafetensorsTest {
                 assertThat(s.metadata()).containsEntry("dtype", t.name());
                 assertThat(s.names()).containsExactly("a", "empty", "b");
                 for (Map.Entry<String, double[]> e : values.entrySet()) {
-                    Safetensors.Tensor tensor = s.tensor(e.getKey());
+                    Tensor tensor = s.tensor(e.getKey());
                     assertThat(tensor.dtype()).isEqualTo(t);
                     assertThat(tensor.shape()).isEqualTo(specs.get(e.getKey()).shape());
                     assertThat(tensor.toDoubles()).as("%s %s", t, e.getKey()).containsExactly(e.getValue());
@@ -115,7 +112,7 @@ class SafetensorsTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = i * 0.5;
         }
-        try (Safetensors.Writer w = Safetensors.create(f, Map.of(), Map.of("m", new Spec(DType.F32, new long[] {8, 5})))) {
+        try (Writer w = Writer.create(f, Map.of(), Map.of("m", new Spec(DType.F32, new long[] {8, 5})))) {
             w.write("m", 10, v, 10, 30);
             w.write("m", 0, v, 0, 10);
             w.commit();
@@ -132,7 +129,7 @@ class SafetensorsTest {
     @Test
     void anUncommittedWriterLeavesNothing() throws Exception {
         Path f = tmp.resolve("never.safetensors");
-        try (Safetensors.Writer w = Safetensors.create(f, Map.of(), Map.of("m", new Spec(DType.F32, new long[] {4})))) {
+        try (Writer w = Writer.create(f, Map.of(), Map.of("m", new Spec(DType.F32, new long[] {4})))) {
             w.write("m", 0, new float[] {1, 2}, 0, 2);
         }
         try (var files = Files.list(tmp)) {
@@ -195,15 +192,15 @@ class SafetensorsTest {
     /** Tensors larger than one mapping (1 GiB) are read across the boundary; a sparse file keeps it cheap. */
     @Test
     void readsAcrossMappingBoundaries() throws Exception {
-        long n = Safetensors.CHUNK / 4 + 6;
+        long n = Tensor.CHUNK / 4 + 6;
         Path f = tmp.resolve("big.safetensors");
-        try (Safetensors.Writer w = Safetensors.create(f, Map.of(), Map.of("t", new Spec(DType.F32, new long[] {n})))) {
-            w.write("t", Safetensors.CHUNK / 4 - 3, new float[] {1, 2, 3, 4, 5, 6}, 0, 6);
+        try (Writer w = Writer.create(f, Map.of(), Map.of("t", new Spec(DType.F32, new long[] {n})))) {
+            w.write("t", Tensor.CHUNK / 4 - 3, new float[] {1, 2, 3, 4, 5, 6}, 0, 6);
             w.commit();
         }
         try (Safetensors s = Safetensors.open(f)) {
             float[] got = new float[8];
-            s.tensor("t").read(Safetensors.CHUNK / 4 - 4, got, 0, 8);
+            s.tensor("t").read(Tensor.CHUNK / 4 - 4, got, 0, 8);
             assertThat(got).containsExactly(0, 1, 2, 3, 4, 5, 6, 0);
         }
         Files.delete(f);

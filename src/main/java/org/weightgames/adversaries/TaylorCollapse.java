@@ -59,11 +59,7 @@ public final class TaylorCollapse implements Adversary {
             int k = r.layer.expanded.length;
             double[][] kappa = new double[k][];
             for (int q = 0; q < k; q++) {
-                double[] c = TaylorCoefficients.of(r.layer.act, r.a[q], r.layer.order);
-                for (int n = 1; n < c.length; n += 2) {
-                    c[n] *= r.sign[q];
-                }
-                kappa[q] = c;
+                kappa[q] = TaylorCoefficients.kappa(r.layer.act, r.a[q], r.sign[q], r.layer.order);
             }
             layers.add(new FoldedTaylorBlock(r.layer, r.w, kappa));
         }

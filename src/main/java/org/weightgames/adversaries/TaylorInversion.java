@@ -19,7 +19,6 @@ import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
 import org.weightgames.model.SwiGluBlock;
 import org.weightgames.schemes.taylormlp.ReleasedLayer;
-import org.weightgames.schemes.taylormlp.TaylorCoefficients;
 import org.weightgames.schemes.taylormlp.TaylorMlp;
 
 /**
@@ -64,12 +63,10 @@ public final class TaylorInversion implements Adversary {
     public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (Recovered r : recover(challenge.artifact(), range)) {
-            if (r.layer.gated) {
-                out.put(r.layer.index + ".W_down[S]", r.w);
-            } else {
-                out.put(r.layer.index + ".W[S]", r.w);
-                out.put(r.layer.index + ".b[S]", Nd.vector(r.b));
-                out.put(r.layer.index + ".c", r.c);
+            out.put(r.layer.names.secretW(r.layer.gated), r.w);
+            if (!r.layer.gated) {
+                out.put(r.layer.names.secretB(), Nd.vector(r.b));
+                out.put(r.layer.names.secretC(), r.c);
             }
         }
         return out;
@@ -130,49 +127,57 @@ public final class TaylorInversion implements Adversary {
         for (int n = 0; n < orders; n++) {
             cols[n] = transposeToColumns(l.theta[first + n]);
         }
-        INDArray w = Nd.zeros(l.out, k);
         double[] a = new double[k];
         double[] sign = new double[k];
         double[] b = new double[k];
+        // kappa[n][q]: the fitted coefficient of order first+n of neuron q; kk[q] their sum of squares
+        double[][] kappa = new double[orders][k];
+        double[] kk = new double[k];
         double worst = 0;
+        double[][] x = new double[orders][];
+        double[] g = new double[orders * orders];
         for (int q = 0; q < k; q++) {
-            double[][] g = new double[orders][orders];
             for (int n = 0; n < orders; n++) {
-                for (int m = n; m < orders; m++) {
-                    double s = dot(cols[n][q], cols[m][q]);
-                    g[n][m] = s;
-                    g[m][n] = s;
+                x[n] = cols[n][q];
+            }
+            TaylorFit.gram(x, l.out, g);
+            TaylorFit.Fit best = null;
+            if (l.gated) {
+                best = TaylorFit.gatedSign(l.act, pRel[q], g, l.order);
+            } else {
+                for (double s : new double[] {1, -1}) {
+                    TaylorFit.Fit f = search(l, s, g, first, span, step);
+                    if (best == null || f.quotient() > best.quotient()) {
+                        best = f;
+                    }
                 }
             }
-            Fit best = null;
-            for (double s : new double[] {1, -1}) {
-                Fit f = l.gated ? new Fit(l, s, s * pRel[q], g, first) : search(l, s, g, first, span, step);
-                if (best == null || f.quotient > best.quotient) {
-                    best = f;
-                }
-            }
-            double[] kappa = best.kappa();
-            double kk = 0;
-            for (double v : kappa) {
-                kk += v * v;
-            }
-            double[] col = new double[l.out];
             for (int n = 0; n < orders; n++) {
-                double[] t = cols[n][q];
-                for (int r = 0; r < l.out; r++) {
-                    col[r] += kappa[n] * t[r] / kk;
-                }
+                kappa[n][q] = best.kappa()[n];
             }
-            w.putColumn(q, Nd.vector(col));
-            a[q] = best.a;
-            sign[q] = best.s;
-            b[q] = best.a - best.s * pRel[q];
-            double trace = 0;
-            for (int n = 0; n < orders; n++) {
-                trace += g[n][n];
-            }
-            worst = Math.max(worst, Math.max(0, trace - best.quotient) / Math.max(trace, Double.MIN_NORMAL));
+            kk[q] = TaylorFit.squares(best.kappa());
+            a[q] = best.a();
+            sign[q] = best.s();
+            b[q] = best.a() - best.s() * pRel[q];
+            worst = Math.max(worst, TaylorFit.residual(g, orders, best.quotient()));
         }
+        // W row by row, as the streamed attack does: w[r, q] = sum_n kappa[n][q] Theta_{first+n}[r, q] / kk[q]
+        double[][] theta = new double[orders][];
+        for (int n = 0; n < orders; n++) {
+            theta[n] = l.theta[first + n].dup('c').data().asDouble();
+        }
+        double[] all = new double[l.out * k];
+        double[] acc = new double[k];
+        double[] row = new double[k];
+        for (int r = 0; r < l.out; r++) {
+            java.util.Arrays.fill(acc, 0);
+            for (int n = 0; n < orders; n++) {
+                System.arraycopy(theta[n], r * k, row, 0, k);
+                TaylorFit.accumulate(kappa[n], kk, row, acc, k);
+            }
+            System.arraycopy(acc, 0, all, r * k, k);
+        }
+        INDArray w = Nd.matrix(all, l.out, k);
         INDArray c = null;
         if (!l.gated) {
             c = l.theta[0].dup();
@@ -189,113 +194,70 @@ public final class TaylorInversion implements Adversary {
      * The maximiser of the Rayleigh quotient over a for sign s: a grid, then Brent's optimiser in the
      * best cell, then the root of the ratio equation next to it.
      */
-    private static Fit search(ReleasedLayer l, double s, double[][] g, int first, double span, double step) {
-        Fit best = null;
+    private static TaylorFit.Fit search(ReleasedLayer l, double s, double[] g, int first, double span, double step) {
+        TaylorFit.Fit best = null;
         int points = (int) Math.ceil(2 * span / step);
         for (int i = 0; i <= points; i++) {
-            Fit f = new Fit(l, s, -span + i * step, g, first);
-            if (best == null || f.quotient > best.quotient) {
+            TaylorFit.Fit f = TaylorFit.fit(l.act, s, -span + i * step, g, l.order, first);
+            if (best == null || f.quotient() > best.quotient()) {
                 best = f;
             }
         }
         // 1. the maximiser of the quotient inside the grid cell (Brent's optimiser, ~1e-8 in a)
         final double sign = s;
-        org.apache.commons.math3.analysis.UnivariateFunction quotient = x -> new Fit(l, sign, x, g, first).quotient;
+        org.apache.commons.math3.analysis.UnivariateFunction quotient = x -> TaylorFit.fit(l.act, sign, x, g, l.order, first)
+                .quotient();
         org.apache.commons.math3.optim.univariate.UnivariatePointValuePair opt =
                 new org.apache.commons.math3.optim.univariate.BrentOptimizer(1e-12, 1e-14).optimize(
                         new org.apache.commons.math3.optim.MaxEval(500),
                         new org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction(quotient),
                         org.apache.commons.math3.optim.nonlinear.scalar.GoalType.MAXIMIZE,
-                        new org.apache.commons.math3.optim.univariate.SearchInterval(best.a - step, best.a + step, best.a));
-        Fit optimum = new Fit(l, s, opt.getPoint(), g, first);
-        if (optimum.quotient > best.quotient) {
+                        new org.apache.commons.math3.optim.univariate.SearchInterval(best.a() - step, best.a() + step, best.a()));
+        TaylorFit.Fit optimum = TaylorFit.fit(l.act, s, opt.getPoint(), g, l.order, first);
+        if (optimum.quotient() > best.quotient()) {
             best = optimum;
         }
-        int orders = g.length;
+        int orders = l.order + 1 - first;
         if (orders < 2) {
             return best;
         }
         // 2. the root of the ratio equation between the two strongest orders m, r, which holds
-        // exactly at the true a: s^m c_m(a) G[r][m] - s^r c_r(a) G[m][m] = 0 (machine precision)
+        // exactly at the true a: kappa_m(a) G[r][m] - kappa_r(a) G[m][m] = 0 (machine precision)
         int m = 0;
         for (int n = 1; n < orders; n++) {
-            if (g[n][n] > g[m][m]) {
+            if (g[n * orders + n] > g[m * orders + m]) {
                 m = n;
             }
         }
         int r = m == 0 ? 1 : 0;
         for (int n = 0; n < orders; n++) {
-            if (n != m && g[n][n] > g[r][r]) {
+            if (n != m && g[n * orders + n] > g[r * orders + r]) {
                 r = n;
             }
         }
         final int mm = m;
         final int rr = r;
         org.apache.commons.math3.analysis.UnivariateFunction ratio = x -> {
-            double[] c = TaylorCoefficients.of(l.act, x, l.order);
-            double sm = Math.pow(sign, first + mm);
-            double sr = Math.pow(sign, first + rr);
-            return sm * c[first + mm] * g[rr][mm] - sr * c[first + rr] * g[mm][mm];
+            double[] kappa = TaylorFit.kappa(l.act, x, sign, l.order, first);
+            return kappa[mm] * g[rr * orders + mm] - kappa[rr] * g[mm * orders + mm];
         };
         double trace = 0;
         for (int n = 0; n < orders; n++) {
-            trace += g[n][n];
+            trace += g[n * orders + n];
         }
         for (double half : new double[] {1e-6, 1e-4, 1e-2, step}) {
-            double lo = best.a - half;
-            double hi = best.a + half;
+            double lo = best.a() - half;
+            double hi = best.a() + half;
             if (ratio.value(lo) * ratio.value(hi) < 0) {
-                double root = new BrentSolver(1e-15, 1e-15).solve(200, ratio, lo, hi, best.a);
-                Fit polished = new Fit(l, s, root, g, first);
-                if (polished.quotient >= best.quotient - 1e-12 * trace) {
+                double root = new BrentSolver(1e-15, 1e-15).solve(200, ratio, lo, hi, best.a());
+                TaylorFit.Fit polished = TaylorFit.fit(l.act, s, root, g, l.order, first);
+                if (polished.quotient() >= best.quotient() - 1e-12 * trace) {
                     return polished;
                 }
                 break;
             }
         }
         return best;
-    }
-
-    private static final class Fit {
-        final ReleasedLayer layer;
-        final double s;
-        final double a;
-        final int first;
-        final double quotient;
-
-        Fit(ReleasedLayer layer, double s, double a, double[][] g, int first) {
-            this.layer = layer;
-            this.s = s;
-            this.a = a;
-            this.first = first;
-            double[] kappa = kappa();
-            double num = 0;
-            double den = 0;
-            for (int n = 0; n < kappa.length; n++) {
-                den += kappa[n] * kappa[n];
-                for (int m = 0; m < kappa.length; m++) {
-                    num += kappa[n] * g[n][m] * kappa[m];
-                }
-            }
-            this.quotient = den > 0 ? num / den : Double.NEGATIVE_INFINITY;
-        }
-
-        double[] kappa() {
-            double[] c = TaylorCoefficients.of(layer.act, a, layer.order);
-            double[] k = new double[c.length - first];
-            for (int n = 0; n < k.length; n++) {
-                k[n] = ((first + n) % 2 == 1 ? s : 1) * c[first + n];
-            }
-            return k;
-        }
-    }
-
-    private static double dot(double[] x, double[] y) {
-        double s = 0;
-        for (int i = 0; i < x.length; i++) {
-            s += x[i] * y[i];
-        }
-        return s;
     }
 
     private static double[][] transposeToColumns(INDArray m) {

@@ -22,6 +22,7 @@ import org.weightgames.safetensors.Safetensors;
 import org.weightgames.model.SwiGluNames;
 import org.weightgames.safetensors.DType;
 import org.weightgames.core.Resources;
+import org.weightgames.schemes.taylormlp.TaylorNames;
 
 /**
  * {@code wg bench}: TaylorMLP at LLM scale, every figure a ratio of two times measured in the same
@@ -174,9 +175,9 @@ public final class Bench {
         long peak = peakRssBytes();
         long[] parts = sampler.stop();
         StreamingInversion.Comparison c = StreamingInversion.compare(rec, orig, names, art, o.threads());
-        long coefficients = (long) (o.order() + 1) * art.tensor(StreamingTaylor.P).elements()
-                * art.tensor(StreamingTaylor.theta(0)).rows();
-        double gb = coefficients * (double) art.tensor(StreamingTaylor.theta(0)).dtype().size / 1e9;
+        long coefficients = (long) (o.order() + 1) * art.tensor(new TaylorNames("").p()).elements()
+                * art.tensor(new TaylorNames("").theta(0)).rows();
+        double gb = coefficients * (double) art.tensor(new TaylorNames("").theta(0)).dtype().size / 1e9;
         say("  summing pass over %d coefficients (%.2f GB): median %.3f s (%.1f GB/s)%n", coefficients, gb,
                 median(read), gb / median(read));
         say("  taylor-inversion attack: median %.3f s%n", median(attack));

@@ -14,9 +14,9 @@ import java.util.TreeMap;
 import org.weightgames.core.Coins;
 import org.weightgames.core.WgException;
 import org.weightgames.safetensors.Safetensors;
-import org.weightgames.safetensors.DType;
 import org.weightgames.safetensors.Spec;
 import org.weightgames.model.SwiGluNames;
+import org.weightgames.schemes.taylormlp.TaylorNames;
 import org.weightgames.safetensors.Tensor;
 import org.weightgames.safetensors.Writer;
 
@@ -85,18 +85,14 @@ public final class CheckpointTools {
             Set<String> consumed = new HashSet<>();
             Map<String, Spec> specs = new LinkedHashMap<>();
             for (String p : blocks) {
-                int order = StreamingInversion.order(art, p);
-                Tensor gate = art.tensor(p + StreamingTaylor.GATE);
-                Tensor theta0 = art.tensor(p + StreamingTaylor.theta(0));
+                TaylorNames tn = new TaylorNames(p);
+                int order = tn.streamedOrder(art);
+                Tensor gate = art.tensor(tn.gate());
+                Tensor theta0 = art.tensor(tn.theta(0));
                 specs.put(p + SwiGluNames.GATE, new Spec(gate.dtype(), gate.shape()));
-                specs.put(p + SwiGluNames.UP, new Spec(art.tensor(p + StreamingTaylor.UP).dtype(), gate.shape()));
+                specs.put(p + SwiGluNames.UP, new Spec(art.tensor(tn.up()).dtype(), gate.shape()));
                 specs.put(p + SwiGluNames.DOWN, new Spec(theta0.dtype(), theta0.shape()));
-                consumed.add(p + StreamingTaylor.GATE);
-                consumed.add(p + StreamingTaylor.UP);
-                consumed.add(p + StreamingTaylor.P);
-                for (int n = 0; n <= order; n++) {
-                    consumed.add(p + StreamingTaylor.theta(n));
-                }
+                consumed.addAll(tn.streamed(order));
             }
             List<String> others = StreamingTaylor.declareOthers(art, consumed, specs);
             Map<String, String> meta = new TreeMap<>();
@@ -117,9 +113,9 @@ public final class CheckpointTools {
                     } else {
                         w.write(p + SwiGluNames.DOWN, 0, rec.wDouble(), 0, rec.wDouble().length);
                     }
-                    StreamingTaylor.writeSignedRows(w, art, art.tensor(p + StreamingTaylor.GATE), rec.sign(), p + SwiGluNames.GATE,
+                    StreamingTaylor.writeSignedRows(w, art, art.tensor(new TaylorNames(p).gate()), rec.sign(), p + SwiGluNames.GATE,
                             threads);
-                    StreamingTaylor.copy(w, art.tensor(p + StreamingTaylor.UP), p + SwiGluNames.UP);
+                    StreamingTaylor.copy(w, art.tensor(new TaylorNames(p).up()), p + SwiGluNames.UP);
                     String line = String.format("block '%s': %d x %d recovered in %.2f s", p, rec.out(), rec.hidden(), seconds);
                     if (orig != null) {
                         StreamingInversion.Comparison c = StreamingInversion.compare(rec, orig, SwiGluNames.find(orig, p), art, p,

@@ -4,7 +4,10 @@ import org.weightgames.core.WgException;
 import org.weightgames.safetensors.Safetensors;
 import org.weightgames.model.SwiGluNames;
 import org.weightgames.safetensors.DType;
+import org.weightgames.adversaries.TaylorFit;
+import org.weightgames.model.Activation;
 import org.weightgames.schemes.taylormlp.TaylorCoefficients;
+import org.weightgames.schemes.taylormlp.TaylorNames;
 import org.weightgames.safetensors.Tensor;
 
 /**
@@ -16,8 +19,8 @@ import org.weightgames.safetensors.Tensor;
  * order (a Gram matrix of (N+1)^2 entries per neuron) is exact for the true sign only; the sign
  * with the larger Rayleigh quotient wins;</li>
  * <li>one pass over the coefficients: W_down[r, j] = sum_n kappa_n Theta_n[r, j] / sum_n kappa_n^2,
- * the least-squares fit over all orders: one multiply-add per coefficient read (in the artifact's
- * precision: float for F32/F16/BF16, double for F64);</li>
+ * the least-squares fit over all orders, as the in-memory attack computes it (double, for F64), or
+ * one multiply-add per coefficient read with the weights rounded to float (F32/F16/BF16);</li>
  * <li>V_gate = s * V'_gate (its rows are public up to the sign).</li>
  * </ol>
  * Memory: the recovered W_down plus one row of every order per thread.
@@ -43,27 +46,7 @@ public final class StreamingInversion {
 
     /** The artifact's order, checked against the tensors of the block under {@code prefix}. */
     public static int order(Safetensors artifact, String prefix) {
-        String o = artifact.metadata().get("order");
-        if (o == null || !"taylor-swiglu".equals(artifact.metadata().get("kind"))) {
-            throw new WgException(artifact.file() + ": not a streamed TaylorMLP SwiGLU artifact (metadata kind=taylor-swiglu"
-                    + " and order missing); release one with the taylormlp scheme");
-        }
-        int n;
-        try {
-            n = Integer.parseInt(o);
-        } catch (NumberFormatException e) {
-            throw new WgException(artifact.file() + ": metadata order '" + o + "' is not an integer");
-        }
-        if (n < 1 || n > 64) {
-            throw new WgException(artifact.file() + ": metadata order " + n + " is outside 1..64");
-        }
-        long hidden = artifact.tensor(prefix + StreamingTaylor.P).elements();
-        long out = artifact.tensor(prefix + StreamingTaylor.theta(0)).rows();
-        for (int k = 0; k <= n; k++) {
-            artifact.tensor(prefix + StreamingTaylor.theta(k)).requireShape(out, hidden);
-        }
-        artifact.tensor(prefix + StreamingTaylor.GATE).requireShape(hidden, artifact.tensor(prefix + StreamingTaylor.GATE).columns());
-        return n;
+        return new TaylorNames(prefix).streamedOrder(artifact);
     }
 
     /** Runs the attack over an artifact on {@code threads} threads. */
@@ -81,32 +64,31 @@ public final class StreamingInversion {
      * operating system's first touch of a fresh 235 MB array).
      */
     public static Recovered recover(Safetensors artifact, String prefix, int threads, Recovered reuse) {
-        int order = order(artifact, prefix);
+        TaylorNames names = new TaylorNames(prefix);
+        int order = names.streamedOrder(artifact);
         Tensor[] theta = new Tensor[order + 1];
         for (int n = 0; n <= order; n++) {
-            theta[n] = artifact.tensor(prefix + StreamingTaylor.theta(n));
+            theta[n] = artifact.tensor(names.theta(n));
         }
-        double[] pRel = artifact.tensor(prefix + StreamingTaylor.P).toDoubles();
+        double[] pRel = artifact.tensor(names.p()).toDoubles();
         int hidden = pRel.length;
         long out = theta[0].rows();
         if (out * hidden > Integer.MAX_VALUE - 16) {
             throw new WgException(artifact.file() + ": a block of " + out + " x " + hidden + " is too large for one array");
         }
         double[] sign = signs(artifact, theta, pRel, order, threads);
-        // a[n][j] = kappa_n / sum kappa^2: the least-squares weights
-        double[][] a = new double[order + 1][hidden];
+        // kappa[n][j] of every neuron at its sign, kk[j] = sum_n kappa[n][j]^2
+        double[][] kappa = new double[order + 1][hidden];
+        double[] kk = new double[hidden];
         for (int j = 0; j < hidden; j++) {
-            double[] k = kappa(pRel[j], sign[j], order);
-            double kk = 0;
-            for (double v : k) {
-                kk += v * v;
-            }
-            if (!(kk > 0) || !Double.isFinite(kk)) {
+            double[] k = TaylorCoefficients.kappa(Activation.SILU, sign[j] * pRel[j], sign[j], order);
+            kk[j] = TaylorFit.squares(k);
+            if (!(kk[j] > 0) || !Double.isFinite(kk[j])) {
                 throw new WgException(artifact.file() + ": neuron " + j + " has degenerate coefficients (p' = " + pRel[j]
                         + "); the artifact is damaged");
             }
             for (int n = 0; n <= order; n++) {
-                a[n][j] = k[n] / kk;
+                kappa[n][j] = k[n];
             }
         }
         boolean f64 = theta[0].dtype() == DType.F64;
@@ -121,23 +103,26 @@ public final class StreamingInversion {
                 for (long r = from; r < to; r++) {
                     java.util.Arrays.fill(acc, 0);
                     for (int n = 0; n <= order; n++) {
-                        double[] an = a[n];
                         theta[n].read(r * hidden, b, 0, hidden);
-                        for (int j = 0; j < hidden; j++) {
-                            acc[j] += an[j] * b[j];
-                        }
+                        TaylorFit.accumulate(kappa[n], kk, b, acc, hidden);
                     }
                     System.arraycopy(acc, 0, wd, (int) (r * hidden), hidden);
                 }
             });
         } else {
-            // single precision throughout: the weights of all orders (9 x 57 KB at Llama's width)
-            // stay in the core's cache while the coefficients stream past; every term of the sum is
-            // kappa_n^2 w / sum kappa^2, of one sign, so no cancellation costs precision
+            // single precision throughout, the weights kappa_n / sum kappa^2 rounded once: the weights
+            // of all orders (9 x 57 KB at Llama's width) stay in the core's cache while the
+            // coefficients stream past; every term of the sum is kappa_n^2 w / sum kappa^2, of one
+            // sign, so no cancellation costs precision
             float[][] af = new float[order + 1][hidden];
-            for (int n = 0; n <= order; n++) {
-                for (int j = 0; j < hidden; j++) {
-                    af[n][j] = (float) a[n][j];
+            double[] k = new double[order + 1];
+            for (int j = 0; j < hidden; j++) {
+                for (int n = 0; n <= order; n++) {
+                    k[n] = kappa[n][j];
+                }
+                double[] a = TaylorFit.weights(k);
+                for (int n = 0; n <= order; n++) {
+                    af[n][j] = (float) a[n];
                 }
             }
             Rows.parallel(out, threads, (worker, from, to) -> {
@@ -146,11 +131,8 @@ public final class StreamingInversion {
                 for (long r = from; r < to; r++) {
                     java.util.Arrays.fill(acc, 0);
                     for (int n = 0; n <= order; n++) {
-                        float[] an = af[n];
                         theta[n].read(r * hidden, b, 0, hidden);
-                        for (int j = 0; j < hidden; j++) {
-                            acc[j] += an[j] * b[j];
-                        }
+                        TaylorFit.accumulate(af[n], b, acc, hidden);
                     }
                     System.arraycopy(acc, 0, wf, (int) (r * hidden), hidden);
                 }
@@ -166,14 +148,15 @@ public final class StreamingInversion {
 
     /** The summing pass over the block under {@code prefix}. */
     public static double readPass(Safetensors artifact, String prefix, int threads) {
-        int order = order(artifact, prefix);
-        long hidden = artifact.tensor(prefix + StreamingTaylor.P).elements();
-        long out = artifact.tensor(prefix + StreamingTaylor.theta(0)).rows();
-        boolean f64 = artifact.tensor(prefix + StreamingTaylor.theta(0)).dtype() == DType.F64;
+        TaylorNames names = new TaylorNames(prefix);
+        int order = names.streamedOrder(artifact);
+        long hidden = artifact.tensor(names.p()).elements();
+        long out = artifact.tensor(names.theta(0)).rows();
+        boolean f64 = artifact.tensor(names.theta(0)).dtype() == DType.F64;
         double[] total = new double[Math.max(1, threads)];
         Tensor[] theta = new Tensor[order + 1];
         for (int n = 0; n <= order; n++) {
-            theta[n] = artifact.tensor(prefix + StreamingTaylor.theta(n));
+            theta[n] = artifact.tensor(names.theta(n));
         }
         Rows.parallel(out, threads, (worker, from, to) -> {
             int h = (int) hidden;
@@ -216,17 +199,6 @@ public final class StreamingInversion {
         return s;
     }
 
-    /** kappa_n for sign s: s^n silu^(n)(s p') / n!. */
-    static double[] kappa(double pRel, double s, int order) {
-        double[] c = TaylorCoefficients.silu(s * pRel, order);
-        double sn = 1;
-        for (int n = 0; n <= order; n++) {
-            c[n] *= sn;
-            sn *= s;
-        }
-        return c;
-    }
-
     private static double[] signs(Safetensors artifact, Tensor[] theta, double[] pRel, int order, int threads) {
         int hidden = pRel.length;
         int rows = (int) Math.min(PROBE_ROWS, theta[0].rows());
@@ -241,35 +213,17 @@ public final class StreamingInversion {
         double[] sign = new double[hidden];
         Rows.parallel(hidden, threads, (worker, from, to) -> {
             double[] g = new double[orders * orders];
+            double[][] x = new double[orders][rows];
             for (int j = (int) from; j < to; j++) {
-                java.util.Arrays.fill(g, 0);
                 for (int n = 0; n < orders; n++) {
-                    for (int m = n; m < orders; m++) {
-                        double sum = 0;
-                        for (int r = 0; r < rows; r++) {
-                            sum += probe[n][r][j] * probe[m][r][j];
-                        }
-                        g[n * orders + m] = sum;
-                        g[m * orders + n] = sum;
+                    for (int r = 0; r < rows; r++) {
+                        x[n][r] = probe[n][r][j];
                     }
                 }
-                double best = Double.NEGATIVE_INFINITY;
-                for (double s : new double[] {1, -1}) {
-                    double[] k = kappa(pRel[j], s, order);
-                    double num = 0;
-                    double den = 0;
-                    for (int n = 0; n < orders; n++) {
-                        den += k[n] * k[n];
-                        for (int m = 0; m < orders; m++) {
-                            num += k[n] * g[n * orders + m] * k[m];
-                        }
-                    }
-                    double q = num / den;
-                    if (q > best) {
-                        best = q;
-                        sign[j] = s;
-                    }
-                }
+                TaylorFit.gram(x, rows, g);
+                TaylorFit.Fit fit = TaylorFit.gatedSign(Activation.SILU, pRel[j], g, order);
+                sign[j] = fit.s();
+                double best = fit.quotient();
                 if (best == Double.NEGATIVE_INFINITY || Double.isNaN(best)) {
                     throw new WgException(artifact.file() + ": neuron " + j + " has NaN coefficients; the artifact is damaged");
                 }
@@ -335,7 +289,7 @@ public final class StreamingInversion {
                 : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
         // the gate: s * V'_gate must equal V_gate exactly
         Tensor g = original.tensor(names.gate());
-        Tensor gr = artifact.tensor(prefix + StreamingTaylor.GATE);
+        Tensor gr = artifact.tensor(new TaylorNames(prefix).gate());
         long in = g.columns();
         long bad = 0;
         double[] a = new double[(int) in];

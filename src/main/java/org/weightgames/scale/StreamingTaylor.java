@@ -17,7 +17,9 @@ import org.weightgames.safetensors.Safetensors;
 import org.weightgames.model.SwiGluNames;
 import org.weightgames.safetensors.DType;
 import org.weightgames.safetensors.Spec;
-import org.weightgames.schemes.taylormlp.TaylorCoefficients;
+import org.weightgames.model.Activation;
+import org.weightgames.schemes.taylormlp.TaylorNames;
+import org.weightgames.schemes.taylormlp.TaylorRelease;
 import org.weightgames.safetensors.Tensor;
 import org.weightgames.safetensors.Writer;
 
@@ -25,9 +27,10 @@ import org.weightgames.safetensors.Writer;
  * TaylorMLP's release of one SwiGLU block, streamed from a checkpoint to a checkpoint, as the
  * official code does it for Llama (every neuron expanded here): per hidden neuron j, calibrate
  * min_j and max_j of the gate pre-activation over the calibration tokens, p_j their midpoint,
- * draw a sign s_j, and write
+ * draw a sign s_j, and write, named as every TaylorMLP artifact ({@link TaylorNames}, under the
+ * block's prefix) and computed by the same kernel as the in-memory release ({@link TaylorRelease}):
  * <ul>
- * <li>{@code gate_proj.weight}: V_gate with row j times s_j; {@code up_proj.weight}: V_up as is;</li>
+ * <li>{@code V_gate}: V_gate with row j times s_j; {@code V_up}: V_up as is;</li>
  * <li>{@code p}: p'_j = s_j p_j;</li>
  * <li>{@code theta.n} [out, hidden], n = 0..N: Theta_n[:, j] = W_down[:, j] s_j^n silu^(n)(p_j) / n!.</li>
  * </ul>
@@ -37,9 +40,6 @@ import org.weightgames.safetensors.Writer;
  * passes hold one row per thread. Work is split over row ranges on {@code threads} threads.
  */
 public final class StreamingTaylor {
-    public static final String GATE = "gate_proj.weight";
-    public static final String UP = "up_proj.weight";
-    public static final String P = "p";
     private static final int NEURON_BLOCK = 256;
 
     private StreamingTaylor() {
@@ -47,10 +47,6 @@ public final class StreamingTaylor {
 
     /** What the challenger knows after a release (the secret signs and points, for judging). */
     public record Released(Path artifact, int order, double[] p, double[] sign, long in, long hidden, long out) {
-    }
-
-    public static String theta(int n) {
-        return "theta." + n;
     }
 
     /**
@@ -71,8 +67,8 @@ public final class StreamingTaylor {
     }
 
     /**
-     * Releases several blocks into one artifact, block b's tensors named {@code outPrefixes[b] + GATE}
-     * and so on (metadata {@code blocks}: the prefixes, comma-separated); with {@code copyOthers},
+     * Releases several blocks into one artifact, block b's tensors named
+     * {@code new TaylorNames(outPrefixes[b])} (metadata {@code blocks}: the prefixes, comma-separated); with {@code copyOthers},
      * every tensor of the source that belongs to no released block is copied as it is, so the
      * artifact is the whole model with its MLPs replaced. Block b draws its signs from
      * {@code coins/block/b}. {@code dtype} null keeps each block's own dtype.
@@ -103,28 +99,10 @@ public final class StreamingTaylor {
                         + op + "'), got " + calibration.length + " values");
             }
             double[] p = calibrate(source, gate, calibration, threads);
-            double[] sign = new double[(int) hidden];
             Coins signs = (blocks.size() == 1 ? coins : coins.derive("block/" + b)).derive("signs");
-            for (int j = 0; j < hidden; j++) {
-                sign[j] = signs.nextBoolean() ? -1 : 1;
-            }
-            double[][] kappa = new double[order + 1][(int) hidden];
-            for (int j = 0; j < hidden; j++) {
-                double[] c = TaylorCoefficients.silu(p[j], order);
-                double sn = 1;
-                for (int n = 0; n <= order; n++) {
-                    kappa[n][j] = sn * c[n];
-                    sn *= sign[j];
-                }
-            }
-            kappas.add(kappa);
-            DType dt = dtype != null ? dtype : down.dtype();
-            specs.put(op + GATE, new Spec(dt, new long[] {hidden, in}));
-            specs.put(op + UP, new Spec(dt, new long[] {hidden, in}));
-            specs.put(op + P, new Spec(DType.F64, new long[] {hidden}));
-            for (int n = 0; n <= order; n++) {
-                specs.put(op + theta(n), new Spec(dt, new long[] {out, hidden}));
-            }
+            double[] sign = TaylorRelease.signs((int) hidden, signs, true);
+            kappas.add(TaylorRelease.kappa(Activation.SILU, p, sign, order));
+            new TaylorNames(op).declare(specs, dtype != null ? dtype : down.dtype(), in, hidden, out, order);
             consumed.add(names.gate());
             consumed.add(names.up());
             consumed.add(names.down());
@@ -133,7 +111,7 @@ public final class StreamingTaylor {
         List<String> others = copyOthers ? declareOthers(source, consumed, specs) : List.of();
         Map<String, String> meta = new TreeMap<>();
         meta.put("scheme", "taylormlp");
-        meta.put("kind", "taylor-swiglu");
+        meta.put("kind", TaylorNames.GATED);
         meta.put("activation", "silu");
         meta.put("order", Integer.toString(order));
         meta.put("expanded", "all");
@@ -159,14 +137,15 @@ public final class StreamingTaylor {
         long hidden = r.hidden();
         long in = r.in();
         double[] sign = r.sign();
-        w.write(op + P, 0, signed(r.p(), sign), 0, (int) hidden);
-        writeSignedRows(w, source, gate, sign, op + GATE, threads);
+        TaylorNames tn = new TaylorNames(op);
+        w.write(tn.p(), 0, TaylorRelease.signed(r.p(), sign), 0, (int) hidden);
+        writeSignedRows(w, source, gate, sign, tn.gate(), threads);
         Rows.parallel(hidden, threads, (worker, from, to) -> {
             double[] row = new double[(int) in];
             for (long j = from; j < to; j++) {
                 up.read(j * in, row, 0, row.length);
                 finite(row, source, names.up(), j);
-                w.write(op + UP, j * in, row, 0, row.length);
+                w.write(tn.up(), j * in, row, 0, row.length);
             }
         });
         Rows.parallel(r.out(), threads, (worker, from, to) -> {
@@ -176,11 +155,8 @@ public final class StreamingTaylor {
                 down.read(q * hidden, row, 0, row.length);
                 finite(row, source, names.down(), q);
                 for (int n = 0; n <= order; n++) {
-                    double[] k = kappa[n];
-                    for (int j = 0; j < t.length; j++) {
-                        t[j] = row[j] * k[j];
-                    }
-                    w.write(op + theta(n), q * hidden, t, 0, t.length);
+                    TaylorRelease.thetaRow(row, kappa[n], t);
+                    w.write(tn.theta(n), q * hidden, t, 0, t.length);
                 }
             }
         });
@@ -217,10 +193,7 @@ public final class StreamingTaylor {
             for (long j = from; j < to; j++) {
                 m.read(j * in, row, 0, row.length);
                 finite(row, file, m.name(), j);
-                double s = sign[(int) j];
-                for (int i = 0; i < row.length; i++) {
-                    row[i] *= s;
-                }
+                TaylorRelease.signRow(row, sign[(int) j]);
                 w.write(target, j * in, row, 0, row.length);
             }
         });
@@ -234,14 +207,6 @@ public final class StreamingTaylor {
             t.read(from, buf, 0, n);
             w.write(name, from, buf, 0, n);
         }
-    }
-
-    private static double[] signed(double[] p, double[] s) {
-        double[] o = new double[p.length];
-        for (int j = 0; j < p.length; j++) {
-            o[j] = s[j] * p[j];
-        }
-        return o;
     }
 
     static void finite(double[] row, Safetensors file, String tensor, long r) {
@@ -279,7 +244,7 @@ public final class StreamingTaylor {
                 double[] lo = pre.min(0).castTo(DataType.DOUBLE).toDoubleVector();
                 double[] hi = pre.max(0).castTo(DataType.DOUBLE).toDoubleVector();
                 for (int q = 0; q < rows; q++) {
-                    p[(int) j0 + q] = 0.5 * (lo[q] + hi[q]);
+                    p[(int) j0 + q] = TaylorRelease.point(lo[q], hi[q]);
                 }
             }
         });

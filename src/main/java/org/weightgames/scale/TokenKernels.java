@@ -7,7 +7,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 
 import org.weightgames.safetensors.Safetensors;
+import org.weightgames.model.Activation;
 import org.weightgames.model.SwiGluNames;
+import org.weightgames.schemes.taylormlp.TaylorCoefficients;
+import org.weightgames.schemes.taylormlp.TaylorNames;
 import org.weightgames.safetensors.DType;
 import org.weightgames.safetensors.Spec;
 import org.weightgames.safetensors.Tensor;
@@ -26,6 +29,9 @@ import org.weightgames.safetensors.Writer;
  * </ul>
  */
 public final class TokenKernels {
+    /** The released block's tensors (a lone block: no prefix); the collapsed model reuses its V_gate, V_up and p names. */
+    private static final TaylorNames BLOCK = new TaylorNames("");
+
     private TokenKernels() {
     }
 
@@ -90,12 +96,12 @@ public final class TokenKernels {
     /** TaylorMLP's released block, term by term as its users run it. */
     public static Block taylor(Safetensors artifact, ExecutorService pool, int threads) {
         int order = StreamingInversion.order(artifact);
-        Tensor gate = artifact.tensor(StreamingTaylor.GATE);
-        Tensor up = artifact.tensor(StreamingTaylor.UP);
-        double[] p = artifact.tensor(StreamingTaylor.P).toDoubles();
+        Tensor gate = artifact.tensor(BLOCK.gate());
+        Tensor up = artifact.tensor(BLOCK.up());
+        double[] p = artifact.tensor(BLOCK.p()).toDoubles();
         Tensor[] theta = new Tensor[order + 1];
         for (int k = 0; k <= order; k++) {
-            theta[k] = artifact.tensor(StreamingTaylor.theta(k));
+            theta[k] = artifact.tensor(BLOCK.theta(k));
         }
         int h = p.length;
         int out = (int) theta[0].rows();
@@ -136,16 +142,16 @@ public final class TokenKernels {
     public static void writeCollapsed(Safetensors artifact, StreamingInversion.Recovered rec, Path target, boolean durable) {
         int order = rec.order();
         int h = (int) rec.hidden();
-        Tensor gate = artifact.tensor(StreamingTaylor.GATE);
-        Tensor up = artifact.tensor(StreamingTaylor.UP);
-        double[] p = artifact.tensor(StreamingTaylor.P).toDoubles();
+        Tensor gate = artifact.tensor(BLOCK.gate());
+        Tensor up = artifact.tensor(BLOCK.up());
+        double[] p = artifact.tensor(BLOCK.p()).toDoubles();
         DType dt = rec.wFloat() != null ? DType.F32 : DType.F64;
         Map<String, Spec> specs = new LinkedHashMap<>();
-        specs.put(StreamingTaylor.GATE, new Spec(dt, gate.shape()));
-        specs.put(StreamingTaylor.UP, new Spec(dt, up.shape()));
-        specs.put(StreamingTaylor.P, new Spec(DType.F64, new long[] {h}));
+        specs.put(BLOCK.gate(), new Spec(dt, gate.shape()));
+        specs.put(BLOCK.up(), new Spec(dt, up.shape()));
+        specs.put(BLOCK.p(), new Spec(DType.F64, new long[] {h}));
         specs.put("kappa", new Spec(DType.F64, new long[] {order + 1, h}));
-        specs.put("down_proj.weight", new Spec(dt, new long[] {rec.out(), h}));
+        specs.put(SwiGluNames.DOWN, new Spec(dt, new long[] {rec.out(), h}));
         Map<String, String> meta = new TreeMap<>();
         meta.put("kind", "taylor-collapsed");
         meta.put("order", Integer.toString(order));
@@ -154,23 +160,23 @@ public final class TokenKernels {
             double[] row = new double[(int) in];
             for (long j = 0; j < h; j++) {
                 gate.read(j * in, row, 0, row.length);
-                w.write(StreamingTaylor.GATE, j * in, row, 0, row.length);
+                w.write(BLOCK.gate(), j * in, row, 0, row.length);
                 up.read(j * in, row, 0, row.length);
-                w.write(StreamingTaylor.UP, j * in, row, 0, row.length);
+                w.write(BLOCK.up(), j * in, row, 0, row.length);
             }
-            w.write(StreamingTaylor.P, 0, p, 0, h);
+            w.write(BLOCK.p(), 0, p, 0, h);
             double[] kappa = new double[(order + 1) * h];
             for (int j = 0; j < h; j++) {
-                double[] k = StreamingInversion.kappa(p[j], rec.sign()[j], order);
+                double[] k = TaylorCoefficients.kappa(Activation.SILU, rec.sign()[j] * p[j], rec.sign()[j], order);
                 for (int n = 0; n <= order; n++) {
                     kappa[n * h + j] = k[n];
                 }
             }
             w.write("kappa", 0, kappa, 0, kappa.length);
             if (rec.wFloat() != null) {
-                w.write("down_proj.weight", 0, rec.wFloat(), 0, rec.wFloat().length);
+                w.write(SwiGluNames.DOWN, 0, rec.wFloat(), 0, rec.wFloat().length);
             } else {
-                w.write("down_proj.weight", 0, rec.wDouble(), 0, rec.wDouble().length);
+                w.write(SwiGluNames.DOWN, 0, rec.wDouble(), 0, rec.wDouble().length);
             }
             w.commit();
         }
@@ -178,10 +184,10 @@ public final class TokenKernels {
 
     /** The collapsed model: N multiply-adds per neuron, then one product with W_down. */
     public static Block collapsed(Safetensors model, ExecutorService pool, int threads) {
-        Tensor gate = model.tensor(StreamingTaylor.GATE);
-        Tensor up = model.tensor(StreamingTaylor.UP);
-        Tensor down = model.tensor("down_proj.weight");
-        double[] p = model.tensor(StreamingTaylor.P).toDoubles();
+        Tensor gate = model.tensor(BLOCK.gate());
+        Tensor up = model.tensor(BLOCK.up());
+        Tensor down = model.tensor(SwiGluNames.DOWN);
+        double[] p = model.tensor(BLOCK.p()).toDoubles();
         int h = p.length;
         Tensor kt = model.tensor("kappa");
         int orders = (int) kt.rows();

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Nd;
 import org.weightgames.safetensors.Safetensors;
+import org.weightgames.schemes.taylormlp.TaylorNames;
 import org.weightgames.model.SwiGluBlock;
 import org.weightgames.safetensors.Writer;
 import org.weightgames.safetensors.DType;
@@ -51,6 +52,9 @@ class ReleaseAttackTest {
                 assertThat(a.names()).contains("model.layers.1.mlp.theta.6", "model.embed_tokens.weight",
                         "model.layers.0.input_layernorm.weight");
                 assertThat(a.names()).noneMatch(n -> n.endsWith("down_proj.weight"));
+                // the released block is named as every TaylorMLP artifact, under the checkpoint's block prefix
+                assertThat(a.names()).containsAll(new TaylorNames("model.layers.0.mlp.").streamed(6))
+                        .noneMatch(n -> n.endsWith("gate_proj.weight") || n.endsWith("up_proj.weight"));
                 assertThat(a.metadata()).containsEntry("blocks", "model.layers.0.mlp.,model.layers.1.mlp.");
             }
             Path recovered = tmp.resolve("recovered-" + dtype + ".safetensors");

@@ -17,6 +17,7 @@ import org.weightgames.model.SwiGluNames;
 import org.weightgames.safetensors.DType;
 import org.weightgames.safetensors.Writer;
 import org.weightgames.safetensors.Spec;
+import org.weightgames.schemes.taylormlp.TaylorNames;
 
 /** Streaming release and attack of a SwiGLU block through safetensors files. */
 class StreamingTaylorTest {
@@ -51,6 +52,38 @@ class StreamingTaylorTest {
         StreamingInversion.Comparison f64 = releaseAndAttack(DType.F64, 2, Coins.root(5));
         assertThat(f64.signErrors()).isZero();
         assertThat(f64.medianColumnError()).isLessThan(1e-10);
+    }
+
+    /**
+     * One naming, one kernel: an artifact released in memory (the games' TaylorMlp) written to a
+     * file as it is, its tensors under the layer's prefix {@code 0.}, is read by the streamed attack,
+     * which recovers the signs and W_down to the bit as the in-memory adversary does.
+     */
+    @Test
+    void theStreamedAttackReadsAnInMemoryReleaseAndRecoversTheSameBits() {
+        org.weightgames.data.DataSource data = org.weightgames.data.DataSource.load("synthetic");
+        org.weightgames.model.Network net = new org.weightgames.model.ModelFamily(new org.weightgames.core.Params("model",
+                Map.of("block", "swiglu")), data).sample(data, Coins.root(31));
+        org.weightgames.schemes.taylormlp.TaylorMlp scheme = new org.weightgames.schemes.taylormlp.TaylorMlp();
+        scheme.init(new org.weightgames.core.Params("taylormlp", Map.of("order", "6")));
+        org.weightgames.core.Artifact artifact = scheme.release(net, data.train().head(256), Coins.root(8)).artifact();
+        TaylorNames names = TaylorNames.layer(0);
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> tensors = new LinkedHashMap<>();
+        for (String n : artifact.tensorNames()) {
+            tensors.put(n, artifact.tensor(n));
+        }
+        assertThat(tensors).containsKeys(names.gate(), names.up(), names.p(), names.theta(0), names.theta(6));
+        Path f = tmp.resolve("in-memory.safetensors");
+        Map<String, String> meta = new LinkedHashMap<>(artifact.metadata());
+        meta.put("kind", artifact.meta("0.kind"));
+        Writer.write(f, meta, tensors, DType.F64);
+        var inMemory = org.weightgames.adversaries.TaylorInversion.recover(artifact,
+                org.weightgames.adversaries.SearchRange.from(org.weightgames.core.Params.empty("taylor-inversion"))).get(0);
+        try (Safetensors a = Safetensors.open(f)) {
+            StreamingInversion.Recovered streamed = StreamingInversion.recover(a, names.prefix(), 2, null);
+            assertThat(streamed.sign()).containsExactly(inMemory.sign);
+            assertThat(streamed.wDouble()).containsExactly(inMemory.w.dup('c').data().asDouble());
+        }
     }
 
     @Test

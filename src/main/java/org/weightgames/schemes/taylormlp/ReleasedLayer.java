@@ -17,6 +17,8 @@ import org.weightgames.core.Nd;
  */
 public final class ReleasedLayer {
     public final int index;
+    /** Its tensors' names ({@code <index>.V_gate} and so on). */
+    public final TaylorNames names;
     public final boolean gated;
     public final Activation act;
     public final int order;
@@ -41,27 +43,28 @@ public final class ReleasedLayer {
     private ReleasedLayer(Artifact a, int i) {
         String where = "artifact of scheme " + a.scheme() + ", layer " + i;
         this.index = i;
+        this.names = TaylorNames.layer(i);
         String kind = a.meta(i + ".kind");
-        if (!kind.equals("taylor-mlp") && !kind.equals("taylor-swiglu")) {
+        if (!kind.equals(TaylorNames.PLAIN) && !kind.equals(TaylorNames.GATED)) {
             throw new WgException(where + ": unknown layer kind '" + kind + "'");
         }
-        this.gated = kind.equals("taylor-swiglu");
+        this.gated = kind.equals(TaylorNames.GATED);
         try {
             this.act = Activation.byId(a.meta(i + ".activation"));
         } catch (IllegalArgumentException e) {
             throw new WgException(where + ": unknown activation '" + a.meta(i + ".activation") + "'");
         }
         this.order = intMeta(a, "order", 1, 64);
-        this.v = matrix(a, i + (gated ? ".V_gate" : ".V"), -1, -1);
+        this.v = matrix(a, gated ? names.gate() : names.v(), -1, -1);
         this.hidden = (int) v.rows();
         this.in = (int) v.columns();
-        this.up = gated ? matrix(a, i + ".V_up", hidden, in) : null;
-        double[] idx = vector(a, i + ".expanded", -1).toDoubleVector();
+        this.up = gated ? matrix(a, names.up(), hidden, in) : null;
+        double[] idx = vector(a, names.expanded(), -1).toDoubleVector();
         this.expanded = new int[idx.length];
         for (int q = 0; q < idx.length; q++) {
             int j = (int) idx[q];
             if (j != idx[q] || j < 0 || j >= hidden || (q > 0 && j <= expanded[q - 1])) {
-                throw new WgException(where + ": tensor " + i + ".expanded must hold ascending neuron indices in 0.."
+                throw new WgException(where + ": tensor " + names.expanded() + " must hold ascending neuron indices in 0.."
                         + (hidden - 1) + "; entry " + q + " is " + idx[q]);
             }
             expanded[q] = j;
@@ -70,16 +73,16 @@ public final class ReleasedLayer {
         if (k == 0) {
             throw new WgException(where + ": no expanded neurons");
         }
-        this.p = vector(a, i + ".p", k);
+        this.p = vector(a, names.p(), k);
         this.theta = new INDArray[order + 1];
-        INDArray t1 = matrix(a, i + ".theta." + (gated ? 0 : 1), -1, k);
+        INDArray t1 = matrix(a, names.theta(gated ? 0 : 1), -1, k);
         this.out = (int) t1.rows();
-        theta[0] = gated ? t1 : vector(a, i + ".theta.0", out);
+        theta[0] = gated ? t1 : vector(a, names.theta(0), out);
         for (int n = 1; n <= order; n++) {
-            theta[n] = matrix(a, i + ".theta." + n, out, k);
+            theta[n] = matrix(a, names.theta(n), out, k);
         }
-        if (a.has(i + ".theta." + (order + 1))) {
-            throw new WgException(where + ": tensor " + i + ".theta." + (order + 1) + " is beyond the order " + order);
+        if (a.has(names.theta(order + 1))) {
+            throw new WgException(where + ": tensor " + names.theta(order + 1) + " is beyond the order " + order);
         }
         List<Integer> rest = new ArrayList<>();
         boolean[] isExpanded = new boolean[hidden];
@@ -92,10 +95,10 @@ public final class ReleasedLayer {
             }
         }
         this.plain = rest.stream().mapToInt(Integer::intValue).toArray();
-        String wName = i + (gated ? ".W_down_plain" : ".W_plain");
+        String wName = names.wPlain(gated);
         if (plain.length > 0) {
             this.wPlain = matrix(a, wName, out, plain.length);
-            this.bPlain = gated ? null : vector(a, i + ".b_plain", plain.length);
+            this.bPlain = gated ? null : vector(a, names.bPlain(), plain.length);
         } else {
             if (a.has(wName)) {
                 throw new WgException(where + ": tensor " + wName + " present but every neuron is expanded");

@@ -72,6 +72,22 @@ public final class TaylorCoefficients {
     }
 
     /**
+     * The coefficients of one neuron as TaylorMLP releases them: kappa_n = s^n c_n(a), n = 0..order,
+     * for the secret sign s (+1 or -1) and the expansion point a. Theta_n[:, j] = W[:, j] kappa_n of
+     * neuron j, so this is what the release multiplies, what the attack fits and what a collapse
+     * evaluates; for s = +-1 every product is exact.
+     */
+    public static double[] kappa(Activation act, double a, double s, int order) {
+        double[] c = of(act, a, order);
+        double sn = 1;
+        for (int n = 0; n <= order; n++) {
+            c[n] *= sn;
+            sn *= s;
+        }
+        return c;
+    }
+
+    /**
      * Radius of convergence of the series at a: SiLU's sigmoid has poles at +-i pi, so
      * sqrt(a^2 + pi^2); GELU is entire (infinite radius, though convergence is not monotone).
      */

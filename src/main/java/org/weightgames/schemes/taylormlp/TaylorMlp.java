@@ -159,14 +159,6 @@ public final class TaylorMlp implements Scheme {
         return p;
     }
 
-    private double[] signs(int k, Coins coins) {
-        double[] s = new double[k];
-        for (int i = 0; i < k; i++) {
-            s[i] = signFlip && coins.nextBoolean() ? -1 : 1;
-        }
-        return s;
-    }
-
     private void releasePlain(int i, MlpBlock block, INDArray x, Coins coins, Map<String, String> meta,
             Map<String, INDArray> tensors, Map<String, INDArray> secret) {
         Activation act = block.activation();
@@ -177,49 +169,29 @@ public final class TaylorMlp implements Scheme {
         int[] sIdx = choose(i, pre, bias, act, meta);
         int[] pIdx = complement(sIdx, h);
         int k = sIdx.length;
-        double[] min = pre.min(0).toDoubleVector();
-        double[] max = pre.max(0).toDoubleVector();
-        double[] sign = signs(k, coins.derive("signs"));
-        INDArray w = block.w();
-        long out = w.rows();
-        INDArray[] theta = new INDArray[order + 1];
-        for (int n = 1; n <= order; n++) {
-            theta[n] = Nd.zeros(out, k);
-        }
-        INDArray theta0 = block.c().dup();
-        double[] pRel = new double[k];
-        INDArray vRel = block.v().dup();
+        double[] sign = TaylorRelease.signs(k, coins.derive("signs"), signFlip);
+        double[] p = points(pre, sIdx);
+        double[] a = new double[k];
         for (int q = 0; q < k; q++) {
-            int j = sIdx[q];
-            double p = 0.5 * (min[j] + max[j]);
-            double[] c = TaylorCoefficients.of(act, p + bias[j], order);
-            INDArray col = w.getColumn(j);
-            theta0.addi(col.mul(c[0]));
-            double sn = 1;
-            for (int n = 1; n <= order; n++) {
-                sn *= sign[q];
-                theta[n].putColumn(q, col.mul(sn * c[n]));
-            }
-            pRel[q] = sign[q] * p;
-            vRel.putRow(j, vRel.getRow(j).mul(sign[q]));
+            a[q] = p[q] + bias[sIdx[q]];
         }
-        meta.put(i + ".kind", "taylor-mlp");
+        double[][] kappa = TaylorRelease.kappa(act, a, sign, order);
+        INDArray w = block.w();
+        INDArray[] theta = thetas(w.getColumns(sIdx), kappa, 1);
+        // the zero-order terms collapse into one vector: theta_0 = c + sum_j W[:, j] act(a_j)
+        theta[0] = block.c().dup();
+        for (int q = 0; q < k; q++) {
+            theta[0].addi(w.getColumn(sIdx[q]).mul(kappa[0][q]));
+        }
+        meta.put(i + ".kind", TaylorNames.PLAIN);
         meta.put(i + ".activation", act.id());
         meta.put(i + ".expanded", Integer.toString(k));
-        tensors.put(i + ".V", vRel);
-        tensors.put(i + ".expanded", indexTensor(sIdx));
-        tensors.put(i + ".p", Nd.vector(pRel));
-        tensors.put(i + ".theta.0", theta0);
-        for (int n = 1; n <= order; n++) {
-            tensors.put(i + ".theta." + n, theta[n]);
-        }
-        if (pIdx.length > 0) {
-            tensors.put(i + ".W_plain", w.getColumns(pIdx).dup());
-            tensors.put(i + ".b_plain", gather(block.b(), pIdx));
-        }
-        secret.put(i + ".W[S]", w.getColumns(sIdx).dup());
-        secret.put(i + ".b[S]", gather(block.b(), sIdx));
-        secret.put(i + ".c", block.c().dup());
+        TaylorNames names = TaylorNames.layer(i);
+        names.putPlain(tensors, signRows(block.v(), sIdx, sign), indexTensor(sIdx), Nd.vector(TaylorRelease.signed(p, sign)),
+                theta, pIdx.length > 0 ? w.getColumns(pIdx).dup() : null, pIdx.length > 0 ? gather(block.b(), pIdx) : null);
+        secret.put(names.secretW(false), w.getColumns(sIdx).dup());
+        secret.put(names.secretB(), gather(block.b(), sIdx));
+        secret.put(names.secretC(), block.c().dup());
     }
 
     private void releaseGated(int i, SwiGluBlock block, INDArray x, Coins coins, Map<String, String> meta,
@@ -229,43 +201,65 @@ public final class TaylorMlp implements Scheme {
         int[] sIdx = choose(i, pre, new double[h], Activation.SILU, meta);
         int[] pIdx = complement(sIdx, h);
         int k = sIdx.length;
-        double[] min = pre.min(0).toDoubleVector();
-        double[] max = pre.max(0).toDoubleVector();
-        double[] sign = signs(k, coins.derive("signs"));
+        double[] sign = TaylorRelease.signs(k, coins.derive("signs"), signFlip);
+        double[] p = points(pre, sIdx);
+        double[][] kappa = TaylorRelease.kappa(Activation.SILU, p, sign, order);
         INDArray w = block.wDown();
-        INDArray[] theta = new INDArray[order + 1];
-        for (int n = 0; n <= order; n++) {
-            theta[n] = Nd.zeros(w.rows(), k);
-        }
-        double[] pRel = new double[k];
-        INDArray gRel = block.vGate().dup();
-        for (int q = 0; q < k; q++) {
-            int j = sIdx[q];
-            double p = 0.5 * (min[j] + max[j]);
-            double[] c = TaylorCoefficients.silu(p, order);
-            INDArray col = w.getColumn(j);
-            double sn = 1;
-            for (int n = 0; n <= order; n++) {
-                theta[n].putColumn(q, col.mul(sn * c[n]));
-                sn *= sign[q];
-            }
-            pRel[q] = sign[q] * p;
-            gRel.putRow(j, gRel.getRow(j).mul(sign[q]));
-        }
-        meta.put(i + ".kind", "taylor-swiglu");
+        meta.put(i + ".kind", TaylorNames.GATED);
         meta.put(i + ".activation", "silu");
         meta.put(i + ".expanded", Integer.toString(k));
-        tensors.put(i + ".V_gate", gRel);
-        tensors.put(i + ".V_up", block.vUp().dup());
-        tensors.put(i + ".expanded", indexTensor(sIdx));
-        tensors.put(i + ".p", Nd.vector(pRel));
-        for (int n = 0; n <= order; n++) {
-            tensors.put(i + ".theta." + n, theta[n]);
+        TaylorNames names = TaylorNames.layer(i);
+        names.putGated(tensors, signRows(block.vGate(), sIdx, sign), block.vUp().dup(), indexTensor(sIdx),
+                Nd.vector(TaylorRelease.signed(p, sign)), thetas(w.getColumns(sIdx), kappa, 0),
+                pIdx.length > 0 ? w.getColumns(pIdx).dup() : null);
+        secret.put(names.secretW(true), w.getColumns(sIdx).dup());
+    }
+
+    /** The expansion points of the chosen neurons: the midpoints of their calibrated pre-activations. */
+    private static double[] points(INDArray pre, int[] sIdx) {
+        double[] min = pre.min(0).toDoubleVector();
+        double[] max = pre.max(0).toDoubleVector();
+        double[] p = new double[sIdx.length];
+        for (int q = 0; q < p.length; q++) {
+            p[q] = TaylorRelease.point(min[sIdx[q]], max[sIdx[q]]);
         }
-        if (pIdx.length > 0) {
-            tensors.put(i + ".W_down_plain", w.getColumns(pIdx).dup());
+        return p;
+    }
+
+    /** Theta_n [out, k] for n = first..N, row by row from W_S [out, k] ({@link TaylorRelease#thetaRow}). */
+    private static INDArray[] thetas(INDArray wS, double[][] kappa, int first) {
+        int out = (int) wS.rows();
+        int k = (int) wS.columns();
+        double[] all = wS.dup('c').data().asDouble();
+        double[][] t = new double[kappa.length][];
+        for (int n = first; n < kappa.length; n++) {
+            t[n] = new double[out * k];
         }
-        secret.put(i + ".W_down[S]", w.getColumns(sIdx).dup());
+        double[] row = new double[k];
+        double[] o = new double[k];
+        for (int r = 0; r < out; r++) {
+            System.arraycopy(all, r * k, row, 0, k);
+            for (int n = first; n < kappa.length; n++) {
+                TaylorRelease.thetaRow(row, kappa[n], o);
+                System.arraycopy(o, 0, t[n], r * k, k);
+            }
+        }
+        INDArray[] theta = new INDArray[kappa.length];
+        for (int n = first; n < kappa.length; n++) {
+            theta[n] = Nd.matrix(t[n], out, k);
+        }
+        return theta;
+    }
+
+    /** V with the rows of the expanded neurons times their signs. */
+    private static INDArray signRows(INDArray v, int[] sIdx, double[] sign) {
+        INDArray out = v.dup();
+        for (int q = 0; q < sIdx.length; q++) {
+            double[] row = v.getRow(sIdx[q]).toDoubleVector();
+            TaylorRelease.signRow(row, sign[q]);
+            out.putRow(sIdx[q], Nd.vector(row));
+        }
+        return out;
     }
 
     static INDArray indexTensor(int[] idx) {

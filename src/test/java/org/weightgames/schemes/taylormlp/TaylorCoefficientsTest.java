@@ -72,4 +72,17 @@ class TaylorCoefficientsTest {
         assertThatThrownBy(() -> TaylorCoefficients.of(Activation.RELU, 0.1, 8)).isInstanceOf(WgException.class)
                 .hasMessageContaining("analytic");
     }
+
+    /** kappa_n = s^n c_n(a): the released coefficients of a neuron with sign s, exactly. */
+    @Test
+    void kappaIsTheCoefficientsTimesPowersOfTheSign() {
+        for (Activation act : new Activation[] {Activation.SILU, Activation.GELU}) {
+            double[] c = TaylorCoefficients.of(act, 0.7, 9);
+            assertThat(TaylorCoefficients.kappa(act, 0.7, 1, 9)).containsExactly(c);
+            double[] minus = TaylorCoefficients.kappa(act, 0.7, -1, 9);
+            for (int n = 0; n <= 9; n++) {
+                assertThat(minus[n]).as("%s n=%d", act, n).isEqualTo(n % 2 == 0 ? c[n] : -c[n]);
+            }
+        }
+    }
 }

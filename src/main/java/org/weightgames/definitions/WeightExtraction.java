@@ -20,6 +20,9 @@ import org.weightgames.core.Nd;
  * largest per-tensor error.
  */
 public final class WeightExtraction implements Definition {
+    /** The default epsilon. */
+    public static final double EPSILON = 1e-3;
+
     private double epsilon;
     private Challenger challenger;
 
@@ -35,7 +38,7 @@ public final class WeightExtraction implements Definition {
 
     @Override
     public void init(Params params) {
-        epsilon = params.getDouble("epsilon", 1e-3, 0, 1e6);
+        epsilon = params.getDouble("epsilon", EPSILON, 0, 1e6);
         challenger = new Challenger(params);
         params.checkAllUsed();
     }
@@ -79,10 +82,23 @@ public final class WeightExtraction implements Definition {
             den += size * size;
             worst = Math.max(worst, size > 0 ? diff / size : diff);
         }
-        double rel = den > 0 ? Math.sqrt(num / den) : Math.sqrt(num);
+        double rel = relativeError(num, den);
         Map<String, Double> m = new TreeMap<>();
         m.put("relative_error", rel);
         m.put("max_tensor_error", worst);
-        return new Outcome(rel <= epsilon, m, null);
+        return new Outcome(wins(rel, epsilon), m, null);
+    }
+
+    /**
+     * ext-w's measure from the summed squares of the differences and of the true values:
+     * ||theta' - theta|| / ||theta|| (the absolute error where the truth is zero).
+     */
+    public static double relativeError(double squaredDifference, double squaredTruth) {
+        return squaredTruth > 0 ? Math.sqrt(squaredDifference / squaredTruth) : Math.sqrt(squaredDifference);
+    }
+
+    /** ext-w's rule: the adversary wins when its relative error is at most epsilon (never when it is NaN). */
+    public static boolean wins(double relativeError, double epsilon) {
+        return relativeError <= epsilon;
     }
 }

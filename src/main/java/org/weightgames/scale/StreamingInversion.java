@@ -5,6 +5,7 @@ import org.weightgames.safetensors.Safetensors;
 import org.weightgames.model.SwiGluNames;
 import org.weightgames.safetensors.DType;
 import org.weightgames.adversaries.TaylorFit;
+import org.weightgames.definitions.WeightExtraction;
 import org.weightgames.model.Activation;
 import org.weightgames.schemes.taylormlp.TaylorCoefficients;
 import org.weightgames.schemes.taylormlp.TaylorNames;
@@ -232,7 +233,10 @@ public final class StreamingInversion {
         return sign;
     }
 
-    /** Column-wise comparison of a recovery with the original W_down and V_gate. */
+    /**
+     * Column-wise comparison of a recovery with the original W_down and V_gate; {@code relativeError}
+     * is ext-w's measure of the recovered W_down ({@link WeightExtraction#relativeError}).
+     */
     public record Comparison(double medianColumnError, double maxColumnError, double relativeError, long signErrors) {
     }
 
@@ -304,6 +308,6 @@ public final class StreamingInversion {
                 }
             }
         }
-        return new Comparison(median, max, den > 0 ? Math.sqrt(num / den) : Math.sqrt(num), bad);
+        return new Comparison(median, max, WeightExtraction.relativeError(num, den), bad);
     }
 }

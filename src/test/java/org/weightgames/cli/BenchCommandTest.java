@@ -29,12 +29,26 @@ class BenchCommandTest {
         }
         assertThat(b.path("recovered").path("median_column_relative_error").asDouble()).isLessThan(1e-5);
         assertThat(b.path("recovered").path("gate_sign_errors").asLong()).isZero();
-        assertThat(b.path("trials").path("won").asInt()).isEqualTo(2);
+        assertThat(b.path("trials").path("won").asInt()).isEqualTo(2); // by ext-w's rule: relative error of W_down <= 1e-3
+        assertThat(r.out()).contains("ext-w's rule");
+        // bench.json's keys in the order the figures are recorded, whatever the JVM's hashing
+        assertThat(fieldNames(b.path("shape"))).containsExactly("in", "hidden", "out");
+        assertThat(fieldNames(b.path("recovered"))).containsExactly("median_column_relative_error", "max_column_relative_error",
+                "relative_error", "gate_sign_errors");
+        assertThat(fieldNames(b.path("trials"))).containsExactly("played", "won");
+        assertThat(fieldNames(b)).startsWith("shape", "dtype", "order", "threads", "repeats", "seed", "versions", "release_seconds",
+                "attack_over_read");
         assertThat(b.path("trials_per_second").size()).isEqualTo(2);
         assertThat(b.path("shape").path("hidden").asLong()).isEqualTo(3584);
         // the released block is far from the original at N = 2 and close at N = 16 (the series converges)
         assertThat(b.path("taylor_output_error").path("16").asDouble())
                 .isLessThan(b.path("taylor_output_error").path("2").asDouble());
+    }
+
+    private static java.util.List<String> fieldNames(JsonNode n) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

@@ -168,6 +168,25 @@ class StreamingTaylorTest {
         }
     }
 
+    /** An artifact streamed before the one naming (V_gate, V_up were gate_proj.weight, up_proj.weight) is refused by name. */
+    @Test
+    void anArtifactWithTheEarlierNamesIsRefusedWithTheRename() {
+        Path f = tmp.resolve("earlier.safetensors");
+        Map<String, Spec> specs = new LinkedHashMap<>();
+        specs.put("gate_proj.weight", new Spec(DType.F32, new long[] {4, 2}));
+        specs.put("up_proj.weight", new Spec(DType.F32, new long[] {4, 2}));
+        specs.put("p", new Spec(DType.F64, new long[] {4}));
+        specs.put("theta.0", new Spec(DType.F32, new long[] {3, 4}));
+        specs.put("theta.1", new Spec(DType.F32, new long[] {3, 4}));
+        try (Writer w = Writer.create(f, Map.of("kind", "taylor-swiglu", "order", "1"), specs)) {
+            w.commit();
+        }
+        try (Safetensors a = Safetensors.open(f)) {
+            assertThatThrownBy(() -> StreamingInversion.recover(a, 1)).isInstanceOf(WgException.class)
+                    .hasMessageContaining("earlier tensor names").hasMessageContaining("now V_gate and V_up");
+        }
+    }
+
     @Test
     void aFileThatIsNotATaylorArtifactIsRefused() {
         Path orig = tmp.resolve("plain.safetensors");

@@ -149,6 +149,10 @@ public record TaylorNames(String prefix) {
             throw new WgException(artifact.file() + ": not a streamed TaylorMLP SwiGLU artifact (metadata kind=taylor-swiglu"
                     + " and order missing); release one with the taylormlp scheme");
         }
+        if (!artifact.has(gate()) && artifact.has(prefix + "gate_proj.weight")) {
+            throw new WgException(artifact.file() + ": a TaylorMLP artifact with the earlier tensor names (" + prefix
+                    + "gate_proj.weight and up_proj.weight, now " + gate() + " and " + up() + "); release the checkpoint again");
+        }
         int n;
         try {
             n = Integer.parseInt(o);

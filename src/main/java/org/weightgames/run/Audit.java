@@ -87,13 +87,7 @@ public final class Audit {
                 }
                 advs.add(reference);
                 for (Map.Entry<String, Map<String, Map<String, String>>> v : variants(s, d).entrySet()) {
-                    GameSpec spec = new GameSpec(s, d, advs, v.getValue(), data, v.getKey());
-                    // initialise every component once: parameter errors surface here, not mid-run
-                    spec.newScheme();
-                    spec.newDefinition();
-                    spec.newAdversaries();
-                    spec.newFamily();
-                    specs.add(new PlannedGame(spec, bound(s, d), provenance(spec)));
+                    specs.add(game(new GameSpec(s, d, advs, v.getValue(), data, v.getKey()), bound(s, d)));
                 }
             }
         }
@@ -266,6 +260,18 @@ public final class Audit {
                     .append(" provenance=").append(p.withArtifacts(List.of()).toString());
         }
         return Resources.sha256(text.toString());
+    }
+
+    /**
+     * One game to play, judged against {@code bound}. Every component is initialised once here, so
+     * parameter errors surface before anything is played, not mid-run.
+     */
+    public PlannedGame game(GameSpec spec, Bound bound) {
+        spec.newScheme();
+        spec.newDefinition();
+        spec.newAdversaries();
+        spec.newFamily();
+        return new PlannedGame(spec, bound, provenance(spec));
     }
 
     /** A game's provenance before it is played (no artifact hashes yet). */

@@ -2,11 +2,14 @@ package org.weightgames.run;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import org.weightgames.data.DataSource;
-import org.weightgames.core.Coins;
-import org.weightgames.game.TrialRecord;
+import org.weightgames.core.WgException;
+import org.weightgames.game.Provenance;
+import org.weightgames.stats.Bound;
+import org.weightgames.stats.GameSummary;
 import org.weightgames.stats.Summary;
 
 /**
@@ -16,7 +19,7 @@ import org.weightgames.stats.Summary;
 public final class Verify {
 
     /** One claim's outcome. */
-    public record Check(Claims.Claim claim, Summary summary) {
+    public record Check(Claims.Claim claim, Summary summary, Provenance provenance) {
         public boolean matches() {
             return summary.verdict.label().equals(claim.expected());
         }
@@ -27,6 +30,11 @@ public final class Verify {
                     claim.id(), claim.scheme(), claim.definition(), claim.adversary(), claim.expected(), summary.verdict.label(),
                     summary.wins, summary.trials, summary.advantage, summary.ci.low(), summary.ci.high(), claim.bound());
         }
+
+        /** The audit command that plays this claim's game again, with every parameter as used. */
+        public String replayCommand() {
+            return provenance.replayCommand(claim.adversary());
+        }
     }
 
     private Verify() {
@@ -35,31 +43,30 @@ public final class Verify {
     public static List<Check> run(List<Claims.Claim> claims, long seed, DataSource data, int threads, Integer trials,
             double level, Consumer<String> progress) {
         // build every game first: a bad setting in any claim fails before anything is played
-        List<GameSpec> specs = new ArrayList<>();
+        List<Audit> audits = new ArrayList<>();
+        List<Audit.PlannedGame> games = new ArrayList<>();
         for (Claims.Claim c : claims) {
-            GameSpec spec;
+            int n = trials != null ? trials : c.trials();
+            List<String> flags = new ArrayList<>();
+            new TreeMap<>(c.settings()).forEach((component, kv) -> new TreeMap<>(kv).forEach((k, v) ->
+                    flags.add("--set " + component + "." + k + "=" + v)));
+            flags.add("--level " + level);
+            Audit audit = new Audit(new Audit.Config(List.of(c.scheme()), List.of(c.definition()), List.of(c.adversary()), n, seed,
+                    data.name(), c.settings(), level, threads, 0, n, flags), null);
             try {
-                spec = GameSpec.against(c.scheme(), c.definition(), c.adversary(), c.settings(), data, "");
-                spec.newScheme();
-                spec.newDefinition();
-                spec.newAdversaries();
-                spec.newFamily();
-            } catch (org.weightgames.core.WgException e) {
-                throw new org.weightgames.core.WgException(c.where() + ": claim '" + c.id() + "': " + e.getMessage());
+                GameSpec spec = GameSpec.against(c.scheme(), c.definition(), c.adversary(), c.settings(), data, "");
+                games.add(audit.game(spec, new Bound(c.bound(), c.statement(), c.source())));
+            } catch (WgException e) {
+                throw new WgException(c.where() + ": claim '" + c.id() + "': " + e.getMessage());
             }
-            specs.add(spec);
+            audits.add(audit);
         }
-        TrialRunner runner = new TrialRunner(threads);
         List<Check> checks = new ArrayList<>();
         for (int i = 0; i < claims.size(); i++) {
             Claims.Claim c = claims.get(i);
-            GameSpec spec = specs.get(i);
-            int n = trials != null ? trials : c.trials();
             long started = System.nanoTime();
-            List<TrialRecord> records = runner.run(spec, seed, 0, n, done -> { });
-            Coins boot = Seeds.bootstrap(seed, spec).derive(c.adversary());
-            Summary s = new Summary(records, 0, 1, spec.newDefinition().guessing(), level, c.bound(), boot);
-            Check check = new Check(c, s);
+            GameSummary result = audits.get(i).run(List.of(games.get(i))).get(0);
+            Check check = new Check(c, result.summaries().get(c.adversary()), result.provenance());
             if (progress != null) {
                 progress.accept(String.format(java.util.Locale.ROOT, "%-8s %s (%.1f s)", check.matches() ? "ok" : "CHANGED",
                         check.describe(), (System.nanoTime() - started) / 1e9));

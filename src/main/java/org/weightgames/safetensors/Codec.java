@@ -8,115 +8,77 @@ public final class Codec {
     }
 
     static void decode(DType t, ByteBuffer b, float[] dst, int off, int n) {
-        switch (t) {
-            case F32:
-                b.asFloatBuffer().get(dst, off, n);
-                break;
-            case F64: {
-                var d = b.asDoubleBuffer();
-                for (int i = 0; i < n; i++) {
-                    dst[off + i] = (float) d.get(i);
-                }
-                break;
+        if (t == DType.F32) {
+            b.asFloatBuffer().get(dst, off, n);
+        } else if (t == DType.F64) {
+            var d = b.asDoubleBuffer();
+            for (int i = 0; i < n; i++) {
+                dst[off + i] = (float) d.get(i);
             }
-            case F16: {
-                var s = b.asShortBuffer();
-                for (int i = 0; i < n; i++) {
-                    dst[off + i] = halfToFloat(s.get(i));
-                }
-                break;
-            }
-            default: {
-                var s = b.asShortBuffer();
-                for (int i = 0; i < n; i++) {
-                    dst[off + i] = Float.intBitsToFloat((s.get(i) & 0xffff) << 16);
-                }
+        } else {
+            var s = b.asShortBuffer();
+            for (int i = 0; i < n; i++) {
+                dst[off + i] = fromShort(t, s.get(i));
             }
         }
     }
 
     static void decode(DType t, ByteBuffer b, double[] dst, int off, int n) {
-        switch (t) {
-            case F64:
-                b.asDoubleBuffer().get(dst, off, n);
-                break;
-            case F32: {
-                var d = b.asFloatBuffer();
-                for (int i = 0; i < n; i++) {
-                    dst[off + i] = d.get(i);
-                }
-                break;
+        if (t == DType.F64) {
+            b.asDoubleBuffer().get(dst, off, n);
+        } else if (t == DType.F32) {
+            var d = b.asFloatBuffer();
+            for (int i = 0; i < n; i++) {
+                dst[off + i] = d.get(i);
             }
-            case F16: {
-                var s = b.asShortBuffer();
-                for (int i = 0; i < n; i++) {
-                    dst[off + i] = halfToFloat(s.get(i));
-                }
-                break;
-            }
-            default: {
-                var s = b.asShortBuffer();
-                for (int i = 0; i < n; i++) {
-                    dst[off + i] = Float.intBitsToFloat((s.get(i) & 0xffff) << 16);
-                }
+        } else {
+            var s = b.asShortBuffer();
+            for (int i = 0; i < n; i++) {
+                dst[off + i] = fromShort(t, s.get(i));
             }
         }
     }
 
     static void encode(DType t, float[] src, int off, int n, ByteBuffer b) {
-        switch (t) {
-            case F32:
-                b.asFloatBuffer().put(src, off, n);
-                break;
-            case F64: {
-                var d = b.asDoubleBuffer();
-                for (int i = 0; i < n; i++) {
-                    d.put(i, src[off + i]);
-                }
-                break;
+        if (t == DType.F32) {
+            b.asFloatBuffer().put(src, off, n);
+        } else if (t == DType.F64) {
+            var d = b.asDoubleBuffer();
+            for (int i = 0; i < n; i++) {
+                d.put(i, src[off + i]);
             }
-            case F16: {
-                var s = b.asShortBuffer();
-                for (int i = 0; i < n; i++) {
-                    s.put(i, floatToHalf(src[off + i]));
-                }
-                break;
-            }
-            default: {
-                var s = b.asShortBuffer();
-                for (int i = 0; i < n; i++) {
-                    s.put(i, floatToBf16(src[off + i]));
-                }
+        } else {
+            var s = b.asShortBuffer();
+            for (int i = 0; i < n; i++) {
+                s.put(i, toShort(t, src[off + i]));
             }
         }
     }
 
     static void encode(DType t, double[] src, int off, int n, ByteBuffer b) {
-        switch (t) {
-            case F64:
-                b.asDoubleBuffer().put(src, off, n);
-                break;
-            case F32: {
-                var d = b.asFloatBuffer();
-                for (int i = 0; i < n; i++) {
-                    d.put(i, (float) src[off + i]);
-                }
-                break;
+        if (t == DType.F64) {
+            b.asDoubleBuffer().put(src, off, n);
+        } else if (t == DType.F32) {
+            var d = b.asFloatBuffer();
+            for (int i = 0; i < n; i++) {
+                d.put(i, (float) src[off + i]);
             }
-            case F16: {
-                var s = b.asShortBuffer();
-                for (int i = 0; i < n; i++) {
-                    s.put(i, floatToHalf((float) src[off + i]));
-                }
-                break;
-            }
-            default: {
-                var s = b.asShortBuffer();
-                for (int i = 0; i < n; i++) {
-                    s.put(i, floatToBf16((float) src[off + i]));
-                }
+        } else {
+            var s = b.asShortBuffer();
+            for (int i = 0; i < n; i++) {
+                s.put(i, toShort(t, (float) src[off + i]));
             }
         }
+    }
+
+    /** A 16-bit stored value (F16 or BF16) as a float: exact, both formats are subsets of float. */
+    private static float fromShort(DType t, short v) {
+        return t == DType.F16 ? halfToFloat(v) : Float.intBitsToFloat((v & 0xffff) << 16);
+    }
+
+    /** A float stored in 16 bits (F16 or BF16), rounded to nearest even. */
+    private static short toShort(DType t, float v) {
+        return t == DType.F16 ? floatToHalf(v) : floatToBf16(v);
     }
 
     /** IEEE binary16 to float (exact). */

@@ -1,0 +1,205 @@
+package org.weightgames.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.weightgames.core.Nd;
+import org.weightgames.core.WgException;
+import org.weightgames.data.DataSource;
+import org.weightgames.report.JsonReport;
+import org.weightgames.report.MarkdownReport;
+import org.weightgames.report.ReportWriter;
+import org.weightgames.run.Audit;
+import org.weightgames.run.TaylorTiming;
+import org.weightgames.stats.AuditSummary;
+import org.weightgames.stats.GameSummary;
+import org.weightgames.stats.InferenceCost;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wg audit}: plays the selected games and writes report.json, report.md and report.html (and timing.json). */
+@Command(name = "audit", description = "Play the games against the built-in adversaries and write report.json and report.md.")
+final class AuditCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--scheme", description = "Scheme id (repeatable; default: all).")
+    List<String> schemes = new ArrayList<>();
+
+    @Option(names = "--definition", description = "Definition id (repeatable; default: all).")
+    List<String> definitions = new ArrayList<>();
+
+    @Option(names = "--adversary", description = "Adversary id (repeatable; default: every adversary that plays the game). The baseline always plays.")
+    List<String> adversaries = new ArrayList<>();
+
+    @Option(names = "--trials", defaultValue = "50", description = "Trials per game (default: ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Run seed: the same seed replays every trial (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--dataset", description = "synthetic (embedded, the default) or fashion-mnist (Debian package dataset-fashion-mnist);"
+            + " with --model: tokens (the default).")
+    String dataset;
+
+    @Option(names = "--model", description = "Audit your own MLP block from a safetensors checkpoint (SwiGLU gate_proj/up_proj/down_proj"
+            + " or plain fc1/fc2) instead of drawing originals; --set model.prefix=... picks a block, model.activation=... a plain"
+            + " block's activation (gelu). Default schemes taylormlp, plain, oracle; definitions ext-w, ext-f.")
+    Path model;
+
+    @Option(names = "--out", description = "Output folder (default: reports/<UTC timestamp>).")
+    Path out;
+
+    @Option(names = "--set", description = "component.key=value, e.g. taylormlp.order=4 or model.hidden=128 (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--config", description = "JSON file of settings: {\"component\": {\"key\": value}}; --set wins over it.")
+    Path config;
+
+    @Option(names = "--level", defaultValue = "0.95", description = "Confidence level of the intervals (default: ${DEFAULT-VALUE}).")
+    double level;
+
+    @Option(names = "--threads", description = "Trials played at once (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = "--target-width", defaultValue = "0", description = "Sequential mode: keep playing until every advantage interval is at most this wide.")
+    double targetWidth;
+
+    @Option(names = "--max-trials", defaultValue = "1000", description = "Sequential mode: the trial cap (default: ${DEFAULT-VALUE}).")
+    int maxTrials;
+
+    @Option(names = "--no-timing", description = "Skip the measured inference-cost table.")
+    boolean noTiming;
+
+    @Option(names = "--resume", description = "Resume the interrupted run in --out: replay nothing it finished, play the rest.")
+    boolean resume;
+
+    @Option(names = "--sign-key", description = "Sign the report with this Ed25519 private key (./wg keygen); writes signature.json.")
+    Path signKey;
+
+    @Option(names = "--isolate", description = "Play every adversary of the extraction games in its own JVM, handed only the artifact file and"
+            + " pipes to the oracles (isolation.timeout, isolation.memory, isolation.native set its limits).")
+    boolean isolate;
+
+    @Override
+    public Integer call() {
+        PrintStream err = System.err;
+        if (isolate) {
+            sets.add(org.weightgames.isolation.Isolation.COMPONENT + ".enabled=true");
+        }
+        Map<String, Map<String, String>> settings = Settings.load(config, sets);
+        if (model != null) {
+            if (!Files.isRegularFile(model)) {
+                throw new WgException("--model " + model + ": no such file; give the path of a .safetensors checkpoint");
+            }
+            Map<String, String> m = new java.util.TreeMap<>(settings.getOrDefault("model", Map.of()));
+            m.put("arch", "file");
+            m.put("file", model.toAbsolutePath().normalize().toString());
+            settings = new java.util.TreeMap<>(settings);
+            settings.put("model", m);
+            sets.add("model.arch=file");
+            sets.add("model.file=" + m.get("file"));
+            if (schemes.isEmpty()) {
+                schemes.addAll(List.of("taylormlp", "plain", "oracle"));
+            }
+            if (definitions.isEmpty()) {
+                definitions.addAll(List.of("ext-w", "ext-f"));
+            }
+            if (dataset == null) {
+                dataset = "tokens";
+            }
+        }
+        if (dataset == null) {
+            dataset = "synthetic";
+        }
+        if (targetWidth < 0 || targetWidth >= 2) {
+            throw new WgException("--target-width must be in [0, 2), got " + targetWidth);
+        }
+        if (maxTrials < 1) {
+            throw new WgException("--max-trials must be at least 1, got " + maxTrials);
+        }
+        List<String> replay = new ArrayList<>();
+        for (String s : sets) {
+            replay.add("--set " + s);
+        }
+        if (config != null) {
+            replay.add("--config " + config);
+        }
+        replay.add("--level " + level);
+        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        Audit audit = new Audit(new Audit.Config(schemes, definitions, adversaries, trials, seed, dataset, settings, level,
+                nThreads, targetWidth, maxTrials, replay), err);
+        Nd.init();
+        if (signKey != null && !Files.isReadable(signKey)) {
+            throw new WgException("--sign-key " + signKey + " cannot be read; make a key pair with ./wg keygen");
+        }
+        DataSource data = org.weightgames.model.Datasets.load(dataset, settings.getOrDefault("model", Map.of()));
+        List<Audit.PlannedGame> plan = audit.plan(data);
+        Instant now = Instant.now();
+        if (resume && out == null) {
+            throw new WgException("--resume needs the --out folder of the interrupted run");
+        }
+        Path dir = out != null ? out : defaultOut(now);
+        List<GameSummary> results;
+        org.weightgames.run.FileJournal journal = new org.weightgames.run.FileJournal(dir, audit.fingerprint(plan), resume);
+        try {
+            if (journal.resumed() > 0) {
+                err.println("[resume] " + journal.resumed() + " finished trials read from " + dir.resolve(".partial"));
+            }
+            results = audit.run(plan, journal);
+        } catch (WgException e) {
+            journal.discard();
+            throw e;
+        }
+        List<InferenceCost> timing = null;
+        String shape = null;
+        if (!noTiming && plan.stream().anyMatch(p -> p.scheme().equals("taylormlp"))) {
+            err.println("[timing] measuring TaylorMLP inference cost against the original");
+            int[] orders = {2, 4, 8, 16};
+            timing = TaylorTiming.measure(512, 2048, 512, 64, orders, 9);
+            shape = "512->2048->512 (SiLU), batch 64";
+        }
+        String generated = DateTimeFormatter.ISO_INSTANT.format(now);
+        Map<String, String> files = new LinkedHashMap<>();
+        AuditSummary summary = audit.summary(results, data);
+        files.put("report.json", ReportWriter.json(JsonReport.render(summary, generated)));
+        files.put("report.md", MarkdownReport.render(summary, generated, timing, shape));
+        if (timing != null) {
+            files.put("timing.json", ReportWriter.json(JsonReport.timing(timing, shape, 9)));
+        }
+        files.put("report.html", org.weightgames.report.HtmlReport.render("WeightGames security report",
+                "Generated " + generated + " with seed " + seed + " on data set " + data.name() + ".", results,
+                org.weightgames.report.HtmlReport.auditPlots(results, timing, shape)));
+        ReportWriter.write(dir, files);
+        journal.finish();
+        if (signKey != null) {
+            org.weightgames.report.Signing.sign(dir, signKey);
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        results.forEach(g -> g.summaries().forEach((adv, s) -> o.printf("%-10s %-6s %-18s %3d/%-3d advantage %.3f CI [%.3f, %.3f] -> %s%s%n",
+                g.scheme(), g.definition(), adv, s.wins, s.trials, s.advantage, s.ci.low(), s.ci.high(),
+                s.verdict.label(), g.variant().isEmpty() ? "" : "   [" + g.variant() + "]")));
+        o.println("report: " + dir.resolve("report.md"));
+        o.flush();
+        return 0;
+    }
+
+    static Path defaultOut(Instant now) {
+        String home = System.getenv("WG_HOME");
+        Path base = home != null && !home.isBlank() ? Paths.get(home, "reports") : Paths.get("reports");
+        return base.resolve(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now));
+    }
+}

@@ -1,0 +1,71 @@
+package org.weightgames.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.weightgames.core.WgException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wg bench}: TaylorMLP attack and inference costs at LLM scale, each a ratio measured in the run. */
+@Command(name = "bench", description = "TaylorMLP at LLM scale: the taylor-inversion attack against a summing pass over the same "
+        + "coefficients, TaylorMLP and taylor-collapse inference against the original block, and ext-w trials per second, "
+        + "each a ratio measured in this run. Quarter-scale block (1024 x 3584) by default, Llama-3-8B's (4096 x 14336) with --full.")
+final class BenchCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--full", description = "Use the full Llama-3-8B block, 4096 x 14336 (about 10 GB of scratch files).")
+    boolean full;
+
+    @Option(names = "--order", defaultValue = "8", description = "TaylorMLP order N of the attacked artifact (default: ${DEFAULT-VALUE}).")
+    int order;
+
+    @Option(names = "--dtype", defaultValue = "f32", description = "Storage type of the checkpoints: f32, f64, f16 or bf16 (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Repeats of each timing (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--tokens", defaultValue = "8", description = "Tokens per inference timing (default: ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Option(names = "--trials", defaultValue = "8", description = "ext-w trials per thread count for the throughput figure; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--work", description = "Folder for the scratch checkpoints, kept afterwards (default: a temporary folder, deleted).")
+    Path work;
+
+    @Option(names = "--json", description = "Also write the figures as JSON to this file.")
+    Path json;
+
+    @Option(names = "--model", description = "Bench on your own SwiGLU block from a safetensors checkpoint instead of a random one.")
+    Path model;
+
+    @Option(names = "--prefix", description = "With --model: the block's tensor-name prefix, e.g. model.layers.0.mlp. (default: the first block).")
+    String prefix;
+
+    @Override
+    public Integer call() throws Exception {
+        org.weightgames.safetensors.DType dt;
+        try {
+            dt = org.weightgames.safetensors.DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new WgException("bench: --dtype must be f32, f64, f16 or bf16, got '" + dtype + "'");
+        }
+        PrintWriter pw = spec.commandLine().getOut();
+        new org.weightgames.scale.Bench(new org.weightgames.scale.Bench.Options(full, order, dt, repeats, threads, tokens,
+                trials, seed, work, json, model, prefix), pw).run();
+        pw.flush();
+        return 0;
+    }
+}

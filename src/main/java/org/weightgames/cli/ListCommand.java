@@ -1,0 +1,48 @@
+package org.weightgames.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.weightgames.game.Adversary;
+import org.weightgames.game.Definition;
+import org.weightgames.game.Registry;
+import org.weightgames.game.Scheme;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code wg list}: the schemes, definitions and adversaries on the class path, with the games each adversary plays. */
+@Command(name = "list", description = "List the schemes, definitions and adversaries on the class path.")
+final class ListCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Schemes:");
+        for (Scheme s : Registry.schemes()) {
+            out.printf("  %-18s %s%n", s.id(), s.description());
+        }
+        out.println("Definitions:");
+        for (Definition d : Registry.definitions()) {
+            out.printf("  %-18s %s%n", d.id(), d.description());
+        }
+        out.println("Adversaries:");
+        for (Adversary a : Registry.adversaries()) {
+            List<String> plays = new ArrayList<>();
+            for (Scheme s : Registry.schemes()) {
+                for (Definition d : Registry.definitions()) {
+                    if (a.supports(d.id(), s.id())) {
+                        plays.add(s.id() + "/" + d.id());
+                    }
+                }
+            }
+            out.printf("  %-18s %s%n  %-18s plays: %s%n", a.id(), a.description(), "", String.join(", ", plays));
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,50 @@
+package org.weightgames.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.weightgames.core.WgException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wg release}: a checkpoint released with TaylorMLP, streamed block by block. */
+@Command(name = "release", description = "Release a checkpoint with TaylorMLP, streamed: every SwiGLU block (or those named) replaced by its "
+        + "Taylor coefficients, the other tensors copied; writes a safetensors artifact.")
+final class ReleaseCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "The safetensors checkpoint to release.")
+    Path model;
+
+    @Option(names = "--out", required = true, description = "The artifact to write (.safetensors).")
+    Path out;
+
+    @Option(names = "--prefix", description = "A block to release, e.g. model.layers.0.mlp. (repeatable; default: every SwiGLU block).")
+    List<String> prefixes = new ArrayList<>();
+
+    @Option(names = "--order", defaultValue = "8", description = "Taylor order N (default: ${DEFAULT-VALUE}).")
+    int order;
+
+    @Option(names = "--tokens", defaultValue = "128", description = "Gaussian calibration tokens (default: ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the calibration tokens and the signs (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() {
+        if (threads < 1) {
+            throw new WgException("release: --threads must be at least 1, got " + threads);
+        }
+        org.weightgames.scale.CheckpointTools.release(model, out, prefixes, order, seed, tokens, threads, spec.commandLine().getOut());
+        return 0;
+    }
+}

@@ -1,0 +1,35 @@
+package org.weightgames.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.weightgames.core.WgException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wg sign}: signs a report folder (signature.json beside it). */
+@Command(name = "sign", description = "Sign a report folder with an Ed25519 private key: writes signature.json beside it.")
+final class SignCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Parameters(index = "0", description = "The report folder.")
+    Path dir;
+
+    @Option(names = "--key", required = true, description = "The private key file (./wg keygen).")
+    Path key;
+
+    @Override
+    public Integer call() {
+        if (!Files.isDirectory(dir)) {
+            throw new WgException(dir + " is not a folder; give the folder an audit wrote (it holds report.json)");
+        }
+        Path sig = org.weightgames.report.Signing.sign(dir, key);
+        spec.commandLine().getOut().println("signed: " + sig);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

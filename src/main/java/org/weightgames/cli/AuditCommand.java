@@ -131,13 +131,7 @@ final class AuditCommand implements Callable<Integer> {
         if (maxTrials < 1) {
             throw new WgException("--max-trials must be at least 1, got " + maxTrials);
         }
-        List<String> replay = new ArrayList<>();
-        for (String s : sets) {
-            replay.add("--set " + s);
-        }
-        if (config != null) {
-            replay.add("--config " + config);
-        }
+        List<String> replay = Settings.replayFlags(sets, config);
         replay.add("--level " + level);
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Audit audit = new Audit(new Audit.Config(schemes, definitions, adversaries, trials, seed, dataset, settings, level,

@@ -3,6 +3,7 @@ package org.weightgames.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,21 @@ public final class Settings {
             out.computeIfAbsent(ckv[0], k -> new TreeMap<>()).put(ckv[1], ckv[2]);
         }
         return out;
+    }
+
+    /**
+     * The flags that give these settings back on a replay command line: {@code --set} for each, then
+     * {@code --config} when a file was given. The list is fresh, for the caller to add its own flags to.
+     */
+    static List<String> replayFlags(List<String> sets, Path config) {
+        List<String> flags = new ArrayList<>();
+        for (String s : sets) {
+            flags.add("--set " + s);
+        }
+        if (config != null) {
+            flags.add("--config " + config);
+        }
+        return flags;
     }
 
     /** Splits {@code component.key=value} into its three parts, or refuses it naming the flag. */

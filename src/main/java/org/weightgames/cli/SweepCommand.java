@@ -80,8 +80,7 @@ final class SweepCommand implements Callable<Integer> {
         for (String v : values) {
             List<String> all = new ArrayList<>(sets);
             all.add(component + "." + key + "=" + v.trim());
-            List<String> replay = new ArrayList<>();
-            all.forEach(s -> replay.add("--set " + s));
+            List<String> replay = Settings.replayFlags(all, null);
             Audit a = new Audit(new Audit.Config(List.of(scheme), List.of(definition), adversaries, trials, seed, dataset,
                     Settings.load(null, all), 0.95, nThreads, 0, trials, replay), System.err);
             plans.add(a.plan(data));

@@ -3,10 +3,9 @@ package org.weightgames.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.weightgames.core.WgException;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wg attack}: the taylor-inversion attack on a released checkpoint, streamed block by block. */
@@ -25,15 +24,12 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--original", description = "The original checkpoint, to measure the recovery's error block by block.")
     Path original;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    ToolThreads threads = new ToolThreads();
 
     @Override
     public Integer call() {
-        if (threads < 1) {
-            throw new WgException("attack: --threads must be at least 1, got " + threads);
-        }
-        org.weightgames.scale.CheckpointTools.attack(artifact, out, original, threads, spec.commandLine().getOut());
+        org.weightgames.scale.CheckpointTools.attack(artifact, out, original, threads.atLeastOne("attack"), spec.commandLine().getOut());
         return 0;
     }
 }

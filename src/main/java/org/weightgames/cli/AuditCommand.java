@@ -28,6 +28,7 @@ import org.weightgames.stats.InferenceCost;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wg audit}: plays the selected games and writes report.json, report.md and report.html (and timing.json). */
@@ -72,8 +73,8 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--level", defaultValue = "0.95", description = "Confidence level of the intervals (default: ${DEFAULT-VALUE}).")
     double level;
 
-    @Option(names = "--threads", description = "Trials played at once (default: the number of cores).")
-    Integer threads;
+    @Mixin
+    TrialThreads trialThreads = new TrialThreads();
 
     @Option(names = "--target-width", defaultValue = "0", description = "Sequential mode: keep playing until every advantage interval is at most this wide.")
     double targetWidth;
@@ -133,7 +134,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         List<String> replay = Settings.replayFlags(sets, config);
         replay.add("--level " + level);
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int nThreads = trialThreads.threadCount();
         Audit audit = new Audit(new Audit.Config(schemes, definitions, adversaries, trials, seed, dataset, settings, level,
                 nThreads, targetWidth, maxTrials, replay), err);
         Nd.init();

@@ -8,6 +8,7 @@ import org.weightgames.core.WgException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wg bench}: TaylorMLP attack and inference costs at LLM scale, each a ratio measured in the run. */
@@ -30,8 +31,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "5", description = "Repeats of each timing (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    ToolThreads threads = new ToolThreads();
 
     @Option(names = "--tokens", defaultValue = "8", description = "Tokens per inference timing (default: ${DEFAULT-VALUE}).")
     int tokens;
@@ -63,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new WgException("bench: --dtype must be f32, f64, f16 or bf16, got '" + dtype + "'");
         }
         PrintWriter pw = spec.commandLine().getOut();
-        new org.weightgames.scale.Bench(new org.weightgames.scale.Bench.Options(full, order, dt, repeats, threads, tokens,
+        new org.weightgames.scale.Bench(new org.weightgames.scale.Bench.Options(full, order, dt, repeats, threads.threads, tokens,
                 trials, seed, work, json, model, prefix), pw).run();
         pw.flush();
         return 0;

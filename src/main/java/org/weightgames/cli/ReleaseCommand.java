@@ -5,10 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.weightgames.core.WgException;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wg release}: a checkpoint released with TaylorMLP, streamed block by block. */
@@ -36,15 +35,13 @@ final class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the calibration tokens and the signs (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    ToolThreads threads = new ToolThreads();
 
     @Override
     public Integer call() {
-        if (threads < 1) {
-            throw new WgException("release: --threads must be at least 1, got " + threads);
-        }
-        org.weightgames.scale.CheckpointTools.release(model, out, prefixes, order, seed, tokens, threads, spec.commandLine().getOut());
+        org.weightgames.scale.CheckpointTools.release(model, out, prefixes, order, seed, tokens, threads.atLeastOne("release"),
+                spec.commandLine().getOut());
         return 0;
     }
 }

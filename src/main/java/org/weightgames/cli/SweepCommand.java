@@ -19,6 +19,7 @@ import org.weightgames.stats.GameSummary;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wg sweep}: one game over a list of values of one parameter, plotted (sweep.json, report.html). */
@@ -46,17 +47,11 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--trials", defaultValue = "20", description = "Trials per value (default: ${DEFAULT-VALUE}).")
     int trials;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Run seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--dataset", defaultValue = "synthetic", description = "synthetic or fashion-mnist.")
-    String dataset;
+    @Mixin
+    RunOptions run = new RunOptions();
 
     @Option(names = "--out", description = "Output folder (default: reports/sweep-<UTC timestamp>).")
     Path out;
-
-    @Option(names = "--threads", description = "Trials played at once (default: the number of cores).")
-    Integer threads;
 
     @Override
     public Integer call() {
@@ -73,15 +68,15 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         Nd.init();
-        DataSource data = DataSource.load(dataset);
-        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        DataSource data = DataSource.load(run.dataset);
+        int nThreads = run.threadCount();
         List<Audit> audits = new ArrayList<>();
         List<List<Audit.PlannedGame>> plans = new ArrayList<>();
         for (String v : values) {
             List<String> all = new ArrayList<>(sets);
             all.add(component + "." + key + "=" + v.trim());
             List<String> replay = Settings.replayFlags(all, null);
-            Audit a = new Audit(new Audit.Config(List.of(scheme), List.of(definition), adversaries, trials, seed, dataset,
+            Audit a = new Audit(new Audit.Config(List.of(scheme), List.of(definition), adversaries, trials, run.seed, run.dataset,
                     Settings.load(null, all), 0.95, nThreads, 0, trials, replay), System.err);
             plans.add(a.plan(data));
             audits.add(a);
@@ -95,9 +90,9 @@ final class SweepCommand implements Callable<Integer> {
         Path dir = out != null ? out : AuditCommand.defaultOut(now).resolveSibling("sweep-" + AuditCommand.defaultOut(now).getFileName());
         org.weightgames.report.SweepReport sweep = new org.weightgames.report.SweepReport(component + "." + key, values, x, results);
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("sweep.json", ReportWriter.json(sweep.json(seed, data, generated)));
+        files.put("sweep.json", ReportWriter.json(sweep.json(run.seed, data, generated)));
         files.put("report.html", org.weightgames.report.HtmlReport.render("WeightGames sweep: " + scheme + " / " + definition
-                + " against " + component + "." + key, "Generated " + generated + " with seed " + seed + " on data set " + data.name()
+                + " against " + component + "." + key, "Generated " + generated + " with seed " + run.seed + " on data set " + data.name()
                 + ", " + trials + " trials per value.", List.of(), List.of(sweep.plot())));
         ReportWriter.write(dir, files);
         PrintWriter o = spec.commandLine().getOut();

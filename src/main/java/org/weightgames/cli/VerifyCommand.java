@@ -15,6 +15,7 @@ import org.weightgames.run.Verify;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wg verify}: plays the claimed guarantees and compares each verdict with the one its claims file expects. */
@@ -30,17 +31,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--claim", description = "Check only the claim with this id (repeatable).")
     List<String> only = new ArrayList<>();
 
-    @Option(names = "--seed", defaultValue = "1", description = "Run seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--dataset", defaultValue = "synthetic", description = "synthetic or fashion-mnist.")
-    String dataset;
+    @Mixin
+    RunOptions run = new RunOptions();
 
     @Option(names = "--trials", description = "Override every claim's trial count.")
     Integer trials;
-
-    @Option(names = "--threads", description = "Trials played at once (default: the number of cores).")
-    Integer threads;
 
     @Override
     public Integer call() {
@@ -65,9 +60,9 @@ final class VerifyCommand implements Callable<Integer> {
             throw new WgException("no claims to verify");
         }
         Nd.init();
-        DataSource data = DataSource.load(dataset);
+        DataSource data = DataSource.load(run.dataset);
         PrintWriter out = spec.commandLine().getOut();
-        List<Verify.Check> checks = Verify.run(claims, seed, data, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+        List<Verify.Check> checks = Verify.run(claims, run.seed, data, run.threadCount(),
                 trials, 0.95, line -> {
                     out.println(line);
                     out.flush();

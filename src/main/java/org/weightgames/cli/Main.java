@@ -10,7 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code wg} command line. Exit status: 0 success, 2 bad input (one message), 1 internal error. */
-@Command(name = "wg", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "wg", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "WeightGames: security definitions of model weight release schemes as executable games.",
         subcommands = {ListCommand.class, AuditCommand.class, VerifyCommand.class, SweepCommand.class, ReplayCommand.class,
             KeygenCommand.class, SignCommand.class, CheckReportCommand.class, BenchCommand.class, ReleaseCommand.class,

@@ -157,12 +157,6 @@ public final class Bench {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
-    }
-
     static double min(double[] v) {
         return Arrays.stream(v).min().orElse(Double.NaN);
     }

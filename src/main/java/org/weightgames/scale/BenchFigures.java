@@ -1,7 +1,7 @@
 package org.weightgames.scale;
 
 import static org.weightgames.scale.Bench.max;
-import static org.weightgames.scale.Bench.median;
+import static org.weightgames.core.Numerics.median;
 import static org.weightgames.scale.Bench.min;
 import static org.weightgames.scale.Bench.secs;
 

@@ -287,10 +287,7 @@ public final class StreamingInversion {
         for (double c : col) {
             max = Math.max(max, c);
         }
-        double[] sorted = col.clone();
-        java.util.Arrays.sort(sorted);
-        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+        double median = org.weightgames.core.Numerics.median(col);
         // the gate: s * V'_gate must equal V_gate exactly
         Tensor g = original.tensor(names.gate());
         Tensor gr = artifact.tensor(new TaylorNames(prefix).gate());

@@ -1,6 +1,5 @@
 package org.weightgames.model;
 
-import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Coins;
@@ -13,18 +12,15 @@ import org.weightgames.core.Nd;
  * channel is removing a group of k * k columns), plus a bias per filter. Computed as im2col, then
  * one matrix product.
  */
-public final class Conv2d implements Layer {
-    private final INDArray w;
-    private final INDArray b;
+public final class Conv2d extends Affine {
     private final int channels;
     private final int height;
     private final int width;
     private final int k;
-    private final INDArray gw;
-    private final INDArray gb;
     private INDArray lastCols;
 
     public Conv2d(INDArray w, INDArray b, int channels, int height, int width, int k) {
+        super(w, b);
         if (w.rank() != 2 || b.rank() != 1 || b.length() != w.rows()) {
             throw new IllegalArgumentException("conv filters need W [filters, channels*k*k] and b [filters]");
         }
@@ -32,14 +28,10 @@ public final class Conv2d implements Layer {
             throw new IllegalArgumentException("conv W has " + w.columns() + " columns but " + channels + " channels of "
                     + k + "x" + k + " kernels (odd k) need " + ((long) channels * k * k));
         }
-        this.w = w;
-        this.b = b;
         this.channels = channels;
         this.height = height;
         this.width = width;
         this.k = k;
-        this.gw = Nd.zeros(w.shape());
-        this.gb = Nd.zeros(b.shape());
     }
 
     /** He-initialised filters (ReLU networks), zero bias. */
@@ -157,15 +149,7 @@ public final class Conv2d implements Layer {
         }
     }
 
-    @Override
-    public Map<String, INDArray> parameters() {
-        return Layer.named("W", w, "b", b);
-    }
 
-    @Override
-    public Map<String, INDArray> gradients() {
-        return Layer.named("W", gw, "b", gb);
-    }
 
     @Override
     public long macs() {

@@ -1,28 +1,20 @@
 package org.weightgames.model;
 
-import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Nd;
 
 /** y = x W^T + b, with W of shape [out, in]. */
-public final class Dense implements Layer {
-    private final INDArray w;
-    private final INDArray b;
-    private final INDArray gw;
-    private final INDArray gb;
+public final class Dense extends Affine {
     private INDArray lastX;
 
     public Dense(INDArray w, INDArray b) {
+        super(w, b);
         if (w.rank() != 2 || b.rank() != 1 || b.length() != w.rows()) {
             throw new IllegalArgumentException("dense layer needs W [out, in] and b [out], got W "
                     + java.util.Arrays.toString(w.shape()) + " and b " + java.util.Arrays.toString(b.shape()));
         }
-        this.w = w;
-        this.b = b;
-        this.gw = Nd.zeros(w.shape());
-        this.gb = Nd.zeros(b.shape());
     }
 
     public static Dense init(int in, int out, Coins coins) {
@@ -64,15 +56,7 @@ public final class Dense implements Layer {
         return g.mmul(w);
     }
 
-    @Override
-    public Map<String, INDArray> parameters() {
-        return Layer.named("W", w, "b", b);
-    }
 
-    @Override
-    public Map<String, INDArray> gradients() {
-        return Layer.named("W", gw, "b", gb);
-    }
 
     @Override
     public long macs() {

@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Adversary;
+import org.weightgames.game.Distinguisher;
+import org.weightgames.game.FunctionExtractor;
+import org.weightgames.game.Scheme;
+import org.weightgames.game.WeightExtractor;
 import org.weightgames.core.Coins;
 import org.weightgames.game.DistinguishChallenge;
 import org.weightgames.game.ExtractionChallenge;
@@ -18,7 +21,7 @@ import org.weightgames.model.Network;
  * (the matching parameter where the name and shape fit, else N(0, 1/columns)); for {@code ext-f},
  * a freshly initialised network of the architecture; for {@code ind}, a fair coin.
  */
-public final class Baseline implements Adversary {
+public final class Baseline implements WeightExtractor, FunctionExtractor, Distinguisher {
     public static final String ID = "baseline";
 
     @Override
@@ -37,9 +40,9 @@ public final class Baseline implements Adversary {
     }
 
     @Override
-    public boolean supports(String definition, String scheme) {
-        // uc's reference is scratch: a guess from the architecture alone that also trains on the data
-        return !definition.equals("uc");
+    public boolean targets(Scheme scheme) {
+        // every scheme; it plays no uc, whose reference is scratch (a guess from the architecture alone that also trains)
+        return true;
     }
 
     @Override

@@ -3,13 +3,14 @@ package org.weightgames.adversaries;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Adversary;
+import org.weightgames.game.FunctionExtractor;
+import org.weightgames.game.Scheme;
+import org.weightgames.game.WeightExtractor;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.Hosted;
 import org.weightgames.core.Params;
 import org.weightgames.game.QueryOracle;
-import org.weightgames.game.Registry;
 import org.weightgames.model.Network;
 import org.weightgames.model.Trainer;
 
@@ -22,7 +23,7 @@ import org.weightgames.model.Trainer;
  *
  * <p>Parameters: {@code steps} (800), {@code lr} (0.003), {@code batch} (256).
  */
-public final class Distillation implements Adversary {
+public final class Distillation implements WeightExtractor, FunctionExtractor {
     private int steps;
     private double lr;
     private int batch;
@@ -46,8 +47,8 @@ public final class Distillation implements Adversary {
     }
 
     @Override
-    public boolean supports(String definition, String scheme) {
-        return Registry.schemeIs(scheme, Hosted.class) && (definition.equals("ext-f") || definition.equals("ext-w"));
+    public boolean targets(Scheme scheme) {
+        return scheme instanceof Hosted;
     }
 
     @Override

@@ -5,13 +5,13 @@ import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Adversary;
+import org.weightgames.game.FunctionExtractor;
+import org.weightgames.game.Scheme;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.Hosted;
 import org.weightgames.core.Params;
 import org.weightgames.game.QueryOracle;
-import org.weightgames.game.Registry;
 import org.weightgames.core.WgException;
 import org.weightgames.model.Activation;
 import org.weightgames.model.Layer;
@@ -35,7 +35,7 @@ import org.weightgames.model.SwiGluBlock;
  * <p>Parameters: {@code steps} (300) L-BFGS iterations, {@code lr} (0.01: the length of the first,
  * gradient step), {@code ridge} (1e-8, relative to the mean diagonal of the normal equations).
  */
-public final class EquationSolving implements Adversary {
+public final class EquationSolving implements FunctionExtractor {
     public static final String ID = "equation-solving";
     private int steps;
     private double lr;
@@ -60,10 +60,10 @@ public final class EquationSolving implements Adversary {
     }
 
     @Override
-    public boolean supports(String definition, String scheme) {
+    public boolean targets(Scheme scheme) {
         // ext-f only: the hidden units' order and scale are not identifiable from queries, so its
         // parameters answer ext-w no better than distillation's, which already plays that game
-        return Registry.schemeIs(scheme, Hosted.class) && definition.equals("ext-f");
+        return scheme instanceof Hosted;
     }
 
     @Override

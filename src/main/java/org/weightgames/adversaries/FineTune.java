@@ -1,9 +1,9 @@
 package org.weightgames.adversaries;
 
-import org.weightgames.game.Adversary;
+import org.weightgames.game.KeylessUser;
+import org.weightgames.game.Scheme;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
-import org.weightgames.game.Registry;
 import org.weightgames.game.UsageChallenge;
 import org.weightgames.game.UsageControl;
 import org.weightgames.model.Init;
@@ -18,7 +18,7 @@ import org.weightgames.model.NeuronSurgery;
  * every parameter on the auxiliary data within the budget. Parameters: {@code lr} (0.001),
  * {@code batch} (128).
  */
-public final class FineTune implements Adversary {
+public final class FineTune implements KeylessUser {
     private double lr;
     private int batch;
 
@@ -40,8 +40,8 @@ public final class FineTune implements Adversary {
     }
 
     @Override
-    public boolean supports(String definition, String scheme) {
-        return definition.equals("uc") && Registry.schemeIs(scheme, UsageControl.class);
+    public boolean targets(Scheme scheme) {
+        return scheme instanceof UsageControl;
     }
 
     @Override

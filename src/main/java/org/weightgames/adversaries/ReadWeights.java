@@ -4,12 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Adversary;
+import org.weightgames.game.Distinguisher;
+import org.weightgames.game.FunctionExtractor;
+import org.weightgames.game.Scheme;
+import org.weightgames.game.WeightExtractor;
 import org.weightgames.core.Coins;
 import org.weightgames.game.DistinguishChallenge;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.core.Params;
-import org.weightgames.game.Registry;
 import org.weightgames.game.ReleasesWeights;
 import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
@@ -21,7 +23,7 @@ import org.weightgames.model.NetworkCodec;
  * the {@code plain} control): the parameters for ext-w, the decoded network for ext-f, the nearer
  * candidate for ind. It must win everything against {@code plain}; if it does not, the games are wrong.
  */
-public final class ReadWeights implements Adversary {
+public final class ReadWeights implements WeightExtractor, FunctionExtractor, Distinguisher {
     @Override
     public String id() {
         return "read-weights";
@@ -38,8 +40,8 @@ public final class ReadWeights implements Adversary {
     }
 
     @Override
-    public boolean supports(String definition, String scheme) {
-        return Registry.schemeIs(scheme, ReleasesWeights.class) && (definition.equals("ext-w") || definition.equals("ext-f") || definition.equals("ind"));
+    public boolean targets(Scheme scheme) {
+        return scheme instanceof ReleasesWeights;
     }
 
     @Override

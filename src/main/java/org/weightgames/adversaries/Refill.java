@@ -5,11 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Adversary;
+import org.weightgames.game.KeylessUser;
+import org.weightgames.game.Scheme;
+import org.weightgames.game.WeightExtractor;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.core.Params;
-import org.weightgames.game.Registry;
 import org.weightgames.game.UsageChallenge;
 import org.weightgames.game.UsageControl;
 import org.weightgames.core.WgException;
@@ -26,7 +27,7 @@ import org.weightgames.model.NeuronSurgery;
  * on the auxiliary data when {@code tune} (true) and the budget allows; in {@code ext-w} it
  * answers with the refilled values. Parameters: {@code tune}, {@code lr} (0.001), {@code batch} (128).
  */
-public final class Refill implements Adversary {
+public final class Refill implements KeylessUser, WeightExtractor {
     private boolean tune;
     private double lr;
     private int batch;
@@ -50,8 +51,8 @@ public final class Refill implements Adversary {
     }
 
     @Override
-    public boolean supports(String definition, String scheme) {
-        return (definition.equals("uc") || definition.equals("ext-w")) && Registry.schemeIs(scheme, UsageControl.class);
+    public boolean targets(Scheme scheme) {
+        return scheme instanceof UsageControl;
     }
 
     @Override

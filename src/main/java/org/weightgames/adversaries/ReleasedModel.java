@@ -1,6 +1,8 @@
 package org.weightgames.adversaries;
 
-import org.weightgames.game.Adversary;
+import org.weightgames.game.FunctionExtractor;
+import org.weightgames.game.Hosted;
+import org.weightgames.game.Scheme;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.core.Params;
@@ -11,7 +13,7 @@ import org.weightgames.core.Params;
  * wins only where a scheme's release is no more expensive than the original, so it measures the
  * scheme's own cost claim.
  */
-public final class ReleasedModel implements Adversary {
+public final class ReleasedModel implements FunctionExtractor {
     @Override
     public String id() {
         return "released-model";
@@ -28,9 +30,9 @@ public final class ReleasedModel implements Adversary {
     }
 
     @Override
-    public boolean supports(String definition, String scheme) {
+    public boolean targets(Scheme scheme) {
         // a hosted scheme releases nothing to run
-        return definition.equals("ext-f") && !org.weightgames.game.Registry.schemeIs(scheme, org.weightgames.game.Hosted.class);
+        return !(scheme instanceof Hosted);
     }
 
     @Override

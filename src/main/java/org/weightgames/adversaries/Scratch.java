@@ -1,9 +1,9 @@
 package org.weightgames.adversaries;
 
-import org.weightgames.game.Adversary;
+import org.weightgames.game.KeylessUser;
+import org.weightgames.game.Scheme;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
-import org.weightgames.game.Registry;
 import org.weightgames.game.UsageChallenge;
 import org.weightgames.game.UsageControl;
 import org.weightgames.model.Network;
@@ -15,7 +15,7 @@ import org.weightgames.model.Trainer;
  * locked network is worth to an adversary is how much better it does than this.
  * Parameters: {@code lr} (0.001), {@code batch} (128).
  */
-public final class Scratch implements Adversary {
+public final class Scratch implements KeylessUser {
     public static final String ID = "scratch";
     private double lr;
     private int batch;
@@ -38,8 +38,8 @@ public final class Scratch implements Adversary {
     }
 
     @Override
-    public boolean supports(String definition, String scheme) {
-        return definition.equals("uc") && Registry.schemeIs(scheme, UsageControl.class);
+    public boolean targets(Scheme scheme) {
+        return scheme instanceof UsageControl;
     }
 
     @Override

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import org.weightgames.game.Adversary;
+import org.weightgames.game.FunctionExtractor;
+import org.weightgames.game.Scheme;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.core.Params;
@@ -21,7 +22,7 @@ import org.weightgames.schemes.taylormlp.TaylorMlp;
  * coefficient ratios Theta_n[:, j] / w_j) and so reproduces the released function, truncation
  * error included, at the original's cost.
  */
-public final class TaylorCollapse implements Adversary {
+public final class TaylorCollapse implements FunctionExtractor {
     public static final String ID = "taylor-collapse";
     private String mode;
     private SearchRange range;
@@ -44,8 +45,8 @@ public final class TaylorCollapse implements Adversary {
     }
 
     @Override
-    public boolean supports(String definition, String scheme) {
-        return scheme.equals(TaylorMlp.ID) && definition.equals("ext-f");
+    public boolean targets(Scheme scheme) {
+        return scheme instanceof TaylorMlp;
     }
 
     @Override

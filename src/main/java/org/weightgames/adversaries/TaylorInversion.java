@@ -7,7 +7,9 @@ import java.util.Map;
 
 import org.apache.commons.math3.analysis.solvers.BrentSolver;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Adversary;
+import org.weightgames.game.Distinguisher;
+import org.weightgames.game.Scheme;
+import org.weightgames.game.WeightExtractor;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
 import org.weightgames.game.DistinguishChallenge;
@@ -34,7 +36,7 @@ import org.weightgames.schemes.taylormlp.TaylorMlp;
  *
  * <p>Parameters: {@code span} half-width of the search for a around 0 (30), {@code step} grid step (0.05).
  */
-public final class TaylorInversion implements Adversary {
+public final class TaylorInversion implements WeightExtractor, Distinguisher {
     public static final String ID = "taylor-inversion";
     private SearchRange range;
 
@@ -55,8 +57,8 @@ public final class TaylorInversion implements Adversary {
     }
 
     @Override
-    public boolean supports(String definition, String scheme) {
-        return scheme.equals(TaylorMlp.ID) && (definition.equals("ext-w") || definition.equals("ind"));
+    public boolean targets(Scheme scheme) {
+        return scheme instanceof TaylorMlp;
     }
 
     @Override

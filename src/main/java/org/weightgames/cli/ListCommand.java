@@ -35,7 +35,7 @@ final class ListCommand implements Callable<Integer> {
             List<String> plays = new ArrayList<>();
             for (Scheme s : Registry.schemes()) {
                 for (Definition d : Registry.definitions()) {
-                    if (a.supports(d.id(), s.id())) {
+                    if (d.plays().isInstance(a) && a.targets(s)) {
                         plays.add(s.id() + "/" + d.id());
                     }
                 }

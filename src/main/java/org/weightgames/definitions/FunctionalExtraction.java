@@ -6,6 +6,9 @@ import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.Adversary;
+import org.weightgames.game.Contract;
+import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.FunctionExtractor;
 import org.weightgames.game.Definition;
 import org.weightgames.game.Outcome;
 import org.weightgames.core.Params;
@@ -49,10 +52,15 @@ public final class FunctionalExtraction implements Definition {
     }
 
     @Override
+    public Contract<FunctionExtractor, ExtractionChallenge, Network> contract() {
+        return FunctionExtractor.CONTRACT;
+    }
+
+    @Override
     public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
         Challenger.Drawn d = challenger.draw(ctx, ctx.challengerCoins());
         return challenger.playEach(ctx, d, adversaries, nanMeasures(),
-                (a, ch) -> judge(a.id(), a.extractFunction(ch, ctx.adversaryCoins(a.id())), d));
+                (a, ch) -> judge(a.id(), contract().play(a, ch, ctx.adversaryCoins(a.id())), d));
     }
 
     private static Map<String, Double> nanMeasures() {

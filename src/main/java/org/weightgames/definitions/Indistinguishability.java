@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.weightgames.game.Adversary;
+import org.weightgames.game.Contract;
+import org.weightgames.game.Distinguisher;
 import org.weightgames.core.Coins;
 import org.weightgames.game.Definition;
 import org.weightgames.game.DistinguishChallenge;
@@ -44,6 +46,11 @@ public final class Indistinguishability implements Definition {
     }
 
     @Override
+    public Contract<Distinguisher, DistinguishChallenge, Integer> contract() {
+        return Distinguisher.CONTRACT;
+    }
+
+    @Override
     public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
         Coins coins = ctx.challengerCoins();
         if (!ctx.family().freshPerTrial()) {
@@ -57,6 +64,6 @@ public final class Indistinguishability implements Definition {
         Network c0 = b == 0 ? d.original : other;
         Network c1 = b == 0 ? other : d.original;
         return challenger.playEach(ctx, d, adversaries, Map.of(), (a, ch) -> new Outcome(
-                a.distinguish(new DistinguishChallenge(ch, c0.copy(), c1.copy()), ctx.adversaryCoins(a.id())) == b, Map.of(), null));
+                contract().play(a, new DistinguishChallenge(ch, c0.copy(), c1.copy()), ctx.adversaryCoins(a.id())) == b, Map.of(), null));
     }
 }

@@ -12,7 +12,9 @@ import org.weightgames.data.Dataset;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.AuxiliaryData;
 import org.weightgames.core.Coins;
+import org.weightgames.game.Contract;
 import org.weightgames.game.Definition;
+import org.weightgames.game.KeylessUser;
 import org.weightgames.game.Outcome;
 import org.weightgames.core.Params;
 import org.weightgames.game.TrialContext;
@@ -68,6 +70,11 @@ public final class UnauthorisedUse implements Definition {
     }
 
     @Override
+    public Contract<KeylessUser, UsageChallenge, Network> contract() {
+        return KeylessUser.CONTRACT;
+    }
+
+    @Override
     public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
         Coins coins = ctx.challengerCoins();
         Challenger.Drawn d = challenger.draw(ctx, coins);
@@ -91,7 +98,7 @@ public final class UnauthorisedUse implements Definition {
             AuxiliaryData budget = new AuxiliaryData(aux, epochs);
             UsageChallenge ch = new UsageChallenge(d.release.artifact(), ctx.scheme(), ctx.family().architecture(), budget);
             try {
-                Network f = a.useWithoutKey(ch, ctx.adversaryCoins(a.id()));
+                Network f = contract().play(a, ch, ctx.adversaryCoins(a.id()));
                 if (f == null || f.inputSize() != d.freshInputs.columns() || f.outputSize() != train.classes()) {
                     throw new WgException("its model must map " + d.freshInputs.columns() + " features to " + train.classes()
                             + " logits");

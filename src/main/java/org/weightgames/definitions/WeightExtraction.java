@@ -6,6 +6,9 @@ import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.Adversary;
+import org.weightgames.game.Contract;
+import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.WeightExtractor;
 import org.weightgames.game.Definition;
 import org.weightgames.game.Outcome;
 import org.weightgames.core.Params;
@@ -49,11 +52,16 @@ public final class WeightExtraction implements Definition {
     }
 
     @Override
+    public Contract<WeightExtractor, ExtractionChallenge, Map<String, INDArray>> contract() {
+        return WeightExtractor.CONTRACT;
+    }
+
+    @Override
     public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
         Challenger.Drawn d = challenger.draw(ctx, ctx.challengerCoins());
         Map<String, INDArray> truth = d.release.secret().protectedParameters();
         return challenger.playEach(ctx, d, adversaries, nanMeasures(),
-                (a, ch) -> judge(a.id(), a.extractWeights(ch, ctx.adversaryCoins(a.id())), truth));
+                (a, ch) -> judge(a.id(), contract().play(a, ch, ctx.adversaryCoins(a.id())), truth));
     }
 
     private static Map<String, Double> nanMeasures() {

@@ -6,7 +6,8 @@ import org.weightgames.core.Params;
 /**
  * A security game. One trial: the challenger draws its model(s) with its own coins, releases,
  * hands each adversary the same challenge (each with its own coins and fresh oracles), and judges
- * each answer. Its formal text lives in {@code definitions/<id>.md}. Found with ServiceLoader
+ * each answer. Its adversaries implement the game's interface ({@link #plays()}). Its formal text
+ * lives in {@code definitions/<id>.md}. Found with ServiceLoader
  * ({@code META-INF/services/org.weightgames.game.Definition}); life cycle as {@link Scheme}.
  */
 public interface Definition {
@@ -26,6 +27,17 @@ public interface Definition {
      */
     default String baseline() {
         return "baseline";
+    }
+
+    /**
+     * The game's contract: the adversary interface that plays it, its method and how its challenge
+     * and answer cross the isolation pipe. Known before {@link #init}.
+     */
+    Contract<?, ?, ?> contract();
+
+    /** The adversary interface that plays this game: an adversary plays it by implementing it. */
+    default Class<? extends Adversary> plays() {
+        return contract().type();
     }
 
     /** Plays one trial against every adversary, in order; one outcome each. */

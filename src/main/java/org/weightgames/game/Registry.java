@@ -81,9 +81,14 @@ public final class Registry {
                 + " (see ./wg list)");
     }
 
-    /** Whether the scheme with this id is of the given type (e.g. {@link Hosted}, {@link ReleasesWeights}). */
-    public static boolean schemeIs(String id, Class<?> type) {
-        return schemes().stream().anyMatch(s -> s.id().equals(id) && type.isInstance(s));
+    /**
+     * Whether {@code adversary} plays {@code definition} against {@code scheme}: it implements the
+     * game's interface ({@link Definition#plays()}) and targets the scheme's type
+     * ({@link Adversary#targets}). Asks uninitialised instances: no parameters involved.
+     */
+    public static boolean plays(Adversary adversary, String definition, String scheme) {
+        Definition d = find(definitions(), Definition::id, definition, "definition");
+        return d.plays().isInstance(adversary) && adversary.targets(find(schemes(), Scheme::id, scheme, "scheme"));
     }
 
     /** Parameters for a component from the per-component settings, empty when none were given. */

@@ -27,6 +27,10 @@ import org.weightgames.game.DistinguishChallenge;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.Scheme;
 import org.weightgames.game.Adversary;
+import org.weightgames.game.Distinguisher;
+import org.weightgames.game.FunctionExtractor;
+import org.weightgames.game.KeylessUser;
+import org.weightgames.game.WeightExtractor;
 import org.weightgames.game.UsageChallenge;
 import org.weightgames.game.Registry;
 import org.weightgames.game.SampleOracle;
@@ -89,13 +93,13 @@ public final class AdversaryHost {
             ExtractionChallenge ch = new ExtractionChallenge(artifact, scheme, architecture, protectedShapes, sampleOracle, api);
             switch (game) {
                 case "ext-w": {
-                    Map<String, INDArray> w = adversary.extractWeights(ch, coins);
+                    Map<String, INDArray> w = WeightExtractor.CONTRACT.play(adversary, ch, coins);
                     out.writeByte('W');
                     Wire.writeTensors(out, w == null ? Map.of() : w);
                     break;
                 }
                 case "ext-f": {
-                    Network f = adversary.extractFunction(ch, coins);
+                    Network f = FunctionExtractor.CONTRACT.play(adversary, ch, coins);
                     if (f == null) {
                         throw new WgException(id + " answered no model");
                     }
@@ -106,7 +110,7 @@ public final class AdversaryHost {
                 case "ind": {
                     Network c0 = Wire.readNetwork(in);
                     Network c1 = Wire.readNetwork(in);
-                    int b = adversary.distinguish(new DistinguishChallenge(ch, c0, c1), coins);
+                    int b = Distinguisher.CONTRACT.play(adversary, new DistinguishChallenge(ch, c0, c1), coins);
                     out.writeByte('D');
                     out.writeInt(b);
                     break;
@@ -115,7 +119,7 @@ public final class AdversaryHost {
                     int size = in.readInt();
                     int epochs = in.readInt();
                     AuxiliaryData aux = new AuxiliaryData(size, epochs, idx -> rows(out, in, idx));
-                    Network f = adversary.useWithoutKey(new UsageChallenge(artifact, scheme, architecture, aux), coins);
+                    Network f = KeylessUser.CONTRACT.play(adversary, new UsageChallenge(artifact, scheme, architecture, aux), coins);
                     if (f == null) {
                         throw new WgException(id + " answered no model");
                     }

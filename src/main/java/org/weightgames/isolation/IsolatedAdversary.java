@@ -25,6 +25,11 @@ import org.weightgames.core.WgException;
 import org.weightgames.game.DistinguishChallenge;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.Adversary;
+import org.weightgames.game.Distinguisher;
+import org.weightgames.game.FunctionExtractor;
+import org.weightgames.game.KeylessUser;
+import org.weightgames.game.Scheme;
+import org.weightgames.game.WeightExtractor;
 import org.weightgames.game.UsageChallenge;
 import org.weightgames.game.AuxiliaryData;
 import org.weightgames.game.QueryOracle;
@@ -46,7 +51,7 @@ import org.weightgames.safetensors.DType;
  * malformed answer becomes a {@link WgException} with the reason, which the games record as a
  * lost trial.
  */
-public final class IsolatedAdversary implements Adversary {
+public final class IsolatedAdversary implements WeightExtractor, FunctionExtractor, Distinguisher, KeylessUser {
     static final String MAGIC = "wg-isolation-v1";
     private final Adversary inner;
     private final Map<String, String> params;
@@ -79,8 +84,8 @@ public final class IsolatedAdversary implements Adversary {
     }
 
     @Override
-    public boolean supports(String definition, String s) {
-        return inner.supports(definition, s);
+    public boolean targets(Scheme s) {
+        return inner.targets(s);
     }
 
     @Override

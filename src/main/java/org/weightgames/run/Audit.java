@@ -78,11 +78,12 @@ public final class Audit {
                 List<String> advs = new ArrayList<>();
                 for (Adversary a : Registry.adversaries()) {
                     boolean named = config.adversaries().isEmpty() || config.adversaries().contains(a.id());
-                    if (named && !a.id().equals(Baseline.ID) && !a.id().equals(reference) && a.supports(d, s)) {
+                    if (named && !a.id().equals(Baseline.ID) && !a.id().equals(reference) && Registry.plays(a, d, s)) {
                         advs.add(a.id());
                     }
                 }
-                if (advs.isEmpty() || !Registry.adversary(reference, Registry.params(reference, config.settings())).supports(d, s)) {
+                if (advs.isEmpty()
+                        || !Registry.plays(Registry.adversary(reference, Registry.params(reference, config.settings())), d, s)) {
                     continue;
                 }
                 advs.add(reference);

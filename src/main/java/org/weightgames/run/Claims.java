@@ -158,7 +158,7 @@ public final class Claims {
             throw new WgException(at + e.getMessage());
         }
         Adversary a = Registry.adversaries().stream().filter(x -> x.id().equals(adversary)).findFirst().orElseThrow();
-        if (!a.supports(definition, scheme)) {
+        if (!Registry.plays(a, definition, scheme)) {
             throw new WgException(at + "adversary '" + adversary + "' does not play " + scheme + "/" + definition);
         }
         JsonNode bound = n.path("bound");

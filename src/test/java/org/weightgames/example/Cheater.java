@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.Set;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.game.Adversary;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.Scheme;
+import org.weightgames.game.WeightExtractor;
 import org.weightgames.core.Params;
 import org.weightgames.model.ModelCache;
 import org.weightgames.model.Network;
@@ -24,9 +25,9 @@ import org.weightgames.model.Network;
  * challenge and from {@link ModelCache#shared()}'s static state, and answers the parameters of
  * any network it finds whose tensors have the protected names and shapes (in-process, the hosted
  * model behind the query oracle's lambda). {@code crash}, {@code hang} and {@code garbage}: kills
- * its JVM, never answers, or writes to the pipe itself.
+ * its JVM, never answers, or writes to the pipe itself. It plays {@code ext-w} only.
  */
-public final class Cheater implements Adversary {
+public final class Cheater implements WeightExtractor {
     private String mode;
 
     @Override
@@ -47,7 +48,7 @@ public final class Cheater implements Adversary {
 
     /** Never picked by an audit (the tests build its games by name), so no test's audit meets it by accident. */
     @Override
-    public boolean supports(String definition, String scheme) {
+    public boolean targets(Scheme scheme) {
         return false;
     }
 

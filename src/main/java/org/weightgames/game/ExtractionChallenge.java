@@ -12,7 +12,7 @@ import org.weightgames.core.Artifact;
  * (what to answer with), a sample oracle over the input distribution and, for hosted schemes,
  * the query API.
  */
-public final class ExtractionChallenge {
+public final class ExtractionChallenge implements Challenge {
     private final Artifact artifact;
     private final Scheme scheme;
     private final Architecture architecture;
@@ -50,6 +50,7 @@ public final class ExtractionChallenge {
         return api;
     }
 
+    @Override
     public Artifact artifact() {
         return artifact;
     }
@@ -59,6 +60,7 @@ public final class ExtractionChallenge {
         return scheme.inference(artifact);
     }
 
+    @Override
     public Architecture architecture() {
         return architecture;
     }

@@ -9,7 +9,7 @@ import org.weightgames.core.Artifact;
  * inference code, the architecture the original was drawn from, and its auxiliary data with its
  * compute budget. Never the key or the original.
  */
-public final class UsageChallenge {
+public final class UsageChallenge implements Challenge {
     private final Artifact artifact;
     private final Scheme scheme;
     private final Architecture architecture;
@@ -22,6 +22,7 @@ public final class UsageChallenge {
         this.data = data;
     }
 
+    @Override
     public Artifact artifact() {
         return artifact;
     }
@@ -31,6 +32,7 @@ public final class UsageChallenge {
         return scheme.inference(artifact);
     }
 
+    @Override
     public Architecture architecture() {
         return architecture;
     }

@@ -17,21 +17,17 @@ import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.model.Architecture;
 import org.weightgames.core.Nd;
-import org.weightgames.model.Network;
 import org.weightgames.safetensors.Safetensors;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
 import org.weightgames.core.WgException;
 import org.weightgames.core.Artifact;
-import org.weightgames.game.DistinguishChallenge;
-import org.weightgames.game.ExtractionChallenge;
+import org.weightgames.game.Challenge;
+import org.weightgames.game.Contract;
+import org.weightgames.game.Definition;
+import org.weightgames.game.Pipe;
 import org.weightgames.game.Scheme;
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Distinguisher;
-import org.weightgames.game.FunctionExtractor;
-import org.weightgames.game.KeylessUser;
-import org.weightgames.game.WeightExtractor;
-import org.weightgames.game.UsageChallenge;
 import org.weightgames.game.Registry;
 import org.weightgames.game.SampleOracle;
 import org.weightgames.game.AuxiliaryData;
@@ -40,8 +36,9 @@ import org.weightgames.game.QueryOracle;
 /**
  * The process an isolated adversary plays in (see {@link IsolatedAdversary}). It reads one request
  * from standard input, rebuilds the public challenge from it (the artifact from its file, the
- * scheme's public code, the architecture, oracles that forward to the challenger over the pipe),
- * plays the adversary, and writes its answer to standard output. The adversary's own output to
+ * scheme's public code, the architecture, and the rest as the game's {@link Contract.Codec} reads
+ * it, with oracles that forward to the challenger over the pipe), plays the adversary's turn by
+ * the game's contract, and writes its answer to standard output. The adversary's own output to
  * System.out is diverted to standard error so it cannot corrupt the pipe.
  */
 public final class AdversaryHost {
@@ -52,12 +49,11 @@ public final class AdversaryHost {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in)));
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-        String game = "?";
         try {
             if (!IsolatedAdversary.MAGIC.equals(in.readUTF())) {
                 throw new WgException("not a WeightGames isolation request");
             }
-            game = in.readUTF();
+            String game = in.readUTF();
             String id = in.readUTF();
             Map<String, String> params = Wire.readMap(in);
             byte[] seed = new byte[32];
@@ -67,69 +63,14 @@ public final class AdversaryHost {
             String schemeId = in.readUTF();
             Map<String, String> schemeParams = Wire.readMap(in);
             Map<String, String> arch = Wire.readMap(in);
-            int shapes = in.readInt();
-            Map<String, long[]> protectedShapes = new LinkedHashMap<>();
-            for (int i = 0; i < shapes; i++) {
-                String name = in.readUTF();
-                long[] s = new long[in.readInt()];
-                for (int d = 0; d < s.length; d++) {
-                    s[d] = in.readLong();
-                }
-                protectedShapes.put(name, s);
-            }
-            long samples = in.readLong();
-            long queries = in.readLong();
             Nd.init();
             Artifact artifact = readArtifact(artifactFile);
             Scheme scheme = Registry.scheme(schemeId, new Params(schemeId, schemeParams));
             Architecture architecture = arch.isEmpty() ? null : Architecture.fromMap(arch);
             Adversary adversary = Registry.adversary(id, new Params(id, params));
-            SampleOracle sampleOracle = samples < 0 ? null : new SampleOracle(samples, (n, c) -> {
-                byte[] s = new byte[32];
-                c.nextBytes(s);
-                return remote(out, in, 'S', n, s, null);
-            });
-            QueryOracle api = queries < 0 ? null : new QueryOracle("api", queries, q -> remote(out, in, 'Q', 0, null, q));
-            ExtractionChallenge ch = new ExtractionChallenge(artifact, scheme, architecture, protectedShapes, sampleOracle, api);
-            switch (game) {
-                case "ext-w": {
-                    Map<String, INDArray> w = WeightExtractor.CONTRACT.play(adversary, ch, coins);
-                    out.writeByte('W');
-                    Wire.writeTensors(out, w == null ? Map.of() : w);
-                    break;
-                }
-                case "ext-f": {
-                    Network f = FunctionExtractor.CONTRACT.play(adversary, ch, coins);
-                    if (f == null) {
-                        throw new WgException(id + " answered no model");
-                    }
-                    out.writeByte('F');
-                    Wire.writeNetwork(out, f);
-                    break;
-                }
-                case "ind": {
-                    Network c0 = Wire.readNetwork(in);
-                    Network c1 = Wire.readNetwork(in);
-                    int b = Distinguisher.CONTRACT.play(adversary, new DistinguishChallenge(ch, c0, c1), coins);
-                    out.writeByte('D');
-                    out.writeInt(b);
-                    break;
-                }
-                case "uc": {
-                    int size = in.readInt();
-                    int epochs = in.readInt();
-                    AuxiliaryData aux = new AuxiliaryData(size, epochs, idx -> rows(out, in, idx));
-                    Network f = KeylessUser.CONTRACT.play(adversary, new UsageChallenge(artifact, scheme, architecture, aux), coins);
-                    if (f == null) {
-                        throw new WgException(id + " answered no model");
-                    }
-                    out.writeByte('F');
-                    Wire.writeNetwork(out, f);
-                    break;
-                }
-                default:
-                    throw new WgException("unknown game '" + game + "'");
-            }
+            Definition definition = Registry.definitions().stream().filter(d -> d.id().equals(game)).findFirst()
+                    .orElseThrow(() -> new WgException("unknown game '" + game + "'"));
+            play(definition.contract(), adversary, coins, new Remote(in, out, artifact, scheme, architecture), new Wire.Out(out));
             out.flush();
             System.exit(0);
         } catch (Throwable e) {
@@ -143,6 +84,64 @@ public final class AdversaryHost {
             }
             e.printStackTrace();
             System.exit(3);
+        }
+    }
+
+    /** Reads the challenge as the game's codec wrote it, plays the adversary's turn and writes its answer. */
+    private static <C extends Challenge, R> void play(Contract<?, C, R> contract, Adversary adversary, Coins coins,
+            Pipe.ProcessEnd request, Pipe.Out out) throws IOException {
+        C challenge = contract.codec().readChallenge(request);
+        R answer = contract.play(adversary, challenge, coins);
+        contract.codec().writeAnswer(out, adversary.id(), answer);
+    }
+
+    /** The process's end of the request: its common part, and oracles that forward over the pipe. */
+    private static final class Remote extends Wire.In implements Pipe.ProcessEnd {
+        private final DataOutputStream out;
+        private final Artifact artifact;
+        private final Scheme scheme;
+        private final Architecture architecture;
+
+        Remote(DataInputStream in, DataOutputStream out, Artifact artifact, Scheme scheme, Architecture architecture) {
+            super(in);
+            this.out = out;
+            this.artifact = artifact;
+            this.scheme = scheme;
+            this.architecture = architecture;
+        }
+
+        @Override
+        public Artifact artifact() {
+            return artifact;
+        }
+
+        @Override
+        public Scheme scheme() {
+            return scheme;
+        }
+
+        @Override
+        public Architecture architecture() {
+            return architecture;
+        }
+
+        @Override
+        public SampleOracle samples(long budget) {
+            return new SampleOracle(budget, (n, c) -> {
+                byte[] s = new byte[32];
+                c.nextBytes(s);
+                return remote(out, in, 'S', n, s, null);
+            });
+        }
+
+        @Override
+        public QueryOracle api(long budget) {
+            return new QueryOracle("api", budget, q -> remote(out, in, 'Q', 0, null, q));
+        }
+
+        @Override
+        public AuxiliaryData data(int size, int epochs) {
+            return new AuxiliaryData(size, epochs, idx -> rows(out, in, idx));
         }
     }
 

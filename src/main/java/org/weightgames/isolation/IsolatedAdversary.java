@@ -17,55 +17,75 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.weightgames.model.Network;
-import org.weightgames.safetensors.Safetensors;
+import org.weightgames.safetensors.DType;
+import org.weightgames.safetensors.Writer;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
 import org.weightgames.core.WgException;
-import org.weightgames.game.DistinguishChallenge;
-import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.Adversary;
-import org.weightgames.game.Distinguisher;
-import org.weightgames.game.FunctionExtractor;
-import org.weightgames.game.KeylessUser;
-import org.weightgames.game.Scheme;
-import org.weightgames.game.WeightExtractor;
-import org.weightgames.game.UsageChallenge;
 import org.weightgames.game.AuxiliaryData;
+import org.weightgames.game.Challenge;
+import org.weightgames.game.Contract;
+import org.weightgames.game.Definition;
+import org.weightgames.game.Pipe;
 import org.weightgames.game.QueryOracle;
-import org.weightgames.safetensors.Writer;
-import org.weightgames.safetensors.DType;
+import org.weightgames.game.SampleOracle;
+import org.weightgames.game.Scheme;
 
 /**
- * An adversary played in its own JVM ({@link AdversaryHost}), in any of the games (ext-w, ext-f,
- * ind, uc). The challenger's side writes the
- * public artifact to a file, starts the process with the adversary's id and parameters, its coins
- * as 32 bytes of seed (never the run seed, from which the challenger's coins derive), the scheme's
- * id and parameters (its public inference code), the public {@link org.weightgames.model.Architecture},
- * the protected tensors' shapes and the oracles' remaining budgets; then it answers the process's
- * sample and query requests from the real oracles, which count the budgets. Nothing else crosses:
- * the original, the secret, the challenger's coins and every other object of this JVM stay here.
+ * An adversary played in its own JVM ({@link AdversaryHost}), in any game: {@link #of} makes it an
+ * adversary of the game's interface, and the game's {@link Contract.Codec} says what of the
+ * challenge crosses the pipe and how the answer comes back. The challenger's side writes the
+ * public artifact to a file, starts the process with the game's id, the adversary's id and
+ * parameters, its coins as 32 bytes of seed (never the run seed, from which the challenger's coins
+ * derive), the scheme's id and parameters (its public inference code), the public
+ * {@link org.weightgames.model.Architecture} and the rest of the challenge as its codec writes it
+ * (for the extraction games the protected tensors' shapes and the oracles' remaining budgets);
+ * then it answers the process's sample, query and data requests from the oracles the codec
+ * names, which count the budgets. Nothing else crosses: the original, the secret, the
+ * challenger's coins and every other object of this JVM stay here.
  *
  * <p>The process gets {@link Isolation#memoryMb()} of heap, its own empty home and model cache,
  * and {@link Isolation#timeoutSeconds()} per turn; a timeout, a crash, an exception or a
  * malformed answer becomes a {@link WgException} with the reason, which the games record as a
  * lost trial.
  */
-public final class IsolatedAdversary implements WeightExtractor, FunctionExtractor, Distinguisher, KeylessUser {
+public final class IsolatedAdversary<C extends Challenge, R> implements Adversary {
     static final String MAGIC = "wg-isolation-v1";
+    private final String game;
+    private final Contract<?, C, R> contract;
     private final Adversary inner;
     private final Map<String, String> params;
     private final String scheme;
     private final Map<String, String> schemeParams;
     private final Isolation isolation;
 
-    public IsolatedAdversary(Adversary inner, Map<String, String> params, String scheme, Map<String, String> schemeParams,
-            Isolation isolation) {
+    private IsolatedAdversary(String game, Contract<?, C, R> contract, Adversary inner, Map<String, String> params,
+            String scheme, Map<String, String> schemeParams, Isolation isolation) {
+        this.game = game;
+        this.contract = contract;
         this.inner = inner;
         this.params = new TreeMap<>(params);
         this.scheme = scheme;
         this.schemeParams = new TreeMap<>(schemeParams);
         this.isolation = isolation;
+    }
+
+    /**
+     * {@code inner} isolated, as an adversary of {@code definition}'s game interface: each of its
+     * turns runs in a fresh process, initialised there with {@code params}, against {@code scheme}
+     * initialised with {@code schemeParams}.
+     */
+    public static Adversary of(Definition definition, Adversary inner, Map<String, String> params, String scheme,
+            Map<String, String> schemeParams, Isolation isolation) {
+        return relay(definition.id(), definition.contract(), inner, params, scheme, schemeParams, isolation);
+    }
+
+    private static <A extends Adversary, C extends Challenge, R> A relay(String game, Contract<A, C, R> contract,
+            Adversary inner, Map<String, String> params, String scheme, Map<String, String> schemeParams, Isolation isolation) {
+        IsolatedAdversary<C, R> isolated = new IsolatedAdversary<>(game, contract, inner, params, scheme, schemeParams,
+                isolation);
+        return contract.relay(isolated, isolated::play);
     }
 
     @Override
@@ -88,31 +108,8 @@ public final class IsolatedAdversary implements WeightExtractor, FunctionExtract
         return inner.targets(s);
     }
 
-    @Override
-    public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {
-        Object r = play("ext-w", challenge, null, null, coins);
-        @SuppressWarnings("unchecked")
-        Map<String, INDArray> m = (Map<String, INDArray>) r;
-        return m;
-    }
-
-    @Override
-    public Network extractFunction(ExtractionChallenge challenge, Coins coins) {
-        return (Network) play("ext-f", challenge, null, null, coins);
-    }
-
-    @Override
-    public int distinguish(DistinguishChallenge challenge, Coins coins) {
-        return (Integer) play("ind", challenge.release(), challenge, null, coins);
-    }
-
-    @Override
-    public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
-        ExtractionChallenge view = new ExtractionChallenge(challenge.artifact(), null, challenge.architecture(), Map.of(), null);
-        return (Network) play("uc", view, null, challenge.data(), coins);
-    }
-
-    private Object play(String game, ExtractionChallenge ch, DistinguishChallenge ind, AuxiliaryData aux, Coins coins) {
+    /** One turn in a fresh process. */
+    private R play(C ch, Coins coins) {
         Path dir = null;
         Process proc = null;
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -160,9 +157,8 @@ public final class IsolatedAdversary implements WeightExtractor, FunctionExtract
             watchdog.start();
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(proc.getOutputStream()));
                     DataInputStream in = new DataInputStream(new BufferedInputStream(proc.getInputStream()))) {
-                request(out, game, ch, ind, aux, coins, artifactFile);
-                Object answer = serve(in, out, ch, aux);
-                return answer;
+                Served served = request(out, ch, coins, artifactFile);
+                return serve(in, out, served);
             } catch (IOException e) {
                 proc.waitFor(5, TimeUnit.SECONDS);
                 throw new WgException(reason(timedOut.get(), proc, log, e));
@@ -182,8 +178,8 @@ public final class IsolatedAdversary implements WeightExtractor, FunctionExtract
         }
     }
 
-    private void request(DataOutputStream out, String game, ExtractionChallenge ch, DistinguishChallenge ind, AuxiliaryData aux,
-            Coins coins, Path artifactFile) throws IOException {
+    /** Writes the request: the common part, then the challenge as its game's codec writes it. */
+    private Served request(DataOutputStream out, C ch, Coins coins, Path artifactFile) throws IOException {
         out.writeUTF(MAGIC);
         out.writeUTF(game);
         out.writeUTF(inner.id());
@@ -196,30 +192,40 @@ public final class IsolatedAdversary implements WeightExtractor, FunctionExtract
         out.writeUTF(scheme);
         Wire.writeMap(out, schemeParams);
         Wire.writeMap(out, ch.architecture() == null ? Map.of() : ch.architecture().toMap());
-        out.writeInt(ch.protectedShapes().size());
-        for (Map.Entry<String, long[]> e : ch.protectedShapes().entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeInt(e.getValue().length);
-            for (long d : e.getValue()) {
-                out.writeLong(d);
-            }
-        }
-        out.writeLong(ch.samples() == null ? -1 : ch.samples().remaining());
-        QueryOracle api = ch.hasApi() ? ch.api() : null;
-        out.writeLong(api == null ? -1 : api.remaining());
-        if (ind != null) {
-            Wire.writeNetwork(out, ind.candidate(0));
-            Wire.writeNetwork(out, ind.candidate(1));
-        }
-        if (aux != null) {
-            out.writeInt(aux.size());
-            out.writeInt(aux.epochs());
-        }
+        Served served = new Served(out);
+        contract.codec().writeChallenge(served, ch);
         out.flush();
+        return served;
+    }
+
+    /** The challenger's end of a request: the oracles its codec named, which answer the process's requests. */
+    private static final class Served extends Wire.Out implements Pipe.ChallengerEnd {
+        private SampleOracle samples;
+        private QueryOracle api;
+        private AuxiliaryData data;
+
+        Served(DataOutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void serve(SampleOracle oracle) {
+            samples = oracle;
+        }
+
+        @Override
+        public void serve(QueryOracle oracle) {
+            api = oracle;
+        }
+
+        @Override
+        public void serve(AuxiliaryData auxiliary) {
+            data = auxiliary;
+        }
     }
 
     /** Answers the process's oracle requests until it sends its answer. */
-    private Object serve(DataInputStream in, DataOutputStream out, ExtractionChallenge ch, AuxiliaryData aux) throws IOException {
+    private R serve(DataInputStream in, DataOutputStream out, Served served) throws IOException {
         while (true) {
             int type = in.readByte();
             switch (type) {
@@ -233,10 +239,10 @@ public final class IsolatedAdversary implements WeightExtractor, FunctionExtract
                         idx[i] = in.readInt();
                     }
                     try {
-                        if (aux == null) {
+                        if (served.data == null) {
                             throw new WgException("this game gives no auxiliary data");
                         }
-                        org.weightgames.data.Dataset d = aux.rows(idx);
+                        org.weightgames.data.Dataset d = served.data.rows(idx);
                         out.writeByte('T');
                         Wire.writeTensor(out, d.features());
                         out.writeInt(d.classes());
@@ -255,7 +261,10 @@ public final class IsolatedAdversary implements WeightExtractor, FunctionExtract
                     byte[] seed = new byte[32];
                     in.readFully(seed);
                     try {
-                        INDArray x = ch.samples().draw(n, Coins.fromSeed(seed, "isolated-samples"));
+                        if (served.samples == null) {
+                            throw new WgException("this game gives no sample oracle");
+                        }
+                        INDArray x = served.samples.draw(n, Coins.fromSeed(seed, "isolated-samples"));
                         out.writeByte('T');
                         Wire.writeTensor(out, x);
                     } catch (RuntimeException e) {
@@ -267,7 +276,7 @@ public final class IsolatedAdversary implements WeightExtractor, FunctionExtract
                 }
                 case 'Q': {
                     INDArray q = Wire.readTensor(in);
-                    QueryOracle api = ch.hasApi() ? ch.api() : null;
+                    QueryOracle api = served.api;
                     try {
                         if (api == null) {
                             throw new UnsupportedOperationException("scheme '" + scheme + "' offers no query API");
@@ -283,33 +292,23 @@ public final class IsolatedAdversary implements WeightExtractor, FunctionExtract
                     break;
                 }
                 default:
-                    return answer(type, in);
+                    return answer(contract.codec(), type, new Wire.In(in));
             }
         }
     }
 
     /**
-     * The process's final message: weights ('W'), a model ('F'), a bit ('D') or the adversary's
-     * error ('X'). Hostile bytes give an IOException or a WgException (fuzzed), nothing else.
+     * The process's final message: the game's answer (its codec's tag) or the adversary's error
+     * ({@code 'X'}). Hostile bytes give an IOException or a WgException (fuzzed), nothing else.
      */
-    static Object answer(int type, DataInputStream in) throws IOException {
-        switch (type) {
-            case 'W':
-                return Wire.readTensors(in);
-            case 'F':
-                return Wire.readNetwork(in);
-            case 'D': {
-                int b = in.readInt();
-                if (b != 0 && b != 1) {
-                    throw new WgException("the isolated adversary answered the bit " + b);
-                }
-                return b;
-            }
-            case 'X':
-                throw new WgException(in.readUTF());
-            default:
-                throw new IOException("unknown message type " + type);
+    static <R> R answer(Contract.Codec<?, R> codec, int type, Pipe.In in) throws IOException {
+        if (type == 'X') {
+            throw new WgException(in.readUTF());
         }
+        if (type != codec.answerTag()) {
+            throw new IOException("unknown message type " + type);
+        }
+        return codec.readAnswer(in);
     }
 
     private String reason(boolean timedOut, Process p, Path log, Exception e) {

@@ -13,13 +13,15 @@ import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
 import org.weightgames.model.NetworkCodec;
 import org.weightgames.core.Artifact;
+import org.weightgames.game.Pipe;
 
 /**
  * The framing of the pipe between the challenger and an isolated adversary's process: strings,
  * maps of strings, tensors (rank, shape, little-endian doubles) and networks (as
  * {@link NetworkCodec} metadata and tensors). Everything read is bounded, because the other end
  * may be hostile: at most {@value #MAX_ELEMENTS} elements per tensor, {@value #MAX_ENTRIES} entries
- * per map.
+ * per map. {@link Out} and {@link In} are the framing as the games' codecs
+ * ({@link org.weightgames.game.Contract.Codec}) see it.
  */
 final class Wire {
     static final long MAX_ELEMENTS = 1L << 27;
@@ -124,5 +126,78 @@ final class Wire {
         Map<String, String> meta = readMap(in);
         Map<String, INDArray> tensors = readTensors(in);
         return NetworkCodec.decode(new Artifact("network", meta, tensors));
+    }
+
+    /** Writing end over a stream, for the games' codecs. */
+    static class Out implements Pipe.Out {
+        final DataOutputStream out;
+
+        Out(DataOutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void writeByte(int v) throws IOException {
+            out.writeByte(v);
+        }
+
+        @Override
+        public void writeInt(int v) throws IOException {
+            out.writeInt(v);
+        }
+
+        @Override
+        public void writeLong(long v) throws IOException {
+            out.writeLong(v);
+        }
+
+        @Override
+        public void writeUTF(String s) throws IOException {
+            out.writeUTF(s);
+        }
+
+        @Override
+        public void writeTensors(Map<String, INDArray> tensors) throws IOException {
+            Wire.writeTensors(out, tensors);
+        }
+
+        @Override
+        public void writeNetwork(Network network) throws IOException {
+            Wire.writeNetwork(out, network);
+        }
+    }
+
+    /** Reading end over a stream, for the games' codecs: tensors and maps bounded, networks validated. */
+    static class In implements Pipe.In {
+        final DataInputStream in;
+
+        In(DataInputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int readInt() throws IOException {
+            return in.readInt();
+        }
+
+        @Override
+        public long readLong() throws IOException {
+            return in.readLong();
+        }
+
+        @Override
+        public String readUTF() throws IOException {
+            return in.readUTF();
+        }
+
+        @Override
+        public Map<String, INDArray> readTensors() throws IOException {
+            return Wire.readTensors(in);
+        }
+
+        @Override
+        public Network readNetwork() throws IOException {
+            return Wire.readNetwork(in);
+        }
     }
 }

@@ -57,11 +57,12 @@ public record GameSpec(String scheme, String definition, List<String> adversarie
     public List<Adversary> newAdversaries() {
         Isolation isolation = Isolation.from(settings);
         Map<String, String> schemeParams = isolation.enabled() ? newSchemeParams() : null;
+        Definition game = isolation.enabled() ? newDefinition() : null;
         List<Adversary> list = new ArrayList<>();
         for (String id : adversaries) {
             Params p = Registry.params(id, settings);
             Adversary a = Registry.adversary(id, p);
-            list.add(isolation.enabled() ? new IsolatedAdversary(a, p.used(), scheme, schemeParams, isolation) : a);
+            list.add(isolation.enabled() ? IsolatedAdversary.of(game, a, p.used(), scheme, schemeParams, isolation) : a);
         }
         return list;
     }

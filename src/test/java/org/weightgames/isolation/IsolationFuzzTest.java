@@ -9,10 +9,13 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.weightgames.fuzz.Fuzzer;
 import org.weightgames.core.WgException;
+import org.weightgames.game.Definition;
+import org.weightgames.game.Registry;
 
 /**
  * What an isolated adversary's process sends back is untrusted: mutated answers (weights, models,
- * bits, errors) must give a clean error (which the games record as a lost trial), never a crash.
+ * bits, errors), read by each game's answer codec, must give a clean error (which the games
+ * record as a lost trial), never a crash.
  */
 class IsolationFuzzTest {
     @Test
@@ -21,8 +24,19 @@ class IsolationFuzzTest {
             if (b.length == 0) {
                 return;
             }
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(b, 1, b.length - 1));
-            IsolatedAdversary.answer(b[0], in);
+            // every game's answer codec reads the same hostile bytes; only clean errors may come out
+            Exception clean = null;
+            for (Definition d : Registry.definitions()) {
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(b, 1, b.length - 1));
+                try {
+                    IsolatedAdversary.answer(d.contract().codec(), b[0], new Wire.In(in));
+                } catch (WgException | IOException e) {
+                    clean = e;
+                }
+            }
+            if (clean != null) {
+                throw clean;
+            }
         }, t -> t instanceof WgException || t instanceof IOException)).isPositive();
     }
 }

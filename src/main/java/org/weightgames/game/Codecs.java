@@ -1,0 +1,189 @@
+package org.weightgames.game;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.core.WgException;
+import org.weightgames.model.Network;
+
+/**
+ * The four games' codecs (wire v1). An extraction challenge is its protected shapes (count, then
+ * name, rank and dimensions of each) and the remaining budgets of its sample oracle and query API
+ * (-1: none); {@code ind} adds the two candidates as networks; {@code uc} writes the extraction
+ * fields empty (no shapes, no oracles) and then its data's size and epochs. Answers: {@code 'W'}
+ * and tensors, {@code 'F'} and a network, {@code 'D'} and a bit.
+ */
+final class Codecs {
+    static final Contract.Codec<ExtractionChallenge, Map<String, INDArray>> WEIGHTS = new ExtractionCodec<>() {
+        @Override
+        public int answerTag() {
+            return 'W';
+        }
+
+        @Override
+        public void writeAnswer(Pipe.Out out, String adversary, Map<String, INDArray> answer) throws IOException {
+            out.writeByte(answerTag());
+            out.writeTensors(answer == null ? Map.of() : answer);
+        }
+
+        @Override
+        public Map<String, INDArray> readAnswer(Pipe.In in) throws IOException {
+            return in.readTensors();
+        }
+    };
+
+    static final Contract.Codec<ExtractionChallenge, Network> FUNCTION = new ExtractionCodec<>() {
+        @Override
+        public int answerTag() {
+            return 'F';
+        }
+
+        @Override
+        public void writeAnswer(Pipe.Out out, String adversary, Network answer) throws IOException {
+            writeModel(out, adversary, answer);
+        }
+
+        @Override
+        public Network readAnswer(Pipe.In in) throws IOException {
+            return in.readNetwork();
+        }
+    };
+
+    static final Contract.Codec<DistinguishChallenge, Integer> GUESS = new Contract.Codec<>() {
+        @Override
+        public void writeChallenge(Pipe.ChallengerEnd out, DistinguishChallenge challenge) throws IOException {
+            writeExtraction(out, challenge.release());
+            out.writeNetwork(challenge.candidate(0));
+            out.writeNetwork(challenge.candidate(1));
+        }
+
+        @Override
+        public DistinguishChallenge readChallenge(Pipe.ProcessEnd in) throws IOException {
+            ExtractionChallenge release = readExtraction(in);
+            Network c0 = in.readNetwork();
+            Network c1 = in.readNetwork();
+            return new DistinguishChallenge(release, c0, c1);
+        }
+
+        @Override
+        public int answerTag() {
+            return 'D';
+        }
+
+        @Override
+        public void writeAnswer(Pipe.Out out, String adversary, Integer answer) throws IOException {
+            out.writeByte(answerTag());
+            out.writeInt(answer);
+        }
+
+        @Override
+        public Integer readAnswer(Pipe.In in) throws IOException {
+            int b = in.readInt();
+            if (b != 0 && b != 1) {
+                throw new WgException("the isolated adversary answered the bit " + b);
+            }
+            return b;
+        }
+    };
+
+    static final Contract.Codec<UsageChallenge, Network> USAGE = new Contract.Codec<>() {
+        @Override
+        public void writeChallenge(Pipe.ChallengerEnd out, UsageChallenge challenge) throws IOException {
+            out.writeInt(0);
+            out.writeLong(-1);
+            out.writeLong(-1);
+            out.writeInt(challenge.data().size());
+            out.writeInt(challenge.data().epochs());
+            out.serve(challenge.data());
+        }
+
+        @Override
+        public UsageChallenge readChallenge(Pipe.ProcessEnd in) throws IOException {
+            if (in.readInt() != 0 || in.readLong() != -1 || in.readLong() != -1) {
+                throw new IOException("a uc request with protected shapes or extraction oracles");
+            }
+            int size = in.readInt();
+            int epochs = in.readInt();
+            return new UsageChallenge(in.artifact(), in.scheme(), in.architecture(), in.data(size, epochs));
+        }
+
+        @Override
+        public int answerTag() {
+            return 'F';
+        }
+
+        @Override
+        public void writeAnswer(Pipe.Out out, String adversary, Network answer) throws IOException {
+            writeModel(out, adversary, answer);
+        }
+
+        @Override
+        public Network readAnswer(Pipe.In in) throws IOException {
+            return in.readNetwork();
+        }
+    };
+
+    private Codecs() {
+    }
+
+    /** ext-w and ext-f hand out the same challenge. */
+    private abstract static class ExtractionCodec<R> implements Contract.Codec<ExtractionChallenge, R> {
+        @Override
+        public void writeChallenge(Pipe.ChallengerEnd out, ExtractionChallenge challenge) throws IOException {
+            writeExtraction(out, challenge);
+        }
+
+        @Override
+        public ExtractionChallenge readChallenge(Pipe.ProcessEnd in) throws IOException {
+            return readExtraction(in);
+        }
+    }
+
+    static void writeExtraction(Pipe.ChallengerEnd out, ExtractionChallenge ch) throws IOException {
+        out.writeInt(ch.protectedShapes().size());
+        for (Map.Entry<String, long[]> e : ch.protectedShapes().entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeInt(e.getValue().length);
+            for (long d : e.getValue()) {
+                out.writeLong(d);
+            }
+        }
+        SampleOracle samples = ch.samples();
+        QueryOracle api = ch.hasApi() ? ch.api() : null;
+        out.writeLong(samples == null ? -1 : samples.remaining());
+        out.writeLong(api == null ? -1 : api.remaining());
+        if (samples != null) {
+            out.serve(samples);
+        }
+        if (api != null) {
+            out.serve(api);
+        }
+    }
+
+    static ExtractionChallenge readExtraction(Pipe.ProcessEnd in) throws IOException {
+        int shapes = in.readInt();
+        Map<String, long[]> protectedShapes = new LinkedHashMap<>();
+        for (int i = 0; i < shapes; i++) {
+            String name = in.readUTF();
+            long[] s = new long[in.readInt()];
+            for (int d = 0; d < s.length; d++) {
+                s[d] = in.readLong();
+            }
+            protectedShapes.put(name, s);
+        }
+        long samples = in.readLong();
+        long queries = in.readLong();
+        return new ExtractionChallenge(in.artifact(), in.scheme(), in.architecture(), protectedShapes,
+                samples < 0 ? null : in.samples(samples), queries < 0 ? null : in.api(queries));
+    }
+
+    private static void writeModel(Pipe.Out out, String adversary, Network answer) throws IOException {
+        if (answer == null) {
+            throw new WgException(adversary + " answered no model");
+        }
+        out.writeByte('F');
+        out.writeNetwork(answer);
+    }
+}

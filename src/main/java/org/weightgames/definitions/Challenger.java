@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.Dataset;
 import org.weightgames.game.Adversary;
+import org.weightgames.game.Challenge;
+import org.weightgames.game.Contract;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.Hosted;
@@ -89,18 +92,30 @@ final class Challenger {
         return d;
     }
 
+    /** How a game judges an adversary's answer to its challenge; it may throw to fail the answer. */
+    @FunctionalInterface
+    interface Judge<C, R> {
+        Outcome judge(String adversary, C challenge, R answer);
+    }
+
     /**
-     * Hands each adversary its own copy of the challenge and judges its answer; an adversary that
-     * throws has lost the trial, recorded with the reason and {@code failedMeasures}.
+     * The challenger's loop over the adversaries: each gets its own challenge from
+     * {@code challenge} (fresh oracles and budgets) and its own coins, plays its turn by the game's
+     * {@code contract}, and its answer is judged. An adversary that throws, or whose answer the
+     * judge refuses by throwing, has lost the trial, recorded with the reason and
+     * {@code failedMeasures} of its challenge (null when the challenge could not be built).
      */
-    TrialRecord playEach(TrialContext ctx, Drawn d, List<Adversary> adversaries, Map<String, Double> failedMeasures,
-            BiFunction<Adversary, ExtractionChallenge, Outcome> answer) {
+    <C extends Challenge, R> TrialRecord playEach(TrialContext ctx, Drawn d, List<Adversary> adversaries,
+            Contract<?, C, R> contract, Supplier<C> challenge, Judge<C, R> judge,
+            Function<C, Map<String, Double>> failedMeasures) {
         List<Outcome> outcomes = new ArrayList<>();
         for (Adversary a : adversaries) {
+            C ch = null;
             try {
-                outcomes.add(answer.apply(a, challenge(ctx, d.release)));
+                ch = challenge.get();
+                outcomes.add(judge.judge(a.id(), ch, contract.play(a, ch, ctx.adversaryCoins(a.id()))));
             } catch (RuntimeException e) {
-                outcomes.add(Outcome.failed(failure(a.id(), e), failedMeasures));
+                outcomes.add(Outcome.failed(failure(a.id(), e), failedMeasures.apply(ch)));
             }
         }
         return new TrialRecord(ctx.index(), List.of(d.release.artifact().sha256()), d.measures, outcomes);

@@ -59,8 +59,8 @@ public final class FunctionalExtraction implements Definition {
     @Override
     public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
         Challenger.Drawn d = challenger.draw(ctx, ctx.challengerCoins());
-        return challenger.playEach(ctx, d, adversaries, nanMeasures(),
-                (a, ch) -> judge(a.id(), contract().play(a, ch, ctx.adversaryCoins(a.id())), d));
+        return challenger.playEach(ctx, d, adversaries, contract(), () -> challenger.challenge(ctx, d.release),
+                (adversary, ch, model) -> judge(adversary, model, d), ch -> nanMeasures());
     }
 
     private static Map<String, Double> nanMeasures() {

@@ -63,7 +63,8 @@ public final class Indistinguishability implements Definition {
         Challenger.Drawn d = challenger.draw(ctx, coins.derive("candidate/released"));
         Network c0 = b == 0 ? d.original : other;
         Network c1 = b == 0 ? other : d.original;
-        return challenger.playEach(ctx, d, adversaries, Map.of(), (a, ch) -> new Outcome(
-                contract().play(a, new DistinguishChallenge(ch, c0.copy(), c1.copy()), ctx.adversaryCoins(a.id())) == b, Map.of(), null));
+        return challenger.playEach(ctx, d, adversaries, contract(),
+                () -> new DistinguishChallenge(challenger.challenge(ctx, d.release), c0.copy(), c1.copy()),
+                (adversary, ch, guess) -> new Outcome(guess == b, Map.of(), null), ch -> Map.of());
     }
 }

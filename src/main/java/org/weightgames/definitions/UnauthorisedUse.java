@@ -1,6 +1,5 @@
 package org.weightgames.definitions;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -93,31 +92,32 @@ public final class UnauthorisedUse implements Definition {
         Dataset train = ctx.data().train();
         int n = (int) Math.round(fraction * train.size());
         Dataset aux = n == 0 ? null : train.rows(coins.derive("auxiliary").sample(train.size(), n));
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Adversary a : adversaries) {
-            AuxiliaryData budget = new AuxiliaryData(aux, epochs);
-            UsageChallenge ch = new UsageChallenge(d.release.artifact(), ctx.scheme(), ctx.family().architecture(), budget);
-            try {
-                Network f = contract().play(a, ch, ctx.adversaryCoins(a.id()));
-                if (f == null || f.inputSize() != d.freshInputs.columns() || f.outputSize() != train.classes()) {
-                    throw new WgException("its model must map " + d.freshInputs.columns() + " features to " + train.classes()
-                            + " logits");
-                }
-                double acc = f.accuracy(d.freshInputs, d.freshLabels);
-                Map<String, Double> m = new TreeMap<>();
-                m.put("accuracy", acc);
-                m.put("utility_recovered", utility(acc, accOriginal, acc0));
-                m.put("examples_read", (double) budget.used());
-                outcomes.add(new Outcome(acc >= accOriginal - delta, m, null));
-            } catch (RuntimeException e) {
-                Map<String, Double> m = new TreeMap<>();
-                m.put("accuracy", Double.NaN);
-                m.put("utility_recovered", Double.NaN);
-                m.put("examples_read", (double) budget.used());
-                outcomes.add(Outcome.failed(Challenger.failure(a.id(), e), m));
-            }
+        return challenger.playEach(ctx, d, adversaries, contract(),
+                () -> new UsageChallenge(d.release.artifact(), ctx.scheme(), ctx.family().architecture(),
+                        new AuxiliaryData(aux, epochs)),
+                (adversary, ch, f) -> judge(f, ch, d, train.classes(), accOriginal, acc0), UnauthorisedUse::failedMeasures);
+    }
+
+    /** The answer's accuracy on the fresh rows; it wins at acc(f*) - delta or better. A model of the wrong shape fails. */
+    private Outcome judge(Network f, UsageChallenge ch, Challenger.Drawn d, int classes, double accOriginal, double acc0) {
+        if (f == null || f.inputSize() != d.freshInputs.columns() || f.outputSize() != classes) {
+            throw new WgException("its model must map " + d.freshInputs.columns() + " features to " + classes + " logits");
         }
-        return new TrialRecord(ctx.index(), List.of(d.release.artifact().sha256()), d.measures, outcomes);
+        double acc = f.accuracy(d.freshInputs, d.freshLabels);
+        Map<String, Double> m = new TreeMap<>();
+        m.put("accuracy", acc);
+        m.put("utility_recovered", utility(acc, accOriginal, acc0));
+        m.put("examples_read", (double) ch.data().used());
+        return new Outcome(acc >= accOriginal - delta, m, null);
+    }
+
+    /** A lost turn's measures: no accuracy, and the examples it read before it failed. */
+    private static Map<String, Double> failedMeasures(UsageChallenge ch) {
+        Map<String, Double> m = new TreeMap<>();
+        m.put("accuracy", Double.NaN);
+        m.put("utility_recovered", Double.NaN);
+        m.put("examples_read", ch == null ? 0.0 : (double) ch.data().used());
+        return m;
     }
 
     static double utility(double acc, double accOriginal, double acc0) {

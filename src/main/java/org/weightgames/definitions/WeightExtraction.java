@@ -60,8 +60,8 @@ public final class WeightExtraction implements Definition {
     public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
         Challenger.Drawn d = challenger.draw(ctx, ctx.challengerCoins());
         Map<String, INDArray> truth = d.release.secret().protectedParameters();
-        return challenger.playEach(ctx, d, adversaries, nanMeasures(),
-                (a, ch) -> judge(a.id(), contract().play(a, ch, ctx.adversaryCoins(a.id())), truth));
+        return challenger.playEach(ctx, d, adversaries, contract(), () -> challenger.challenge(ctx, d.release),
+                (adversary, ch, guess) -> judge(adversary, guess, truth), ch -> nanMeasures());
     }
 
     private static Map<String, Double> nanMeasures() {

@@ -19,8 +19,7 @@ import org.weightgames.model.NeuronSurgery;
  * {@code batch} (128).
  */
 public final class FineTune implements KeylessUser {
-    private double lr;
-    private int batch;
+    private AuxTraining training;
 
     @Override
     public String id() {
@@ -34,8 +33,7 @@ public final class FineTune implements KeylessUser {
 
     @Override
     public void init(Params params) {
-        lr = params.getDouble("lr", 0.001, 1e-7, 1);
-        batch = params.getInt("batch", 128, 1, 1 << 16);
+        training = AuxTraining.from(params);
         params.checkAllUsed();
     }
 
@@ -57,7 +55,7 @@ public final class FineTune implements KeylessUser {
             }
             return Nd.zeros(rows, cols);
         }).network();
-        Scratch.train(net, challenge, lr, batch, coins.derive("train"));
+        training.spend(net, challenge, coins.derive("train"));
         return net;
     }
 }

@@ -1,6 +1,5 @@
 package org.weightgames.adversaries;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -87,16 +86,9 @@ final class FoldedTaylorBlock implements Layer {
 
     @Override
     public Map<String, INDArray> parameters() {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put("V_S", vS);
-        m.put("W_S", wS);
-        return m;
+        return Layer.named("V_S", vS, "W_S", wS);
     }
 
-    @Override
-    public Map<String, INDArray> gradients() {
-        return Map.of();
-    }
 
     @Override
     public long macs() {

@@ -29,8 +29,7 @@ import org.weightgames.model.NeuronSurgery;
  */
 public final class Refill implements KeylessUser, WeightExtractor {
     private boolean tune;
-    private double lr;
-    private int batch;
+    private AuxTraining training;
 
     @Override
     public String id() {
@@ -45,8 +44,7 @@ public final class Refill implements KeylessUser, WeightExtractor {
     @Override
     public void init(Params params) {
         tune = params.getBoolean("tune", true);
-        lr = params.getDouble("lr", 0.001, 1e-7, 1);
-        batch = params.getInt("batch", 128, 1, 1 << 16);
+        training = AuxTraining.from(params);
         params.checkAllUsed();
     }
 
@@ -59,7 +57,7 @@ public final class Refill implements KeylessUser, WeightExtractor {
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
         Network net = refill(challenge.lockedModel(), challenge.architecture().initialize(coins.derive("template")), coins).network();
         if (tune) {
-            Scratch.train(net, challenge, lr, batch, coins.derive("train"));
+            training.spend(net, challenge, coins.derive("train"));
         }
         return net;
     }

@@ -7,7 +7,6 @@ import org.weightgames.core.Params;
 import org.weightgames.game.UsageChallenge;
 import org.weightgames.game.UsageControl;
 import org.weightgames.model.Network;
-import org.weightgames.model.Trainer;
 
 /**
  * The baseline of the {@code uc} game: ignores the locked artifact, initialises the public
@@ -17,8 +16,7 @@ import org.weightgames.model.Trainer;
  */
 public final class Scratch implements KeylessUser {
     public static final String ID = "scratch";
-    private double lr;
-    private int batch;
+    private AuxTraining training;
 
     @Override
     public String id() {
@@ -32,8 +30,7 @@ public final class Scratch implements KeylessUser {
 
     @Override
     public void init(Params params) {
-        lr = params.getDouble("lr", 0.001, 1e-7, 1);
-        batch = params.getInt("batch", 128, 1, 1 << 16);
+        training = AuxTraining.from(params);
         params.checkAllUsed();
     }
 
@@ -45,18 +42,7 @@ public final class Scratch implements KeylessUser {
     @Override
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
         Network net = challenge.architecture().initialize(coins.derive("init"));
-        train(net, challenge, lr, batch, coins.derive("train"));
+        training.spend(net, challenge, coins.derive("train"));
         return net;
-    }
-
-    /** Spends the whole budget (epochs x examples) on Adam steps over the auxiliary data; nothing when it is empty. */
-    static void train(Network net, UsageChallenge ch, double lr, int batch, Coins coins) {
-        int n = ch.data().size();
-        if (n == 0 || ch.data().epochs() == 0) {
-            return;
-        }
-        int b = Math.min(batch, n);
-        int steps = (int) Math.min(Integer.MAX_VALUE, ch.data().remaining() / b);
-        new Trainer(lr, b, steps, 0).train(net, n, ch.data()::rows, coins);
     }
 }

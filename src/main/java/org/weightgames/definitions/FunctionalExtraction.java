@@ -46,10 +46,6 @@ public final class FunctionalExtraction implements Definition {
         params.checkAllUsed();
     }
 
-    @Override
-    public boolean guessing() {
-        return false;
-    }
 
     @Override
     public Contract<FunctionExtractor, ExtractionChallenge, Network> contract() {

@@ -58,10 +58,6 @@ public final class UnauthorisedUse implements Definition {
         params.checkAllUsed();
     }
 
-    @Override
-    public boolean guessing() {
-        return false;
-    }
 
     @Override
     public String baseline() {

@@ -46,10 +46,6 @@ public final class WeightExtraction implements Definition {
         params.checkAllUsed();
     }
 
-    @Override
-    public boolean guessing() {
-        return false;
-    }
 
     @Override
     public Contract<WeightExtractor, ExtractionChallenge, Map<String, INDArray>> contract() {

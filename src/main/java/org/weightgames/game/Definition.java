@@ -19,7 +19,9 @@ public interface Definition {
     void init(Params params);
 
     /** Whether advantage is |2 Pr[win] - 1| (a guessing game) rather than Pr[win]. */
-    boolean guessing();
+    default boolean guessing() {
+        return false;
+    }
 
     /**
      * The adversary whose success is the reference for advantage: the trivial {@code baseline}

@@ -139,10 +139,6 @@ public final class TaylorBlock implements Layer {
         return m;
     }
 
-    @Override
-    public Map<String, INDArray> gradients() {
-        return Map.of();
-    }
 
     @Override
     public long macs() {

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.WgException;
 import org.weightgames.model.Network;
+import org.weightgames.model.NetworkCodec;
 
 /**
  * The four games' codecs (wire v1). An extraction challenge is its protected shapes (count, then
@@ -183,6 +184,8 @@ final class Codecs {
         if (answer == null) {
             throw new WgException(adversary + " answered no model");
         }
+        // refuse a network the pipe cannot carry before its tag is written, so the challenger gets the reason
+        NetworkCodec.metadata(answer);
         out.writeByte('F');
         out.writeNetwork(answer);
     }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.Distinguisher;
 import org.weightgames.game.FunctionExtractor;
 import org.weightgames.game.Scheme;
@@ -11,7 +12,6 @@ import org.weightgames.game.WeightExtractor;
 import org.weightgames.core.Coins;
 import org.weightgames.game.DistinguishChallenge;
 import org.weightgames.game.ExtractionChallenge;
-import org.weightgames.core.Params;
 import org.weightgames.model.Init;
 import org.weightgames.model.Network;
 
@@ -21,28 +21,12 @@ import org.weightgames.model.Network;
  * (the matching parameter where the name and shape fit, else N(0, 1/columns)); for {@code ext-f},
  * a freshly initialised network of the architecture; for {@code ind}, a fair coin.
  */
-public final class Baseline implements WeightExtractor, FunctionExtractor, Distinguisher {
+public final class Baseline extends AdversaryBase implements WeightExtractor, FunctionExtractor, Distinguisher {
     public static final String ID = "baseline";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String description() {
-        return "guesses from the architecture alone (fresh initialisation, fair coin): the reference for advantage";
-    }
-
-    @Override
-    public void init(Params params) {
-        params.checkAllUsed();
-    }
-
-    @Override
-    public boolean targets(Scheme scheme) {
+    public Baseline() {
         // every scheme; it plays no uc, whose reference is scratch (a guess from the architecture alone that also trains)
-        return true;
+        super(ID, "guesses from the architecture alone (fresh initialisation, fair coin): the reference for advantage", Scheme.class);
     }
 
     @Override

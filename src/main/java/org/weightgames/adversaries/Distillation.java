@@ -3,8 +3,8 @@ package org.weightgames.adversaries;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.FunctionExtractor;
-import org.weightgames.game.Scheme;
 import org.weightgames.game.WeightExtractor;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
@@ -23,19 +23,13 @@ import org.weightgames.model.Trainer;
  *
  * <p>Parameters: {@code steps} (800), {@code lr} (0.003), {@code batch} (256).
  */
-public final class Distillation implements WeightExtractor, FunctionExtractor {
+public final class Distillation extends AdversaryBase implements WeightExtractor, FunctionExtractor {
     private int steps;
     private double lr;
     private int batch;
 
-    @Override
-    public String id() {
-        return "distillation";
-    }
-
-    @Override
-    public String description() {
-        return "queries the hosted model with its whole budget and fits a surrogate of the architecture to the answers";
+    public Distillation() {
+        super("distillation", "queries the hosted model with its whole budget and fits a surrogate of the architecture to the answers", Hosted.class);
     }
 
     @Override
@@ -44,11 +38,6 @@ public final class Distillation implements WeightExtractor, FunctionExtractor {
         lr = params.getDouble("lr", 0.003, 1e-7, 1);
         batch = params.getInt("batch", 256, 1, 1 << 16);
         params.checkAllUsed();
-    }
-
-    @Override
-    public boolean targets(Scheme scheme) {
-        return scheme instanceof Hosted;
     }
 
     @Override

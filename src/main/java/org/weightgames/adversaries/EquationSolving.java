@@ -5,8 +5,8 @@ import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.FunctionExtractor;
-import org.weightgames.game.Scheme;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.Hosted;
@@ -35,20 +35,16 @@ import org.weightgames.model.SwiGluBlock;
  * <p>Parameters: {@code steps} (300) L-BFGS iterations, {@code lr} (0.01: the length of the first,
  * gradient step), {@code ridge} (1e-8, relative to the mean diagonal of the normal equations).
  */
-public final class EquationSolving implements FunctionExtractor {
+public final class EquationSolving extends AdversaryBase implements FunctionExtractor {
     public static final String ID = "equation-solving";
     private int steps;
     private double lr;
     private double ridge;
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String description() {
-        return "solves the query equations for the architecture's parameters: output layer in closed form, hidden layer by full-batch descent";
+    public EquationSolving() {
+        // ext-f only: the hidden units' order and scale are not identifiable from queries, so its
+        // parameters answer ext-w no better than distillation's, which already plays that game
+        super(ID, "solves the query equations for the architecture's parameters: output layer in closed form, hidden layer by full-batch descent", Hosted.class);
     }
 
     @Override
@@ -57,13 +53,6 @@ public final class EquationSolving implements FunctionExtractor {
         lr = params.getDouble("lr", 0.01, 1e-7, 1);
         ridge = params.getDouble("ridge", 1e-8, 0, 1);
         params.checkAllUsed();
-    }
-
-    @Override
-    public boolean targets(Scheme scheme) {
-        // ext-f only: the hidden units' order and scale are not identifiable from queries, so its
-        // parameters answer ext-w no better than distillation's, which already plays that game
-        return scheme instanceof Hosted;
     }
 
     @Override

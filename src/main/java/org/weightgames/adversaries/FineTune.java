@@ -1,7 +1,7 @@
 package org.weightgames.adversaries;
 
+import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.KeylessUser;
-import org.weightgames.game.Scheme;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
 import org.weightgames.game.UsageChallenge;
@@ -18,28 +18,17 @@ import org.weightgames.model.NeuronSurgery;
  * every parameter on the auxiliary data within the budget. Parameters: {@code lr} (0.001),
  * {@code batch} (128).
  */
-public final class FineTune implements KeylessUser {
+public final class FineTune extends AdversaryBase implements KeylessUser {
     private AuxTraining training;
 
-    @Override
-    public String id() {
-        return "finetune";
-    }
-
-    @Override
-    public String description() {
-        return "uc: re-adds the removed neurons fresh and fine-tunes the locked network on the auxiliary data";
+    public FineTune() {
+        super("finetune", "uc: re-adds the removed neurons fresh and fine-tunes the locked network on the auxiliary data", UsageControl.class);
     }
 
     @Override
     public void init(Params params) {
         training = AuxTraining.from(params);
         params.checkAllUsed();
-    }
-
-    @Override
-    public boolean targets(Scheme scheme) {
-        return scheme instanceof UsageControl;
     }
 
     @Override

@@ -4,44 +4,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.Distinguisher;
 import org.weightgames.game.FunctionExtractor;
-import org.weightgames.game.Scheme;
 import org.weightgames.game.WeightExtractor;
 import org.weightgames.core.Coins;
 import org.weightgames.game.DistinguishChallenge;
 import org.weightgames.game.ExtractionChallenge;
-import org.weightgames.core.Params;
 import org.weightgames.game.ReleasesWeights;
 import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
 import org.weightgames.model.NetworkCodec;
-
 
 /**
  * Reads the weights out of an artifact that holds them ({@link ReleasesWeights} schemes, such as
  * the {@code plain} control): the parameters for ext-w, the decoded network for ext-f, the nearer
  * candidate for ind. It must win everything against {@code plain}; if it does not, the games are wrong.
  */
-public final class ReadWeights implements WeightExtractor, FunctionExtractor, Distinguisher {
-    @Override
-    public String id() {
-        return "read-weights";
-    }
-
-    @Override
-    public String description() {
-        return "reads the weights out of a release that holds them (plain and other ReleasesWeights schemes)";
-    }
-
-    @Override
-    public void init(Params params) {
-        params.checkAllUsed();
-    }
-
-    @Override
-    public boolean targets(Scheme scheme) {
-        return scheme instanceof ReleasesWeights;
+public final class ReadWeights extends AdversaryBase implements WeightExtractor, FunctionExtractor, Distinguisher {
+    public ReadWeights() {
+        super("read-weights", "reads the weights out of a release that holds them (plain and other ReleasesWeights schemes)", ReleasesWeights.class);
     }
 
     @Override

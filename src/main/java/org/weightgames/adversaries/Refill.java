@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.KeylessUser;
-import org.weightgames.game.Scheme;
 import org.weightgames.game.WeightExtractor;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
@@ -27,18 +27,12 @@ import org.weightgames.model.NeuronSurgery;
  * on the auxiliary data when {@code tune} (true) and the budget allows; in {@code ext-w} it
  * answers with the refilled values. Parameters: {@code tune}, {@code lr} (0.001), {@code batch} (128).
  */
-public final class Refill implements KeylessUser, WeightExtractor {
+public final class Refill extends AdversaryBase implements KeylessUser, WeightExtractor {
     private boolean tune;
     private AuxTraining training;
 
-    @Override
-    public String id() {
-        return "refill";
-    }
-
-    @Override
-    public String description() {
-        return "uc/ext-w: refills the removed neurons from the remaining weights' statistics, then fine-tunes";
+    public Refill() {
+        super("refill", "uc/ext-w: refills the removed neurons from the remaining weights' statistics, then fine-tunes", UsageControl.class);
     }
 
     @Override
@@ -46,11 +40,6 @@ public final class Refill implements KeylessUser, WeightExtractor {
         tune = params.getBoolean("tune", true);
         training = AuxTraining.from(params);
         params.checkAllUsed();
-    }
-
-    @Override
-    public boolean targets(Scheme scheme) {
-        return scheme instanceof UsageControl;
     }
 
     @Override

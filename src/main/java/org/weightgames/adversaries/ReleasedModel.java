@@ -1,11 +1,11 @@
 package org.weightgames.adversaries;
 
+import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.FunctionExtractor;
 import org.weightgames.game.Hosted;
 import org.weightgames.game.Scheme;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
-import org.weightgames.core.Params;
 
 /**
  * Answers {@code ext-f} with the released model exactly as the scheme's users run it. It matches
@@ -13,20 +13,9 @@ import org.weightgames.core.Params;
  * wins only where a scheme's release is no more expensive than the original, so it measures the
  * scheme's own cost claim.
  */
-public final class ReleasedModel implements FunctionExtractor {
-    @Override
-    public String id() {
-        return "released-model";
-    }
-
-    @Override
-    public String description() {
-        return "runs the released artifact as shipped (wins ext-f only if the release costs no more than the original)";
-    }
-
-    @Override
-    public void init(Params params) {
-        params.checkAllUsed();
+public final class ReleasedModel extends AdversaryBase implements FunctionExtractor {
+    public ReleasedModel() {
+        super("released-model", "runs the released artifact as shipped (wins ext-f only if the release costs no more than the original)");
     }
 
     @Override

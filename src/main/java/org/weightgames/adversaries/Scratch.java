@@ -1,7 +1,7 @@
 package org.weightgames.adversaries;
 
+import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.KeylessUser;
-import org.weightgames.game.Scheme;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
 import org.weightgames.game.UsageChallenge;
@@ -14,29 +14,18 @@ import org.weightgames.model.Network;
  * locked network is worth to an adversary is how much better it does than this.
  * Parameters: {@code lr} (0.001), {@code batch} (128).
  */
-public final class Scratch implements KeylessUser {
+public final class Scratch extends AdversaryBase implements KeylessUser {
     public static final String ID = "scratch";
     private AuxTraining training;
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String description() {
-        return "uc baseline: trains the architecture from random initialisation on the auxiliary data and budget";
+    public Scratch() {
+        super(ID, "uc baseline: trains the architecture from random initialisation on the auxiliary data and budget", UsageControl.class);
     }
 
     @Override
     public void init(Params params) {
         training = AuxTraining.from(params);
         params.checkAllUsed();
-    }
-
-    @Override
-    public boolean targets(Scheme scheme) {
-        return scheme instanceof UsageControl;
     }
 
     @Override

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.FunctionExtractor;
-import org.weightgames.game.Scheme;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.core.Params;
@@ -22,19 +22,13 @@ import org.weightgames.schemes.taylormlp.TaylorMlp;
  * coefficient ratios Theta_n[:, j] / w_j) and so reproduces the released function, truncation
  * error included, at the original's cost.
  */
-public final class TaylorCollapse implements FunctionExtractor {
+public final class TaylorCollapse extends AdversaryBase implements FunctionExtractor {
     public static final String ID = "taylor-collapse";
     private String mode;
     private SearchRange range;
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String description() {
-        return "collapses TaylorMLP's N+1 products into one: a model of the original's cost built from the artifact";
+    public TaylorCollapse() {
+        super(ID, "collapses TaylorMLP's N+1 products into one: a model of the original's cost built from the artifact", TaylorMlp.class);
     }
 
     @Override
@@ -42,11 +36,6 @@ public final class TaylorCollapse implements FunctionExtractor {
         mode = params.getString("mode", "exact", Set.of("exact", "polynomial"));
         range = SearchRange.from(params);
         params.checkAllUsed();
-    }
-
-    @Override
-    public boolean targets(Scheme scheme) {
-        return scheme instanceof TaylorMlp;
     }
 
     @Override

@@ -7,8 +7,8 @@ import java.util.Map;
 
 import org.apache.commons.math3.analysis.solvers.BrentSolver;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.Distinguisher;
-import org.weightgames.game.Scheme;
 import org.weightgames.game.WeightExtractor;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
@@ -36,29 +36,18 @@ import org.weightgames.schemes.taylormlp.TaylorMlp;
  *
  * <p>Parameters: {@code span} half-width of the search for a around 0 (30), {@code step} grid step (0.05).
  */
-public final class TaylorInversion implements WeightExtractor, Distinguisher {
+public final class TaylorInversion extends AdversaryBase implements WeightExtractor, Distinguisher {
     public static final String ID = "taylor-inversion";
     private SearchRange range;
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String description() {
-        return "algebraic inversion of TaylorMLP coefficients: recovers W, b, c (or W_down) of every expanded neuron";
+    public TaylorInversion() {
+        super(ID, "algebraic inversion of TaylorMLP coefficients: recovers W, b, c (or W_down) of every expanded neuron", TaylorMlp.class);
     }
 
     @Override
     public void init(Params params) {
         range = SearchRange.from(params);
         params.checkAllUsed();
-    }
-
-    @Override
-    public boolean targets(Scheme scheme) {
-        return scheme instanceof TaylorMlp;
     }
 
     @Override

@@ -12,8 +12,8 @@ import java.util.Set;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Coins;
+import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.ExtractionChallenge;
-import org.weightgames.game.Scheme;
 import org.weightgames.game.WeightExtractor;
 import org.weightgames.core.Params;
 import org.weightgames.model.ModelCache;
@@ -27,17 +27,11 @@ import org.weightgames.model.Network;
  * model behind the query oracle's lambda). {@code crash}, {@code hang} and {@code garbage}: kills
  * its JVM, never answers, or writes to the pipe itself. It plays {@code ext-w} only.
  */
-public final class Cheater implements WeightExtractor {
+public final class Cheater extends AdversaryBase implements WeightExtractor {
     private String mode;
 
-    @Override
-    public String id() {
-        return "cheater";
-    }
-
-    @Override
-    public String description() {
-        return "test only: reads the secret by reflection and shared state, or misbehaves";
+    public Cheater() {
+        super("cheater", "test only: reads the secret by reflection and shared state, or misbehaves");
     }
 
     @Override
@@ -47,10 +41,6 @@ public final class Cheater implements WeightExtractor {
     }
 
     /** Never picked by an audit (the tests build its games by name), so no test's audit meets it by accident. */
-    @Override
-    public boolean targets(Scheme scheme) {
-        return false;
-    }
 
     @Override
     public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {

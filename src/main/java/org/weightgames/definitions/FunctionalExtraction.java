@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Component;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.Contract;
 import org.weightgames.game.ExtractionChallenge;
@@ -23,19 +24,13 @@ import org.weightgames.model.Network;
  * the multiply-accumulates of its matrix products ({@code cost-slack} allows a factor above 1).
  * Measures: output error, top-1 agreement, cost ratio, elementwise-work ratio.
  */
-public final class FunctionalExtraction implements Definition {
+public final class FunctionalExtraction extends Component implements Definition {
     private double epsilon;
     private double costSlack;
     private Challenger challenger;
 
-    @Override
-    public String id() {
-        return "ext-f";
-    }
-
-    @Override
-    public String description() {
-        return "functional extraction: a model matching the original within epsilon at no more than its cost";
+    public FunctionalExtraction() {
+        super("ext-f", "functional extraction: a model matching the original within epsilon at no more than its cost");
     }
 
     @Override
@@ -45,7 +40,6 @@ public final class FunctionalExtraction implements Definition {
         challenger = new Challenger(params);
         params.checkAllUsed();
     }
-
 
     @Override
     public Contract<FunctionExtractor, ExtractionChallenge, Network> contract() {

@@ -3,6 +3,7 @@ package org.weightgames.definitions;
 import java.util.List;
 import java.util.Map;
 
+import org.weightgames.game.Component;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.Contract;
 import org.weightgames.game.Distinguisher;
@@ -21,17 +22,11 @@ import org.weightgames.model.Network;
  * the same architecture, flips a secret bit b and releases model b; the adversary sees both
  * candidates and the release, and guesses b. Advantage |2 Pr[correct] - 1|.
  */
-public final class Indistinguishability implements Definition {
+public final class Indistinguishability extends Component implements Definition {
     private Challenger challenger;
 
-    @Override
-    public String id() {
-        return "ind";
-    }
-
-    @Override
-    public String description() {
-        return "indistinguishability: tell which of two known models of one architecture was released";
+    public Indistinguishability() {
+        super("ind", "indistinguishability: tell which of two known models of one architecture was released");
     }
 
     @Override

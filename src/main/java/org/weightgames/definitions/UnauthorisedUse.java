@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Component;
 import org.weightgames.data.Dataset;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.AuxiliaryData;
@@ -33,20 +34,14 @@ import org.weightgames.model.Network;
  * restoration is bit-exact. Judged on {@code fresh} (10000) test rows; the reference adversary is
  * {@code scratch}, which trains the architecture without the locked network.
  */
-public final class UnauthorisedUse implements Definition {
+public final class UnauthorisedUse extends Component implements Definition {
     private double delta;
     private double fraction;
     private int epochs;
     private Challenger challenger;
 
-    @Override
-    public String id() {
-        return "uc";
-    }
-
-    @Override
-    public String description() {
-        return "unauthorised usage: with the locked model, p of the training data and an epoch budget, reach acc(f*) - delta";
+    public UnauthorisedUse() {
+        super("uc", "unauthorised usage: with the locked model, p of the training data and an epoch budget, reach acc(f*) - delta");
     }
 
     @Override
@@ -57,7 +52,6 @@ public final class UnauthorisedUse implements Definition {
         challenger = new Challenger(params, 10_000);
         params.checkAllUsed();
     }
-
 
     @Override
     public String baseline() {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Component;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.Contract;
 import org.weightgames.game.ExtractionChallenge;
@@ -22,7 +23,11 @@ import org.weightgames.core.Nd;
  * ||theta' - theta|| / ||theta|| is at most {@code epsilon} (1e-3). Measures: that error and the
  * largest per-tensor error.
  */
-public final class WeightExtraction implements Definition {
+public final class WeightExtraction extends Component implements Definition {
+    public WeightExtraction() {
+        super("ext-w", "weight extraction: recover the protected parameters to relative error <= epsilon");
+    }
+
     /** The default epsilon. */
     public static final double EPSILON = 1e-3;
 
@@ -30,22 +35,11 @@ public final class WeightExtraction implements Definition {
     private Challenger challenger;
 
     @Override
-    public String id() {
-        return "ext-w";
-    }
-
-    @Override
-    public String description() {
-        return "weight extraction: recover the protected parameters to relative error <= epsilon";
-    }
-
-    @Override
     public void init(Params params) {
         epsilon = params.getDouble("epsilon", EPSILON, 0, 1e6);
         challenger = new Challenger(params);
         params.checkAllUsed();
     }
-
 
     @Override
     public Contract<WeightExtractor, ExtractionChallenge, Map<String, INDArray>> contract() {

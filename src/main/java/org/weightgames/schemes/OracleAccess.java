@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Component;
 import org.weightgames.data.Dataset;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
@@ -20,17 +21,11 @@ import org.weightgames.model.NetworkCodec;
  * (its output logits) up to the game's budget. What an adversary can extract is what the queries
  * teach it, so advantage should grow with the budget.
  */
-public final class OracleAccess implements Hosted {
+public final class OracleAccess extends Component implements Hosted {
     public static final String ID = "oracle";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String description() {
-        return "control: black-box query access to the model, with a budget (the API-hosting model)";
+    public OracleAccess() {
+        super(ID, "control: black-box query access to the model, with a budget (the API-hosting model)");
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Component;
 import org.weightgames.data.Dataset;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
@@ -18,17 +19,11 @@ import org.weightgames.model.NetworkCodec;
  * must find it broken; a game or adversary that does not is itself broken. The protected
  * parameters (what ext-w asks for) are all trainable parameters.
  */
-public final class Plain implements ReleasesWeights {
+public final class Plain extends Component implements ReleasesWeights {
     public static final String ID = "plain";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String description() {
-        return "control: releases the weights as they are (every extraction game must say broken)";
+    public Plain() {
+        super(ID, "control: releases the weights as they are (every extraction game must say broken)");
     }
 
     @Override

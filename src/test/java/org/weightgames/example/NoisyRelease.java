@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Component;
 import org.weightgames.data.Dataset;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
@@ -21,17 +22,11 @@ import org.weightgames.model.NetworkCodec;
  * {@code src/test/resources/META-INF/services/org.weightgames.game.Scheme}; its claims are in
  * {@code src/test/resources/schemes/example-noisy.json}.
  */
-public final class NoisyRelease implements ReleasesWeights {
+public final class NoisyRelease extends Component implements ReleasesWeights {
     private double noise;
 
-    @Override
-    public String id() {
-        return "example-noisy";
-    }
-
-    @Override
-    public String description() {
-        return "example: weights released with relative Gaussian noise";
+    public NoisyRelease() {
+        super("example-noisy", "example: weights released with relative Gaussian noise");
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Component;
 import org.weightgames.data.Dataset;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
@@ -34,20 +35,14 @@ import org.weightgames.model.NeuronSurgery;
  * Restoring with the key gives back the original bit for bit. Training-data agnostic: the
  * calibration data is not used.
  */
-public final class CoreLocker implements UsageControl {
+public final class CoreLocker extends Component implements UsageControl {
     public static final String ID = "corelocker";
 
     private double alpha;
     private String criterion;
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String description() {
-        return "CoreLocker (S&P 2024): removes the top-alpha neurons by batch-norm |gamma| as a sealed access key";
+    public CoreLocker() {
+        super(ID, "CoreLocker (S&P 2024): removes the top-alpha neurons by batch-norm |gamma| as a sealed access key");
     }
 
     @Override

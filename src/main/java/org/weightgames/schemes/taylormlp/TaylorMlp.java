@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.game.Component;
 import org.weightgames.data.Dataset;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
@@ -41,7 +42,7 @@ import org.weightgames.model.SwiGluBlock;
  * SiLU neuron whose calibrated half-range reaches {@code radius} (1.0) times the series' radius of
  * convergence sqrt((p+b)^2 + pi^2).
  */
-public final class TaylorMlp implements Scheme {
+public final class TaylorMlp extends Component implements Scheme {
     public static final String ID = "taylormlp";
 
     private int order;
@@ -51,14 +52,8 @@ public final class TaylorMlp implements Scheme {
     private String divergence;
     private double radius;
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String description() {
-        return "TaylorMLP (arXiv 2410.05331): releases Taylor coefficients of each MLP block instead of W, b, c";
+    public TaylorMlp() {
+        super(ID, "TaylorMLP (arXiv 2410.05331): releases Taylor coefficients of each MLP block instead of W, b, c");
     }
 
     @Override

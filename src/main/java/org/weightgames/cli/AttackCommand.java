@@ -1,7 +1,6 @@
 package org.weightgames.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,10 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code wg attack}: the taylor-inversion attack on a released checkpoint, streamed block by block. */
 @Command(name = "attack", description = "The taylor-inversion attack on a TaylorMLP artifact (from wg release), streamed: writes a checkpoint "
         + "with the recovered gate_proj, up_proj and down_proj of every block; --original compares each block with the original.")
-final class AttackCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class AttackCommand extends WgCommand {
     @CommandLine.Parameters(index = "0", description = "The TaylorMLP artifact (.safetensors).")
     Path artifact;
 
@@ -29,7 +25,7 @@ final class AttackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        org.weightgames.scale.CheckpointTools.attack(artifact, out, original, threads.atLeastOne("attack"), spec.commandLine().getOut());
+        org.weightgames.scale.CheckpointTools.attack(artifact, out, original, threads.atLeastOne("attack"), out());
         return 0;
     }
 }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import org.weightgames.core.Nd;
 import org.weightgames.core.WgException;
@@ -26,17 +25,13 @@ import org.weightgames.stats.AuditSummary;
 import org.weightgames.stats.GameSummary;
 import org.weightgames.stats.InferenceCost;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wg audit}: plays the selected games and writes report.json, report.md and report.html (and timing.json). */
 @Command(name = "audit", description = "Play the games against the built-in adversaries and write report.json and report.md.")
-final class AuditCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class AuditCommand extends WgCommand {
     @Option(names = "--scheme", description = "Scheme id (repeatable; default: all).")
     List<String> schemes = new ArrayList<>();
 
@@ -183,7 +178,7 @@ final class AuditCommand implements Callable<Integer> {
         if (signKey != null) {
             org.weightgames.report.Signing.sign(dir, signKey);
         }
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         results.forEach(g -> g.summaries().forEach((adv, s) -> o.printf("%-10s %-6s %-18s %3d/%-3d advantage %.3f CI [%.3f, %.3f] -> %s%s%n",
                 g.scheme(), g.definition(), adv, s.wins, s.trials, s.advantage, s.ci.low(), s.ci.high(),
                 s.verdict.label(), g.variant().isEmpty() ? "" : "   [" + g.variant() + "]")));

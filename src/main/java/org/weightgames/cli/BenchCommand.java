@@ -2,11 +2,9 @@ package org.weightgames.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import org.weightgames.core.WgException;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,10 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", description = "TaylorMLP at LLM scale: the taylor-inversion attack against a summing pass over the same "
         + "coefficients, TaylorMLP and taylor-collapse inference against the original block, and ext-w trials per second, "
         + "each a ratio measured in this run. Quarter-scale block (1024 x 3584) by default, Llama-3-8B's (4096 x 14336) with --full.")
-final class BenchCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class BenchCommand extends WgCommand {
     @Option(names = "--full", description = "Use the full Llama-3-8B block, 4096 x 14336 (about 10 GB of scratch files).")
     boolean full;
 
@@ -63,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new WgException("bench: --dtype must be f32, f64, f16 or bf16, got '" + dtype + "'");
         }
-        PrintWriter pw = spec.commandLine().getOut();
+        PrintWriter pw = out();
         new org.weightgames.scale.Bench(new org.weightgames.scale.Bench.Options(full, order, dt, repeats, threads.threads, tokens,
                 trials, seed, work, json, model, prefix), pw).run();
         pw.flush();

@@ -3,7 +3,6 @@ package org.weightgames.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import org.weightgames.core.WgException;
 
@@ -14,10 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code wg check-report}: checks a signed report; exit 1 when anything was edited. */
 @Command(name = "check-report", description = "Check a signed report: every file's hash and the Ed25519 signature. "
         + "Exit 0 when intact, 1 when anything was edited.")
-final class CheckReportCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class CheckReportCommand extends WgCommand {
     @CommandLine.Parameters(index = "0", description = "The report folder or its report.json.")
     Path report;
 
@@ -30,7 +26,7 @@ final class CheckReportCommand implements Callable<Integer> {
             throw new WgException(report + " does not exist; give a report folder or its report.json");
         }
         org.weightgames.report.Signing.Check c = org.weightgames.report.Signing.check(report, publicKey);
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         if (c.valid()) {
             o.println("intact: signed by Ed25519 key " + c.publicKey() + (publicKey == null ? " (no trusted key given)" : " (trusted)"));
         } else {

@@ -1,18 +1,13 @@
 package org.weightgames.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code wg keygen}: an Ed25519 key pair for signing reports. */
 @Command(name = "keygen", description = "Make an Ed25519 key pair for signing reports: <name>.key (private) and <name>.pub.")
-final class KeygenCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class KeygenCommand extends WgCommand {
     @Option(names = "--out", defaultValue = ".", description = "Folder for the two files (default: the current folder).")
     Path out;
 
@@ -22,8 +17,8 @@ final class KeygenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path[] k = org.weightgames.report.Signing.keygen(out, name);
-        spec.commandLine().getOut().println("private key " + k[0] + " (keep it), public key " + k[1] + " (publish it)");
-        spec.commandLine().getOut().flush();
+        out().println("private key " + k[0] + " (keep it), public key " + k[1] + " (publish it)");
+        out().flush();
         return 0;
     }
 }

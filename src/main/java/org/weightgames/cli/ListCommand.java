@@ -3,25 +3,20 @@ package org.weightgames.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import org.weightgames.game.Adversary;
 import org.weightgames.game.Definition;
 import org.weightgames.game.Registry;
 import org.weightgames.game.Scheme;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code wg list}: the schemes, definitions and adversaries on the class path, with the games each adversary plays. */
 @Command(name = "list", description = "List the schemes, definitions and adversaries on the class path.")
-final class ListCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class ListCommand extends WgCommand {
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.println("Schemes:");
         for (Scheme s : Registry.schemes()) {
             out.printf("  %-18s %s%n", s.id(), s.description());

@@ -3,9 +3,7 @@ package org.weightgames.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,10 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code wg release}: a checkpoint released with TaylorMLP, streamed block by block. */
 @Command(name = "release", description = "Release a checkpoint with TaylorMLP, streamed: every SwiGLU block (or those named) replaced by its "
         + "Taylor coefficients, the other tensors copied; writes a safetensors artifact.")
-final class ReleaseCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class ReleaseCommand extends WgCommand {
     @Option(names = "--model", required = true, description = "The safetensors checkpoint to release.")
     Path model;
 
@@ -41,7 +36,7 @@ final class ReleaseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         org.weightgames.scale.CheckpointTools.release(model, out, prefixes, order, seed, tokens, threads.atLeastOne("release"),
-                spec.commandLine().getOut());
+                out());
         return 0;
     }
 }

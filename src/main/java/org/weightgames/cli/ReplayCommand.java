@@ -2,7 +2,6 @@ package org.weightgames.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import org.weightgames.core.Nd;
 
@@ -13,10 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code wg replay}: one trial of a report replayed alone; exit 1 when its artifact hash differs from the recorded one. */
 @Command(name = "replay", description = "Replay one trial of a report.json alone and check that it releases the same artifact. "
         + "Exit 0 when the artifact's hash matches the recorded one, 1 when it does not.")
-final class ReplayCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class ReplayCommand extends WgCommand {
     @CommandLine.Parameters(index = "0", description = "The report.json.")
     Path report;
 
@@ -30,7 +26,7 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         Nd.init();
         org.weightgames.run.Replay.Result r = org.weightgames.run.Replay.run(report, result, trial);
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         o.printf("%s, trial %d: %s%n", r.game(), r.trial(), r.outcome().won() ? "won" : "lost"
                 + (r.outcome().failure() != null ? " (" + r.outcome().failure() + ")" : ""));
         r.outcome().measures().forEach((k, v) -> o.printf("  %s = %s%n", k, v));

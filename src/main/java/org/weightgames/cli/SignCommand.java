@@ -2,7 +2,6 @@ package org.weightgames.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import org.weightgames.core.WgException;
 
@@ -12,10 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code wg sign}: signs a report folder (signature.json beside it). */
 @Command(name = "sign", description = "Sign a report folder with an Ed25519 private key: writes signature.json beside it.")
-final class SignCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class SignCommand extends WgCommand {
     @CommandLine.Parameters(index = "0", description = "The report folder.")
     Path dir;
 
@@ -28,8 +24,8 @@ final class SignCommand implements Callable<Integer> {
             throw new WgException(dir + " is not a folder; give the folder an audit wrote (it holds report.json)");
         }
         Path sig = org.weightgames.report.Signing.sign(dir, key);
-        spec.commandLine().getOut().println("signed: " + sig);
-        spec.commandLine().getOut().flush();
+        out().println("signed: " + sig);
+        out().flush();
         return 0;
     }
 }

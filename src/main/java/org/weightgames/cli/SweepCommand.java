@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import org.weightgames.core.Nd;
 import org.weightgames.core.WgException;
@@ -17,7 +16,6 @@ import org.weightgames.report.ReportWriter;
 import org.weightgames.run.Audit;
 import org.weightgames.stats.GameSummary;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,10 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code wg sweep}: one game over a list of values of one parameter, plotted (sweep.json, report.html). */
 @Command(name = "sweep", description = "Play one game over a list of values of one parameter and plot the advantage with its interval "
         + "(sweep.json, report.html).")
-final class SweepCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class SweepCommand extends WgCommand {
     @Option(names = "--scheme", required = true, description = "Scheme id.")
     String scheme;
 
@@ -95,7 +90,7 @@ final class SweepCommand implements Callable<Integer> {
                 + " against " + component + "." + key, "Generated " + generated + " with seed " + run.seed + " on data set " + data.name()
                 + ", " + trials + " trials per value.", List.of(), List.of(sweep.plot())));
         ReportWriter.write(dir, files);
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         o.print(sweep.table());
         o.println("report: " + dir.resolve("report.html"));
         o.flush();

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import org.weightgames.core.Nd;
 import org.weightgames.core.WgException;
@@ -13,7 +12,6 @@ import org.weightgames.game.Registry;
 import org.weightgames.run.Claims;
 import org.weightgames.run.Verify;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,10 +19,7 @@ import picocli.CommandLine.Option;
 /** {@code wg verify}: plays the claimed guarantees and compares each verdict with the one its claims file expects. */
 @Command(name = "verify", description = "Play every claimed guarantee and check each verdict against the one its claims file expects. "
         + "Exit 0 when all match, 1 when any verdict changed.")
-final class VerifyCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class VerifyCommand extends WgCommand {
     @Option(names = "--claims", description = "A claims file to check (repeatable; default: the claims of every built-in scheme).")
     List<Path> files = new ArrayList<>();
 
@@ -61,7 +56,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Nd.init();
         DataSource data = DataSource.load(run.dataset);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         List<Verify.Check> checks = Verify.run(claims, run.seed, data, run.threadCount(),
                 trials, 0.95, line -> {
                     out.println(line);

@@ -52,6 +52,15 @@ public record Provenance(long seed, String coins, String definitionSha256, Strin
                 versions, replayFlags);
     }
 
+    /**
+     * What decides this game's trials, as text: everything but the artifact hashes (the outcome)
+     * and the replay flags (how the command line spelled the settings). Equal for a run and its resume.
+     */
+    public String identity() {
+        return new Provenance(seed, coins, definitionSha256, scheme, definition, variant, schemeParameters, definitionParameters,
+                adversaryParameters, modelParameters, isolation, dataset, datasetSha256, List.of(), versions, List.of()).toString();
+    }
+
     /** The trials recorded (one artifact hash each). */
     public int trials() {
         return artifactHashes.size();

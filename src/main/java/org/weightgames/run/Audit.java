@@ -258,7 +258,7 @@ public final class Audit {
         for (PlannedGame g : plan) {
             Provenance p = g.provenance();
             text.append("\ngame=").append(g.spec().label()).append(" adversaries=").append(g.spec().adversaries())
-                    .append(" provenance=").append(p.withArtifacts(List.of()).toString());
+                    .append(" provenance=").append(p.identity());
         }
         return Resources.sha256(text.toString());
     }

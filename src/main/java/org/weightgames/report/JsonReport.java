@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -157,9 +156,5 @@ public final class JsonReport {
             n.put("macs_collapse_over_original", r.macsFolded());
         }
         return root;
-    }
-
-    static JsonNode tree(Object value) {
-        return MAPPER.valueToTree(value);
     }
 }

@@ -50,7 +50,6 @@ public final class Audit {
 
     private final Config config;
     private final PrintStream progress;
-    private org.weightgames.run.TrialJournal journal = org.weightgames.run.TrialJournal.NONE;
 
     public Audit(Config config, PrintStream progress) {
         this.config = config;
@@ -65,8 +64,9 @@ public final class Audit {
         if (!(config.level() > 0 && config.level() < 1)) {
             throw new WgException("--level must be between 0 and 1 (e.g. 0.95), got " + config.level());
         }
-        List<String> schemes = config.schemes().isEmpty() ? ids(Registry.schemes()) : config.schemes();
-        List<String> definitions = config.definitions().isEmpty() ? defIds(Registry.definitions()) : config.definitions();
+        List<String> schemes = config.schemes().isEmpty() ? Registry.schemes().stream().map(Scheme::id).toList() : config.schemes();
+        List<String> definitions = config.definitions().isEmpty() ? Registry.definitions().stream().map(Definition::id).toList()
+                : config.definitions();
         schemes.forEach(id -> Registry.require("scheme", id));
         definitions.forEach(id -> Registry.require("definition", id));
         config.adversaries().forEach(id -> Registry.require("adversary", id));
@@ -148,17 +148,6 @@ public final class Audit {
         }
     }
 
-    private static List<String> ids(List<Scheme> l) {
-        List<String> out = new ArrayList<>();
-        l.forEach(s -> out.add(s.id()));
-        return out;
-    }
-
-    private static List<String> defIds(List<Definition> l) {
-        List<String> out = new ArrayList<>();
-        l.forEach(d -> out.add(d.id()));
-        return out;
-    }
 
     /** Plays every planned game. */
     public List<GameSummary> run(List<PlannedGame> plan) {
@@ -167,16 +156,15 @@ public final class Audit {
 
     /** Plays every planned game, taking finished trials from the journal and recording new ones in it. */
     public List<GameSummary> run(List<PlannedGame> plan, TrialJournal journal) {
-        this.journal = journal;
         TrialRunner runner = new TrialRunner(config.threads());
         List<GameSummary> results = new ArrayList<>();
         for (PlannedGame game : plan) {
-            results.add(play(runner, game));
+            results.add(play(runner, game, journal));
         }
         return results;
     }
 
-    private GameSummary play(TrialRunner runner, PlannedGame game) {
+    private GameSummary play(TrialRunner runner, PlannedGame game, TrialJournal journal) {
         GameSpec spec = game.spec();
         Definition def = spec.newDefinition();
         String label = spec.label();
@@ -268,27 +256,23 @@ public final class Audit {
      * parameter errors surface before anything is played, not mid-run.
      */
     public PlannedGame game(GameSpec spec, Bound bound) {
-        spec.newScheme();
-        spec.newDefinition();
+        // the parameters as used are what initialising each component records: the provenance so far
+        Map<String, String> scheme = spec.newSchemeParams();
+        Map<String, String> definition = spec.newDefinitionParams();
         spec.newAdversaries();
-        spec.newFamily();
-        return new PlannedGame(spec, bound, provenance(spec));
-    }
-
-    /** A game's provenance before it is played (no artifact hashes yet). */
-    private Provenance provenance(GameSpec spec) {
-        String defText = Resources.text("definitions/" + spec.definition() + ".md");
         Map<String, Map<String, String>> adversaries = new LinkedHashMap<>();
         for (String id : spec.adversaries()) {
             adversaries.put(id, spec.adversaryParams(id));
         }
+        Map<String, String> model = spec.newFamily().parameters();
+        String defText = Resources.text("definitions/" + spec.definition() + ".md");
         Map<String, String> versions = new TreeMap<>();
         Properties v = Resources.versions();
         v.stringPropertyNames().forEach(k -> versions.put(k, v.getProperty(k)));
-        return new Provenance(config.seed(), Seeds.trialPath(config.seed(), spec), defText == null ? null : Resources.sha256(defText),
-                spec.scheme(), spec.definition(), spec.variant(), spec.newSchemeParams(), spec.newDefinitionParams(), adversaries,
-                spec.newFamily().parameters(), spec.settings().get(Isolation.COMPONENT), spec.data().name(), spec.data().sha256(),
-                List.of(), versions, config.replayFlags());
+        return new PlannedGame(spec, bound, new Provenance(config.seed(), Seeds.trialPath(config.seed(), spec),
+                defText == null ? null : Resources.sha256(defText), spec.scheme(), spec.definition(), spec.variant(), scheme,
+                definition, adversaries, model, spec.settings().get(Isolation.COMPONENT), spec.data().name(), spec.data().sha256(),
+                List.of(), versions, config.replayFlags()));
     }
 
     /** The whole audit as the reports render it. */

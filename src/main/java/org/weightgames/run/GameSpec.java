@@ -7,7 +7,6 @@ import java.util.TreeMap;
 
 import org.weightgames.data.DataSource;
 import org.weightgames.model.ModelFamily;
-import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
 import org.weightgames.core.WgException;
 import org.weightgames.isolation.Isolation;
@@ -103,15 +102,7 @@ public record GameSpec(String scheme, String definition, List<String> adversarie
         }
     }
 
-    /** The coins of this game's trials: one derivation per (scheme, definition, variant) below the run's root. */
-    public Coins coins(long seed) {
-        return Seeds.game(seed, this);
-    }
 
-    /** The definition, with the variant in brackets when there is one. */
-    public String definitionLabel() {
-        return definition + (variant.isEmpty() ? "" : " [" + variant + "]");
-    }
 
     /** {@code scheme/definition}, with the variant in brackets when there is one. */
     public String label() {

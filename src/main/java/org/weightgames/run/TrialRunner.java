@@ -39,7 +39,7 @@ public final class TrialRunner {
      * holds from it and recording every trial played in it.
      */
     public List<TrialRecord> run(GameSpec spec, long seed, int from, int to, IntConsumer progress, TrialJournal journal) {
-        Coins gameCoins = spec.coins(seed);
+        Coins gameCoins = Seeds.game(seed, spec);
         AtomicInteger done = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, to - from)), r -> {
             Thread t = new Thread(r, "wg-trial");

@@ -2,12 +2,10 @@ package org.weightgames.run;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import org.weightgames.data.DataSource;
 import org.weightgames.core.WgException;
-import org.weightgames.game.Provenance;
 import org.weightgames.stats.Bound;
 import org.weightgames.stats.GameSummary;
 import org.weightgames.stats.Summary;
@@ -19,7 +17,7 @@ import org.weightgames.stats.Summary;
 public final class Verify {
 
     /** One claim's outcome. */
-    public record Check(Claims.Claim claim, Summary summary, Provenance provenance) {
+    public record Check(Claims.Claim claim, Summary summary) {
         public boolean matches() {
             return summary.verdict.label().equals(claim.expected());
         }
@@ -29,11 +27,6 @@ public final class Verify {
             return String.format(java.util.Locale.ROOT, "%s (%s/%s vs %s): expected %s, got %s: %d/%d wins, advantage %.3f, CI [%.3f, %.3f], bound %.3f",
                     claim.id(), claim.scheme(), claim.definition(), claim.adversary(), claim.expected(), summary.verdict.label(),
                     summary.wins, summary.trials, summary.advantage, summary.ci.low(), summary.ci.high(), claim.bound());
-        }
-
-        /** The audit command that plays this claim's game again, with every parameter as used. */
-        public String replayCommand() {
-            return provenance.replayCommand(claim.adversary());
         }
     }
 
@@ -47,12 +40,8 @@ public final class Verify {
         List<Audit.PlannedGame> games = new ArrayList<>();
         for (Claims.Claim c : claims) {
             int n = trials != null ? trials : c.trials();
-            List<String> flags = new ArrayList<>();
-            new TreeMap<>(c.settings()).forEach((component, kv) -> new TreeMap<>(kv).forEach((k, v) ->
-                    flags.add("--set " + component + "." + k + "=" + v)));
-            flags.add("--level " + level);
             Audit audit = new Audit(new Audit.Config(List.of(c.scheme()), List.of(c.definition()), List.of(c.adversary()), n, seed,
-                    data.name(), c.settings(), level, threads, 0, n, flags), null);
+                    data.name(), c.settings(), level, threads, 0, n, List.of()), null);
             try {
                 GameSpec spec = GameSpec.against(c.scheme(), c.definition(), c.adversary(), c.settings(), data, "");
                 games.add(audit.game(spec, new Bound(c.bound(), c.statement(), c.source())));
@@ -66,7 +55,7 @@ public final class Verify {
             Claims.Claim c = claims.get(i);
             long started = System.nanoTime();
             GameSummary result = audits.get(i).run(List.of(games.get(i))).get(0);
-            Check check = new Check(c, result.summaries().get(c.adversary()), result.provenance());
+            Check check = new Check(c, result.summaries().get(c.adversary()));
             if (progress != null) {
                 progress.accept(String.format(java.util.Locale.ROOT, "%-8s %s (%.1f s)", check.matches() ? "ok" : "CHANGED",
                         check.describe(), (System.nanoTime() - started) / 1e9));

@@ -30,11 +30,6 @@ public record GameSummary(String scheme, String definition, String variant, Stri
         return definition + (variant.isEmpty() ? "" : " [" + variant + "]");
     }
 
-    /** {@code scheme/definition}, with the variant in brackets when there is one. */
-    public String label() {
-        return scheme + "/" + definition + (variant.isEmpty() ? "" : "[" + variant + "]");
-    }
-
     /** How the advantage is computed from the win rate. */
     public String advantageFormula() {
         return guessing ? "|2 Pr[win] - 1|" : "Pr[win]";

@@ -35,22 +35,7 @@ final class Codecs {
         }
     };
 
-    static final Contract.Codec<ExtractionChallenge, Network> FUNCTION = new ExtractionCodec<>() {
-        @Override
-        public int answerTag() {
-            return 'F';
-        }
-
-        @Override
-        public void writeAnswer(Pipe.Out out, String adversary, Network answer) throws IOException {
-            writeModel(out, adversary, answer);
-        }
-
-        @Override
-        public Network readAnswer(Pipe.In in) throws IOException {
-            return in.readNetwork();
-        }
-    };
+    static final Contract.Codec<ExtractionChallenge, Network> FUNCTION = new FunctionCodec();
 
     static final Contract.Codec<DistinguishChallenge, Integer> GUESS = new Contract.Codec<>() {
         @Override
@@ -89,7 +74,7 @@ final class Codecs {
         }
     };
 
-    static final Contract.Codec<UsageChallenge, Network> USAGE = new Contract.Codec<>() {
+    static final Contract.Codec<UsageChallenge, Network> USAGE = new ModelAnswer<>() {
         @Override
         public void writeChallenge(Pipe.ChallengerEnd out, UsageChallenge challenge) throws IOException {
             out.writeInt(0);
@@ -109,24 +94,36 @@ final class Codecs {
             int epochs = in.readInt();
             return new UsageChallenge(in.artifact(), in.scheme(), in.architecture(), in.data(size, epochs));
         }
+    };
 
+    private Codecs() {
+    }
+
+    /** ext-f and uc answer with a model: {@code 'F'} and the network, refused before its tag when the pipe cannot carry it. */
+    private interface ModelAnswer<C> extends Contract.Codec<C, Network> {
         @Override
-        public int answerTag() {
+        default int answerTag() {
             return 'F';
         }
 
         @Override
-        public void writeAnswer(Pipe.Out out, String adversary, Network answer) throws IOException {
-            writeModel(out, adversary, answer);
+        default void writeAnswer(Pipe.Out out, String adversary, Network answer) throws IOException {
+            if (answer == null) {
+                throw new WgException(adversary + " answered no model");
+            }
+            NetworkCodec.metadata(answer);
+            out.writeByte(answerTag());
+            out.writeNetwork(answer);
         }
 
         @Override
-        public Network readAnswer(Pipe.In in) throws IOException {
+        default Network readAnswer(Pipe.In in) throws IOException {
             return in.readNetwork();
         }
-    };
+    }
 
-    private Codecs() {
+    /** ext-f: the extraction challenge, answered with a model. */
+    private static final class FunctionCodec extends ExtractionCodec<Network> implements ModelAnswer<ExtractionChallenge> {
     }
 
     /** ext-w and ext-f hand out the same challenge. */
@@ -178,15 +175,5 @@ final class Codecs {
         long queries = in.readLong();
         return new ExtractionChallenge(in.artifact(), in.scheme(), in.architecture(), protectedShapes,
                 samples < 0 ? null : in.samples(samples), queries < 0 ? null : in.api(queries));
-    }
-
-    private static void writeModel(Pipe.Out out, String adversary, Network answer) throws IOException {
-        if (answer == null) {
-            throw new WgException(adversary + " answered no model");
-        }
-        // refuse a network the pipe cannot carry before its tag is written, so the challenger gets the reason
-        NetworkCodec.metadata(answer);
-        out.writeByte('F');
-        out.writeNetwork(answer);
     }
 }

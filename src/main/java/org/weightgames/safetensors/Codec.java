@@ -8,7 +8,11 @@ public final class Codec {
     }
 
     static void decode(DType t, ByteBuffer b, float[] dst, int off, int n) {
-        if (t == DType.F32) {
+        if (t.isIntegral() || t.size == 1) {
+            for (int i = 0; i < n; i++) {
+                dst[off + i] = (float) other(t, b, i);
+            }
+        } else if (t == DType.F32) {
             b.asFloatBuffer().get(dst, off, n);
         } else if (t == DType.F64) {
             var d = b.asDoubleBuffer();
@@ -24,7 +28,11 @@ public final class Codec {
     }
 
     static void decode(DType t, ByteBuffer b, double[] dst, int off, int n) {
-        if (t == DType.F64) {
+        if (t.isIntegral() || t.size == 1) {
+            for (int i = 0; i < n; i++) {
+                dst[off + i] = other(t, b, i);
+            }
+        } else if (t == DType.F64) {
             b.asDoubleBuffer().get(dst, off, n);
         } else if (t == DType.F32) {
             var d = b.asFloatBuffer();
@@ -40,7 +48,11 @@ public final class Codec {
     }
 
     static void encode(DType t, float[] src, int off, int n, ByteBuffer b) {
-        if (t == DType.F32) {
+        if (t.isIntegral() || t.size == 1) {
+            for (int i = 0; i < n; i++) {
+                putIntegral(t, b, i, src[off + i]);
+            }
+        } else if (t == DType.F32) {
             b.asFloatBuffer().put(src, off, n);
         } else if (t == DType.F64) {
             var d = b.asDoubleBuffer();
@@ -56,7 +68,11 @@ public final class Codec {
     }
 
     static void encode(DType t, double[] src, int off, int n, ByteBuffer b) {
-        if (t == DType.F64) {
+        if (t.isIntegral() || t.size == 1) {
+            for (int i = 0; i < n; i++) {
+                putIntegral(t, b, i, src[off + i]);
+            }
+        } else if (t == DType.F64) {
             b.asDoubleBuffer().put(src, off, n);
         } else if (t == DType.F32) {
             var d = b.asFloatBuffer();
@@ -69,6 +85,139 @@ public final class Codec {
                 s.put(i, toShort(t, (float) src[off + i]));
             }
         }
+    }
+
+    /**
+     * Element i of a buffer of an integer, boolean or 8-bit float type as a double (exact for
+     * integers up to 2^53 in magnitude; U64 read unsigned).
+     */
+    static double other(DType t, ByteBuffer b, int i) {
+        int p = b.position();
+        switch (t) {
+            case BOOL:
+                return b.get(p + i) != 0 ? 1 : 0;
+            case U8:
+                return b.get(p + i) & 0xff;
+            case I8:
+                return b.get(p + i);
+            case I16:
+                return b.getShort(p + 2 * i);
+            case U16:
+                return b.getShort(p + 2 * i) & 0xffff;
+            case I32:
+                return b.getInt(p + 4 * i);
+            case U32:
+                return b.getInt(p + 4 * i) & 0xffffffffL;
+            case I64:
+                return b.getLong(p + 8 * i);
+            case U64: {
+                long v = b.getLong(p + 8 * i);
+                return v >= 0 ? v : (v >>> 1) * 2.0 + (v & 1);
+            }
+            case F8_E4M3:
+                return f8e4m3(b.get(p + i));
+            case F8_E5M2:
+                return halfToFloat((short) ((b.get(p + i) & 0xff) << 8));
+            default:
+                throw new IllegalStateException(t.name());
+        }
+    }
+
+    /** Element i of an integer or boolean buffer as a long (U64 above 2^63 is refused by the caller's check). */
+    static long integral(DType t, ByteBuffer b, int i) {
+        int p = b.position();
+        switch (t) {
+            case BOOL:
+                return b.get(p + i) != 0 ? 1 : 0;
+            case U8:
+                return b.get(p + i) & 0xff;
+            case I8:
+                return b.get(p + i);
+            case I16:
+                return b.getShort(p + 2 * i);
+            case U16:
+                return b.getShort(p + 2 * i) & 0xffff;
+            case I32:
+                return b.getInt(p + 4 * i);
+            case U32:
+                return b.getInt(p + 4 * i) & 0xffffffffL;
+            case I64:
+            case U64:
+                return b.getLong(p + 8 * i);
+            default:
+                throw new IllegalStateException(t.name());
+        }
+    }
+
+    /** Stores an integral value (refusing fractions, values out of range and the 8-bit floats, which are only copied). */
+    static void putIntegral(DType t, ByteBuffer b, int i, double v) {
+        if (t.size == 1 && t.isFloat()) {
+            throw new org.weightgames.core.WgException("writing values as " + t + " is not supported; WeightGames copies "
+                    + t + " tensors through unchanged but writes floats as F32, F16 or BF16");
+        }
+        if (v != Math.rint(v) || Double.isNaN(v)) {
+            throw new IllegalArgumentException(v + " is not an integer, cannot be stored as " + t);
+        }
+        putIntegral(t, b, i, (long) v);
+    }
+
+    static void putIntegral(DType t, ByteBuffer b, int i, long v) {
+        long[] range = range(t);
+        if (v < range[0] || (t != DType.U64 && v > range[1])) {
+            throw new IllegalArgumentException(v + " is outside the range of " + t);
+        }
+        int p = b.position() + t.size * i;
+        switch (t.size) {
+            case 1:
+                b.put(p, (byte) v);
+                break;
+            case 2:
+                b.putShort(p, (short) v);
+                break;
+            case 4:
+                b.putInt(p, (int) v);
+                break;
+            default:
+                b.putLong(p, v);
+        }
+    }
+
+    private static long[] range(DType t) {
+        switch (t) {
+            case BOOL:
+                return new long[] {0, 1};
+            case U8:
+                return new long[] {0, 0xff};
+            case I8:
+                return new long[] {Byte.MIN_VALUE, Byte.MAX_VALUE};
+            case I16:
+                return new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
+            case U16:
+                return new long[] {0, 0xffff};
+            case I32:
+                return new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+            case U32:
+                return new long[] {0, 0xffffffffL};
+            case U64:
+                return new long[] {0, Long.MAX_VALUE};
+            default:
+                return new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+        }
+    }
+
+    /** An OCP FP8 E4M3 ("fn": no infinities, S.1111.111 is NaN) byte as a float: exact. */
+    public static float f8e4m3(byte v) {
+        int bits = v & 0xff;
+        float sign = (bits & 0x80) != 0 ? -1 : 1;
+        int exp = (bits >>> 3) & 0xf;
+        int mant = bits & 0x7;
+        if (exp == 0xf && mant == 0x7) {
+            return Float.NaN;
+        }
+        if (exp == 0) {
+            return sign * mant * 0x1p-9f;
+        }
+        return sign * (1 + mant / 8f) * (float) Math.scalb(1.0, exp - 7);
     }
 
     /** A 16-bit stored value (F16 or BF16) as a float: exact, both formats are subsets of float. */

@@ -62,6 +62,15 @@ public final class Tensor {
         return shape.length == 0 ? 1 : elements / Math.max(1, shape[0]);
     }
 
+    /** Checks the tensor holds floating-point numbers (weights), naming it when it holds integers. */
+    public Tensor requireFloat() {
+        if (!dtype.isFloat()) {
+            throw new WgException(where + ": tensor '" + name + "' is " + dtype + " but must hold weights (F64, F32, F16, BF16"
+                    + " or FP8); the checkpoint's tensor is not what its name says");
+        }
+        return this;
+    }
+
     /** Checks the tensor is a [rows, cols] matrix. */
     public Tensor requireShape(long... want) {
         if (!Arrays.equals(shape, want)) {
@@ -122,6 +131,35 @@ public final class Tensor {
     /** Reads elements {@code from .. from+len} (row-major) as doubles. */
     public void read(long from, double[] dst, int off, int len) {
         spans(from, len, (b, done, n) -> Codec.decode(dtype, b, dst, off + done, n));
+    }
+
+    /**
+     * Every element of an integer or boolean tensor as longs: indices, positions, masks. A
+     * floating-point tensor is refused (naming it), as is a U64 value above 2^63 - 1.
+     */
+    public long[] toLongs() {
+        if (!dtype.isIntegral()) {
+            throw new WgException(where + ": tensor '" + name + "' is " + dtype + ", not an integer tensor; indices must be stored"
+                    + " as integers (e.g. I64, torch.long)");
+        }
+        if (elements > Integer.MAX_VALUE - 16) {
+            throw new WgException(where + ": tensor '" + name + "' has " + elements + " elements, too many for one array");
+        }
+        long[] out = new long[(int) elements];
+        spans(0, out.length, (b, done, n) -> {
+            for (int i = 0; i < n; i++) {
+                out[done + i] = Codec.integral(dtype, b, i);
+                if (dtype == DType.U64 && out[done + i] < 0) {
+                    throw new WgException(where + ": tensor '" + name + "' holds a U64 value above 2^63 - 1 at element " + (done + i));
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Visits the raw little-endian bytes of elements {@code from .. from+len}, mapping by mapping. */
+    void rawSpans(long from, int len, Span span) {
+        spans(from, len, span);
     }
 
     /** Every element as doubles (for tensors of fewer than 2^31 elements). */

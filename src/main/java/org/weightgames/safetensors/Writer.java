@@ -167,6 +167,42 @@ public final class Writer implements AutoCloseable {
         stage(name, from, len, s.dtype(), (b, done, n) -> Codec.encode(s.dtype(), src, off + done, n, b));
     }
 
+    /**
+     * Copies a tensor of an open file byte for byte into the declared tensor {@code name}, which must
+     * have its dtype and element count: any dtype, exactly (integer indices, bool masks, FP8, NaN
+     * payloads), 1 MiB at a time.
+     */
+    public void copy(Tensor t, String name) {
+        Spec s = spec(name, 0, 0);
+        if (s.dtype() != t.dtype() || s.elements() != t.elements()) {
+            throw new IllegalArgumentException("tensor '" + name + "' was declared " + s.dtype() + " x " + s.elements()
+                    + ", cannot copy '" + t.name() + "' (" + t.dtype() + " x " + t.elements() + ")");
+        }
+        int step = Math.max(1, (1 << 20) / s.dtype().size);
+        for (long from = 0; from < t.elements(); from += step) {
+            int n = (int) Math.min(step, t.elements() - from);
+            long at = from;
+            t.rawSpans(from, n, (b, done, k) -> {
+                ByteBuffer slice = b.slice();
+                slice.limit(k * s.dtype().size);
+                put(name, at + done, slice);
+            });
+        }
+    }
+
+    /** Writes integer values (indices) at element {@code from} of a declared integer or boolean tensor. */
+    public void write(String name, long from, long[] src, int off, int len) {
+        Spec s = spec(name, from, len);
+        if (!s.dtype().isIntegral()) {
+            throw new IllegalArgumentException("tensor '" + name + "' is " + s.dtype() + ", not an integer tensor");
+        }
+        stage(name, from, len, s.dtype(), (b, done, n) -> {
+            for (int i = 0; i < n; i++) {
+                Codec.putIntegral(s.dtype(), b, i, src[off + done + i]);
+            }
+        });
+    }
+
     /** Encodes the values 1 MiB at a time into a staging buffer and writes each stretch in place. */
     private void stage(String name, long from, int len, DType dtype, Tensor.Span encode) {
         int step = Math.max(1, (1 << 20) / dtype.size);

@@ -199,14 +199,9 @@ public final class StreamingTaylor {
         });
     }
 
-    /** Copies a tensor as it is, in chunks of 1 M elements (exact in its own dtype). */
+    /** Copies a tensor as it is, byte for byte (any dtype: integer indices and masks included). */
     static void copy(Writer w, Tensor t, String name) {
-        double[] buf = new double[(int) Math.min(1 << 20, Math.max(1, t.elements()))];
-        for (long from = 0; from < t.elements(); from += buf.length) {
-            int n = (int) Math.min(buf.length, t.elements() - from);
-            t.read(from, buf, 0, n);
-            w.write(name, from, buf, 0, n);
-        }
+        w.copy(t, name);
     }
 
     static void finite(double[] row, Safetensors file, String tensor, long r) {

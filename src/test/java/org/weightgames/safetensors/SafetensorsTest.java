@@ -48,7 +48,7 @@ class SafetensorsTest {
     @Test
     void roundTripIsExactForEveryDtype() throws Exception {
         Coins c = Coins.root(11);
-        for (DType t : DType.values()) {
+        for (DType t : new DType[] {DType.F64, DType.F32, DType.F16, DType.BF16}) {
             Map<String, Spec> specs = new LinkedHashMap<>();
             specs.put("a", new Spec(t, new long[] {3, 5}));
             specs.put("empty", new Spec(t, new long[] {0, 4}));
@@ -166,7 +166,7 @@ class SafetensorsTest {
         refused(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1099511627776,1099511627776],\"data_offsets\":[0,16]}}", 16),
                 "overflows");
         refused(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[-1,2],\"data_offsets\":[0,16]}}", 16), "non-negative");
-        refused(raw("{\"w\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}", 16), "dtype 'I64' is not supported");
+        refused(raw("{\"w\":{\"dtype\":\"Q4\",\"shape\":[2],\"data_offsets\":[0,16]}}", 16), "dtype 'Q4' is not a safetensors dtype");
         refused(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}", 8), "before begin");
         refused(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12), "(overlap)");

@@ -129,13 +129,13 @@ public final class Checkpoint {
     }
 
     private static org.nd4j.linalg.api.ndarray.INDArray matrix(Safetensors f, String name) {
-        Tensor t = f.tensor(name);
+        Tensor t = f.tensor(name).requireFloat();
         double[] d = finite(f, t);
         return Nd.matrix(d, t.rows(), t.columns());
     }
 
     private static org.nd4j.linalg.api.ndarray.INDArray vector(Safetensors f, String name) {
-        return Nd.vector(finite(f, f.tensor(name)));
+        return Nd.vector(finite(f, f.tensor(name).requireFloat()));
     }
 
     private static double[] finite(Safetensors f, Tensor t) {

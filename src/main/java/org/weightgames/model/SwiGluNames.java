@@ -39,9 +39,9 @@ public record SwiGluNames(String gate, String up, String down) {
 
     /** Checks that the named tensors exist and have consistent matrix shapes. */
     public static SwiGluNames check(Safetensors file, SwiGluNames n) {
-        Tensor g = file.tensor(n.gate);
-        Tensor u = file.tensor(n.up);
-        Tensor d = file.tensor(n.down);
+        Tensor g = file.tensor(n.gate).requireFloat();
+        Tensor u = file.tensor(n.up).requireFloat();
+        Tensor d = file.tensor(n.down).requireFloat();
         if (g.shape().length != 2 || u.shape().length != 2 || d.shape().length != 2) {
             throw new WgException(file.file() + ": the SwiGLU tensors must be matrices; got " + n.gate + " "
                     + java.util.Arrays.toString(g.shape()) + ", " + n.up + " " + java.util.Arrays.toString(u.shape()) + ", "

@@ -5,9 +5,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** Activation functions, on arrays (for networks) and on scalars (for analysis and attacks). */
+/**
+ * Activation functions, on arrays (for networks) and on scalars (for analysis and attacks).
+ * {@code gelu-tanh} is GELU's tanh approximation, 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))),
+ * the one Gemma-family MLPs use (PyTorch's {@code gelu(approximate='tanh')}).
+ */
 public enum Activation {
-    RELU("relu"), SILU("silu"), GELU("gelu"), IDENTITY("identity");
+    RELU("relu"), SILU("silu"), GELU("gelu"), GELU_TANH("gelu-tanh"), IDENTITY("identity");
+
+    /** The tanh approximation's constants: sqrt(2/pi) and the cubic term's weight. */
+    public static final double TANH_C = Math.sqrt(2 / Math.PI);
+    public static final double TANH_K = 0.044715;
 
     private static final double INV_SQRT2 = 1 / Math.sqrt(2);
     private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -28,7 +36,7 @@ public enum Activation {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown activation " + id);
+        throw new IllegalArgumentException("unknown activation '" + id + "'; known: relu, silu, gelu, gelu-tanh, identity");
     }
 
     /** act(x), a new array. */
@@ -40,6 +48,8 @@ public enum Activation {
                 return x.mul(Transforms.sigmoid(x, true));
             case GELU:
                 return x.mul(phiCdf(x));
+            case GELU_TANH:
+                return x.mul(tanhInner(x).addi(1.0).muli(0.5));
             default:
                 return x.dup();
         }
@@ -59,6 +69,13 @@ public enum Activation {
                 INDArray pdf = Transforms.exp(x.mul(x).muli(-0.5), false).muli(INV_SQRT_2PI);
                 return phiCdf(x).addi(x.mul(pdf));
             }
+            case GELU_TANH: {
+                // 0.5 (1 + t) + 0.5 x (1 - t^2) C (1 + 3 K x^2)
+                INDArray t = tanhInner(x);
+                INDArray du = x.mul(x).muli(3 * TANH_K).addi(1.0).muli(TANH_C);
+                INDArray inner = t.mul(t).rsubi(1.0).muli(du).muli(x).muli(0.5);
+                return t.addi(1.0).muli(0.5).addi(inner);
+            }
             default:
                 return Nd4j.onesLike(x);
         }
@@ -73,9 +90,17 @@ public enum Activation {
                 return x / (1 + Math.exp(-x));
             case GELU:
                 return x * 0.5 * Erf.erfc(-x * INV_SQRT2);
+            case GELU_TANH:
+                return 0.5 * x * (1 + Math.tanh(TANH_C * (x + TANH_K * x * x * x)));
             default:
                 return x;
         }
+    }
+
+    /** tanh(C (x + K x^3)), a new array. */
+    private static INDArray tanhInner(INDArray x) {
+        INDArray u = x.mul(x).muli(x).muli(TANH_K).addi(x).muli(TANH_C);
+        return Transforms.tanh(u, false);
     }
 
     private static INDArray phiCdf(INDArray x) {

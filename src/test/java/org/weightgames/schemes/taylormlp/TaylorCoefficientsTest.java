@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import org.apache.commons.math3.complex.Complex;
 import org.junit.jupiter.api.Test;
 import org.weightgames.core.WgException;
 import org.weightgames.model.Activation;
@@ -26,7 +27,7 @@ class TaylorCoefficientsTest {
     /** c_0 and c_1 against the closed forms, c_2 against a central second difference. */
     @Test
     void lowOrdersAgreeWithIndependentEvaluation() {
-        for (Activation act : new Activation[] {Activation.SILU, Activation.GELU}) {
+        for (Activation act : new Activation[] {Activation.SILU, Activation.GELU, Activation.GELU_TANH}) {
             for (double a : new double[] {-4.1, -1.278, -0.2, 0, 0.7, 3.3}) {
                 double[] c = TaylorCoefficients.of(act, a, 4);
                 double h = 1e-4;
@@ -83,6 +84,61 @@ class TaylorCoefficientsTest {
             for (int n = 0; n <= 9; n++) {
                 assertThat(minus[n]).as("%s n=%d", act, n).isEqualTo(n % 2 == 0 ? c[n] : -c[n]);
             }
+        }
+    }
+
+    /** f(z) in complex arithmetic, independent of the recursions: SiLU z / (1 + e^-z), tanh-GELU 0.5 z (1 + tanh(C (z + K z^3))). */
+    private static Complex complexValue(Activation act, Complex z) {
+        if (act == Activation.SILU) {
+            return z.divide(Complex.ONE.add(z.negate().exp()));
+        }
+        Complex u = z.add(z.multiply(z).multiply(z).multiply(Activation.TANH_K)).multiply(Activation.TANH_C);
+        return z.multiply(0.5).multiply(Complex.ONE.add(u.tanh()));
+    }
+
+    /**
+     * Every coefficient against Cauchy's integral formula, c_k = (1 / 2 pi i) integral f(z) / (z - a)^(k+1) dz
+     * on a circle of radius r inside the radius of convergence, by the trapezoidal rule (exact to
+     * (r / R)^M with M points): an evaluation that shares nothing with the recursions.
+     */
+    @Test
+    void everyOrderMatchesCauchysIntegralFormula() {
+        int m = 256;
+        for (Activation act : new Activation[] {Activation.SILU, Activation.GELU_TANH}) {
+            for (double a : new double[] {-2.3, -0.4, 0, 0.3, 1.7, 4.0}) {
+                double r = 0.5 * TaylorCoefficients.radius(act, a);
+                double[] c = TaylorCoefficients.of(act, a, 12);
+                for (int k = 0; k <= 12; k++) {
+                    Complex sum = Complex.ZERO;
+                    for (int q = 0; q < m; q++) {
+                        double th = 2 * Math.PI * q / m;
+                        Complex e = new Complex(Math.cos(th), Math.sin(th));
+                        Complex f = complexValue(act, e.multiply(r).add(a));
+                        sum = sum.add(f.multiply(new Complex(Math.cos(-k * th), Math.sin(-k * th))));
+                    }
+                    double ck = sum.getReal() / m / Math.pow(r, k);
+                    double scale = Math.max(Math.abs(ck), 1e-12 * Math.pow(r, -k));
+                    assertThat(c[k]).as("%s at %s, c_%d", act, a, k).isCloseTo(ck, within(1e-9 * Math.max(scale, 1e-3)));
+                }
+            }
+        }
+    }
+
+    /** tanh-GELU's radius is where its coefficients' root test says: |c_k|^(-1/k) approaches it. */
+    @Test
+    void tanhGeluRadiusIsTheNearestComplexPole() {
+        for (double a : new double[] {0, 0.8, 2.5}) {
+            double radius = TaylorCoefficients.radius(Activation.GELU_TANH, a);
+            assertThat(radius).isBetween(0.5, 5.0);
+            double[] c = TaylorCoefficients.geluTanh(a, 60);
+            double est = Math.pow(Math.max(Math.abs(c[59]), Math.abs(c[60])), -1.0 / 60);
+            assertThat(est).as("root test at %s", a).isCloseTo(radius, within(0.12 * radius));
+            // inside, the series converges to the function; outside it grows with the order
+            double in8 = Math.abs(TaylorCoefficients.evaluate(TaylorCoefficients.geluTanh(a, 8), 0.5 * radius)
+                    - Activation.GELU_TANH.value(a + 0.5 * radius));
+            double in30 = Math.abs(TaylorCoefficients.evaluate(TaylorCoefficients.geluTanh(a, 30), 0.5 * radius)
+                    - Activation.GELU_TANH.value(a + 0.5 * radius));
+            assertThat(in30).isLessThan(in8 * 1e-3);
         }
     }
 }

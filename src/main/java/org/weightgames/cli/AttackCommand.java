@@ -8,8 +8,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wg attack}: the taylor-inversion attack on a released checkpoint, streamed block by block. */
-@Command(name = "attack", description = "The taylor-inversion attack on a TaylorMLP artifact (from wg release), streamed: writes a checkpoint "
-        + "with the recovered gate_proj, up_proj and down_proj of every block; --original compares each block with the original.")
+@Command(name = "attack", description = "The taylor-inversion attack on a TaylorMLP artifact, streamed: WeightGames' layout or the authors' "
+        + "(recognised by its tensor names); writes a checkpoint with the recovered gate_proj, up_proj and down_proj of every block; "
+        + "--original compares each block with the original.")
 final class AttackCommand extends WgCommand {
     @CommandLine.Parameters(index = "0", description = "The TaylorMLP artifact (.safetensors).")
     Path artifact;
@@ -20,12 +21,17 @@ final class AttackCommand extends WgCommand {
     @Option(names = "--original", description = "The original checkpoint, to measure the recovery's error block by block.")
     Path original;
 
+    @Option(names = "--activation", defaultValue = "auto", description = "silu, gelu, gelu-tanh, or auto: identified from the"
+            + " coefficients, the one whose per-neuron fit leaves the smallest residual (default: ${DEFAULT-VALUE}).")
+    String activation;
+
     @Mixin
     ToolThreads threads = new ToolThreads();
 
     @Override
     public Integer call() {
-        org.weightgames.scale.CheckpointTools.attack(artifact, out, original, threads.atLeastOne("attack"), out());
+        org.weightgames.scale.CheckpointTools.attack(artifact, out, original, org.weightgames.scale.CheckpointTools.activation(
+                activation), threads.atLeastOne("attack"), out());
         return 0;
     }
 }

@@ -220,6 +220,22 @@ public final class Codec {
         return sign * (1 + mant / 8f) * (float) Math.scalb(1.0, exp - 7);
     }
 
+    /** v as it reads back after being stored as {@code t} (a floating type): the rounding a write applies. */
+    public static double round(DType t, double v) {
+        switch (t) {
+            case F64:
+                return v;
+            case F32:
+                return (float) v;
+            case F16:
+                return halfToFloat(floatToHalf((float) v));
+            case BF16:
+                return Float.intBitsToFloat((floatToBf16((float) v) & 0xffff) << 16);
+            default:
+                throw new IllegalArgumentException(t + " is not a floating type WeightGames writes");
+        }
+    }
+
     /** A 16-bit stored value (F16 or BF16) as a float: exact, both formats are subsets of float. */
     private static float fromShort(DType t, short v) {
         return t == DType.F16 ? halfToFloat(v) : Float.intBitsToFloat((v & 0xffff) << 16);

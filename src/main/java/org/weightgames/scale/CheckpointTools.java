@@ -16,6 +16,8 @@ import org.weightgames.core.WgException;
 import org.weightgames.safetensors.Safetensors;
 import org.weightgames.safetensors.Spec;
 import org.weightgames.model.SwiGluNames;
+import org.weightgames.model.Activation;
+import org.weightgames.schemes.taylormlp.OfficialNames;
 import org.weightgames.schemes.taylormlp.TaylorNames;
 import org.weightgames.safetensors.Tensor;
 import org.weightgames.safetensors.Writer;
@@ -30,9 +32,25 @@ public final class CheckpointTools {
     private CheckpointTools() {
     }
 
-    /** Releases the named blocks (every SwiGLU block when none is named) of {@code in} into {@code out}. */
+    /** Releases the named blocks (every SwiGLU block when none is named) of {@code in} into {@code out}, in WeightGames' layout. */
     public static List<StreamingTaylor.Released> release(Path in, Path out, List<String> prefixes, int order, long seed,
             int tokens, int threads, PrintWriter log) {
+        return release(in, out, prefixes, order, seed, tokens, threads, log, ReleaseOptions.OWN);
+    }
+
+    /**
+     * How {@code wg release} writes: {@code official} the authors' layout (with {@code select} expanded
+     * neurons per block, {@code indices} kept or not, in {@code dtype} or the block's own), otherwise
+     * WeightGames' own; the gate activation {@code activation}.
+     */
+    public record ReleaseOptions(boolean official, int select, boolean indices, Activation activation,
+            org.weightgames.safetensors.DType dtype) {
+        public static final ReleaseOptions OWN = new ReleaseOptions(false, Integer.MAX_VALUE, false, Activation.SILU, null);
+    }
+
+    /** As above with the layout and activation of {@code opt}; returns the own layout's released blocks (empty for the authors'). */
+    public static List<StreamingTaylor.Released> release(Path in, Path out, List<String> prefixes, int order, long seed,
+            int tokens, int threads, PrintWriter log, ReleaseOptions opt) {
         if (tokens < 1) {
             throw new WgException("release: --tokens must be at least 1, got " + tokens);
         }
@@ -50,8 +68,22 @@ public final class CheckpointTools {
             Coins coins = Coins.root(seed).derive("release");
             float[] calib = SyntheticBlock.tokens(tokens, width, coins.derive("calibration"));
             long t0 = System.nanoTime();
-            List<StreamingTaylor.Released> r = StreamingTaylor.releaseAll(src, blocks, chosen, calib, order, coins, out, null,
-                    threads, true, true);
+            if (opt.official()) {
+                List<OfficialRelease.Released> o = OfficialRelease.release(src, blocks, chosen, calib, order, opt.select(),
+                        opt.activation(), coins, out, opt.dtype(), opt.indices(), threads, true, true);
+                long exp = o.stream().mapToLong(b -> b.sampled().length).sum();
+                long all = o.stream().mapToLong(b -> b.shape().intermediate()).sum();
+                log.printf("released %d block%s in the authors' layout (%d of %d neurons expanded, the smallest calibrated ranges;"
+                        + " N = %d, %s, %s) of %s into %s in %.1f s%n", o.size(), o.size() == 1 ? "" : "s", exp, all, order,
+                        opt.activation().id(), opt.indices() ? "with sampled_dim/ffn_dim" : "no indices, as the authors' module",
+                        in, out, (System.nanoTime() - t0) / 1e9);
+                log.printf("calibration: %d Gaussian tokens of width %d (seed %d), a stand-in for the model's hidden states%n", tokens,
+                        width, seed);
+                log.flush();
+                return List.of();
+            }
+            List<StreamingTaylor.Released> r = StreamingTaylor.releaseAll(src, blocks, chosen, calib, order, opt.activation(), coins,
+                    out, opt.dtype(), threads, true, true);
             long neurons = r.stream().mapToLong(StreamingTaylor.Released::hidden).sum();
             log.printf("released %d SwiGLU block%s (%d neurons, N = %d) of %s into %s in %.1f s%n", r.size(), r.size() == 1 ? "" : "s",
                     neurons, order, in, out, (System.nanoTime() - t0) / 1e9);
@@ -60,6 +92,11 @@ public final class CheckpointTools {
             log.flush();
             return r;
         }
+    }
+
+    /** {@code --activation}: null for auto (identify), else one TaylorMLP expands. */
+    public static Activation activation(String id) {
+        return ActivationGuess.parse(id);
     }
 
     /** The blocks of a released artifact (metadata {@code blocks}; one unprefixed block when absent). */
@@ -80,7 +117,27 @@ public final class CheckpointTools {
      * the artifact's other tensors; with {@code original}, compares each block with it.
      */
     public static void attack(Path artifactFile, Path out, Path original, int threads, PrintWriter log) {
+        attack(artifactFile, out, original, null, threads, log);
+    }
+
+    /**
+     * As above, recognising the layout by the tensor names: the authors' ({@code fuse_weight} beside
+     * {@code local_approx_output}, any prefix, any number of blocks) or WeightGames' own;
+     * {@code activation} null identifies it from the coefficients.
+     */
+    public static List<OfficialTools.BlockResult> attack(Path artifactFile, Path out, Path original, Activation activation,
+            int threads, PrintWriter log) {
         try (Safetensors art = Safetensors.open(artifactFile)) {
+            List<OfficialNames> official = OfficialNames.find(art);
+            if (!official.isEmpty()) {
+                return OfficialTools.attack(art, official, artifactFile, out, original, activation, threads, log);
+            }
+            if (!art.metadata().containsKey("kind") && art.metadata().get("order") == null) {
+                throw new WgException(artifactFile + ": not a streamed TaylorMLP SwiGLU artifact: neither the authors' layout (no tensor named *fuse_weight with"
+                        + " local_approx_output, local_point, gate_proj_weight and up_proj_weight beside it) nor WeightGames' own"
+                        + " (metadata kind=taylor-swiglu); it holds " + Safetensors.abbreviate(art.names()));
+            }
+            Activation act = activation;
             List<String> blocks = blocks(art);
             Set<String> consumed = new HashSet<>();
             Map<String, Spec> specs = new LinkedHashMap<>();
@@ -105,7 +162,7 @@ public final class CheckpointTools {
                 long t0 = System.nanoTime();
                 for (String p : blocks) {
                     long tb = System.nanoTime();
-                    StreamingInversion.Recovered rec = StreamingInversion.recover(art, p, threads, reuse);
+                    StreamingInversion.Recovered rec = StreamingInversion.recover(art, p, act, threads, reuse);
                     double seconds = (System.nanoTime() - tb) / 1e9;
                     reuse = rec;
                     if (rec.wFloat() != null) {
@@ -116,12 +173,16 @@ public final class CheckpointTools {
                     StreamingTaylor.writeSignedRows(w, art, art.tensor(new TaylorNames(p).gate()), rec.sign(), p + SwiGluNames.GATE,
                             threads);
                     StreamingTaylor.copy(w, art.tensor(new TaylorNames(p).up()), p + SwiGluNames.UP);
-                    String line = String.format("block '%s': %d x %d recovered in %.2f s", p, rec.out(), rec.hidden(), seconds);
+                    String line = String.format("block '%s': %d x %d recovered in %.2f s, activation %s (%s)", p, rec.out(),
+                            rec.hidden(), seconds, rec.guess().activation().id(), rec.guess().identified() ? "identified" : "given");
                     if (orig != null) {
                         StreamingInversion.Comparison c = StreamingInversion.compare(rec, orig, SwiGluNames.find(orig, p), art, p,
                                 threads);
-                        line += String.format("; against %s: median column error %.2e, max %.2e, %d gate signs wrong",
-                                original.getFileName(), c.medianColumnError(), c.maxColumnError(), c.signErrors());
+                        line += String.format("; against %s: median column error %.2e, max %.2e, %d gate signs wrong; protected %d"
+                                + " parameters (W_down and the signs of %d expanded neurons), %d shipped in the clear (V_gate up to"
+                                + " sign, V_up)", original.getFileName(), c.medianColumnError(), c.maxColumnError(), c.signErrors(),
+                                rec.out() * rec.hidden() + rec.hidden(), rec.hidden(), 2 * rec.hidden() * art.tensor(
+                                        new TaylorNames(p).gate()).columns());
                     }
                     log.println(line);
                     log.flush();
@@ -138,6 +199,7 @@ public final class CheckpointTools {
                     orig.close();
                 }
             }
+            return List.of();
         }
     }
 }

@@ -33,7 +33,8 @@ public final class StreamingInversion {
     }
 
     /** The recovered block: W_down row-major (floats, or doubles from an F64 artifact), the signs, the coefficients used. */
-    public record Recovered(long out, long hidden, float[] wFloat, double[] wDouble, double[] sign, int order) {
+    public record Recovered(long out, long hidden, float[] wFloat, double[] wDouble, double[] sign, int order,
+            ActivationGuess.Guess guess) {
         public double w(long r, long j) {
             long i = r * hidden + j;
             return wFloat != null ? wFloat[(int) i] : wDouble[(int) i];
@@ -65,6 +66,17 @@ public final class StreamingInversion {
      * operating system's first touch of a fresh 235 MB array).
      */
     public static Recovered recover(Safetensors artifact, String prefix, int threads, Recovered reuse) {
+        return recover(artifact, prefix, declared(artifact), threads, reuse);
+    }
+
+    /** The activation an artifact's metadata declares (SiLU when it declares none, as every earlier release). */
+    public static Activation declared(Safetensors artifact) {
+        String a = artifact.metadata().get("activation");
+        return a == null ? Activation.SILU : ActivationGuess.parse(a);
+    }
+
+    /** As above with the activation given, or identified from the coefficients when {@code given} is null. */
+    public static Recovered recover(Safetensors artifact, String prefix, Activation given, int threads, Recovered reuse) {
         TaylorNames names = new TaylorNames(prefix);
         int order = names.streamedOrder(artifact);
         Tensor[] theta = new Tensor[order + 1];
@@ -77,12 +89,14 @@ public final class StreamingInversion {
         if (out * hidden > Integer.MAX_VALUE - 16) {
             throw new WgException(artifact.file() + ": a block of " + out + " x " + hidden + " is too large for one array");
         }
-        double[] sign = signs(artifact, theta, pRel, order, threads);
+        ActivationGuess.Guess guess = signs(artifact, theta, pRel, order, given, threads);
+        double[] sign = guess.sign();
+        Activation act = guess.activation();
         // kappa[n][j] of every neuron at its sign, kk[j] = sum_n kappa[n][j]^2
         double[][] kappa = new double[order + 1][hidden];
         double[] kk = new double[hidden];
         for (int j = 0; j < hidden; j++) {
-            double[] k = TaylorCoefficients.kappa(Activation.SILU, sign[j] * pRel[j], sign[j], order);
+            double[] k = TaylorCoefficients.kappa(act, sign[j] * pRel[j], sign[j], order);
             kk[j] = TaylorFit.squares(k);
             if (!(kk[j] > 0) || !Double.isFinite(kk[j])) {
                 throw new WgException(artifact.file() + ": neuron " + j + " has degenerate coefficients (p' = " + pRel[j]
@@ -139,7 +153,7 @@ public final class StreamingInversion {
                 }
             });
         }
-        return new Recovered(out, hidden, wf, wd, sign, order);
+        return new Recovered(out, hidden, wf, wd, sign, order, guess);
     }
 
     /** The summing pass the attack is measured against: every coefficient read once and added to its column's sum. */
@@ -200,7 +214,8 @@ public final class StreamingInversion {
         return s;
     }
 
-    private static double[] signs(Safetensors artifact, Tensor[] theta, double[] pRel, int order, int threads) {
+    private static ActivationGuess.Guess signs(Safetensors artifact, Tensor[] theta, double[] pRel, int order, Activation given,
+            int threads) {
         int hidden = pRel.length;
         int rows = (int) Math.min(PROBE_ROWS, theta[0].rows());
         int orders = order + 1;
@@ -211,9 +226,8 @@ public final class StreamingInversion {
                 theta[n].read((long) r * hidden, probe[n][r], 0, hidden);
             }
         }
-        double[] sign = new double[hidden];
+        double[][] gram = new double[hidden][];
         Rows.parallel(hidden, threads, (worker, from, to) -> {
-            double[] g = new double[orders * orders];
             double[][] x = new double[orders][rows];
             for (int j = (int) from; j < to; j++) {
                 for (int n = 0; n < orders; n++) {
@@ -221,16 +235,13 @@ public final class StreamingInversion {
                         x[n][r] = probe[n][r][j];
                     }
                 }
-                TaylorFit.gram(x, rows, g);
-                TaylorFit.Fit fit = TaylorFit.gatedSign(Activation.SILU, pRel[j], g, order);
-                sign[j] = fit.s();
-                double best = fit.quotient();
-                if (best == Double.NEGATIVE_INFINITY || Double.isNaN(best)) {
-                    throw new WgException(artifact.file() + ": neuron " + j + " has NaN coefficients; the artifact is damaged");
-                }
+                gram[j] = new double[orders * orders];
+                TaylorFit.gram(x, rows, gram[j]);
             }
         });
-        return sign;
+        double[] ones = new double[orders];
+        java.util.Arrays.fill(ones, 1);
+        return ActivationGuess.choose(gram, pRel, order, ones, given, threads, artifact.file().toString());
     }
 
     /**

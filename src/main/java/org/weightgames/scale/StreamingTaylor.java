@@ -76,6 +76,14 @@ public final class StreamingTaylor {
     public static List<Released> releaseAll(Safetensors source, List<SwiGluNames> blocks, List<String> outPrefixes,
             float[] calibration, int order, Coins coins, Path target, DType dtype, int threads, boolean durable,
             boolean copyOthers) {
+        return releaseAll(source, blocks, outPrefixes, calibration, order, Activation.SILU, coins, target, dtype, threads, durable,
+                copyOthers);
+    }
+
+    /** As above for blocks whose gate activation is {@code act} (SwiGLU: silu; GeGLU: gelu or gelu-tanh). */
+    public static List<Released> releaseAll(Safetensors source, List<SwiGluNames> blocks, List<String> outPrefixes,
+            float[] calibration, int order, Activation act, Coins coins, Path target, DType dtype, int threads, boolean durable,
+            boolean copyOthers) {
         if (order < 1 || order > 64) {
             throw new WgException("taylormlp: order must be between 1 and 64, got " + order);
         }
@@ -101,7 +109,7 @@ public final class StreamingTaylor {
             double[] p = calibrate(source, gate, calibration, threads);
             Coins signs = (blocks.size() == 1 ? coins : coins.derive("block/" + b)).derive("signs");
             double[] sign = TaylorRelease.signs((int) hidden, signs, true);
-            kappas.add(TaylorRelease.kappa(Activation.SILU, p, sign, order));
+            kappas.add(TaylorRelease.kappa(act, p, sign, order));
             new TaylorNames(op).declare(specs, dtype != null ? dtype : down.dtype(), in, hidden, out, order);
             consumed.add(names.gate());
             consumed.add(names.up());
@@ -112,7 +120,7 @@ public final class StreamingTaylor {
         Map<String, String> meta = new TreeMap<>();
         meta.put("scheme", "taylormlp");
         meta.put("kind", TaylorNames.GATED);
-        meta.put("activation", "silu");
+        meta.put("activation", act.id());
         meta.put("order", Integer.toString(order));
         meta.put("expanded", "all");
         meta.put("blocks", String.join(",", outPrefixes));
@@ -215,12 +223,23 @@ public final class StreamingTaylor {
 
     /** Midpoints of each gate neuron's pre-activation range over the calibration tokens. */
     static double[] calibrate(Safetensors source, Tensor gate, float[] calibration, int threads) {
+        double[][] r = ranges(source, gate, calibration, threads);
+        double[] p = new double[r[0].length];
+        for (int j = 0; j < p.length; j++) {
+            p[j] = TaylorRelease.point(r[0][j], r[1][j]);
+        }
+        return p;
+    }
+
+    /** Each gate neuron's pre-activation minimum and maximum over the calibration tokens: {lo, hi}. */
+    static double[][] ranges(Safetensors source, Tensor gate, float[] calibration, int threads) {
         long hidden = gate.rows();
         int in = (int) gate.columns();
         int m = calibration.length / in;
         Nd.init();
         INDArray x = Nd4j.create(calibration, new long[] {m, in}, 'c').castTo(DataType.FLOAT);
-        double[] p = new double[(int) hidden];
+        double[] lo = new double[(int) hidden];
+        double[] hi = new double[(int) hidden];
         long blocks = (hidden + NEURON_BLOCK - 1) / NEURON_BLOCK;
         Rows.parallel(blocks, threads, (worker, from, to) -> {
             float[] g = new float[NEURON_BLOCK * in];
@@ -236,13 +255,12 @@ public final class StreamingTaylor {
                 }
                 INDArray gb = Nd4j.create(rows == NEURON_BLOCK ? g : java.util.Arrays.copyOf(g, rows * in), new long[] {rows, in}, 'c');
                 INDArray pre = x.mmul(gb.transpose());
-                double[] lo = pre.min(0).castTo(DataType.DOUBLE).toDoubleVector();
-                double[] hi = pre.max(0).castTo(DataType.DOUBLE).toDoubleVector();
-                for (int q = 0; q < rows; q++) {
-                    p[(int) j0 + q] = TaylorRelease.point(lo[q], hi[q]);
-                }
+                double[] l = pre.min(0).castTo(DataType.DOUBLE).toDoubleVector();
+                double[] h = pre.max(0).castTo(DataType.DOUBLE).toDoubleVector();
+                System.arraycopy(l, 0, lo, (int) j0, rows);
+                System.arraycopy(h, 0, hi, (int) j0, rows);
             }
         });
-        return p;
+        return new double[][] {lo, hi};
     }
 }

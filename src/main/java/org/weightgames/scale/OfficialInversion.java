@@ -1,0 +1,183 @@
+package org.weightgames.scale;
+
+import java.util.Arrays;
+
+import org.weightgames.adversaries.TaylorFit;
+import org.weightgames.core.WgException;
+import org.weightgames.model.Activation;
+import org.weightgames.safetensors.DType;
+import org.weightgames.safetensors.Safetensors;
+import org.weightgames.safetensors.Tensor;
+import org.weightgames.schemes.taylormlp.OfficialNames;
+
+/**
+ * The taylor-inversion attack on a block in the authors' layout ({@link OfficialNames}), at the
+ * speed of reading its coefficients. Neuron j's observations in output row r are
+ * {@code local_approx_output[r, j]} and {@code fuse_weight[r, j, 0..N-1]}, W_down[r, j] times
+ * kappa = (act(p), k! s^k c_k(p)) with p = s p'_j and only s secret. So: the sign (and, unless
+ * given, the activation) from the Gram matrices of the first {@value #PROBE_ROWS} rows
+ * ({@link ActivationGuess}); then one pass in output-row order, where {@code fuse_weight}'s row is
+ * contiguous and interleaved by order: W[r, j] = a_0 approx[r, j] + sum_k a_k fuse[r, j, k-1] with
+ * the least-squares weights a = kappa / |kappa|^2, one multiply-add per coefficient read.
+ */
+public final class OfficialInversion {
+    static final int PROBE_ROWS = 16;
+
+    private OfficialInversion() {
+    }
+
+    /** W_down of the expanded neurons, [out, S] row-major in release order; their signs; the activation and how it was found. */
+    public record Recovered(OfficialNames names, OfficialNames.Shape shape, float[] wFloat, double[] wDouble, double[] sign,
+            ActivationGuess.Guess guess) {
+        public double w(long r, long q) {
+            long i = r * shape.expanded() + q;
+            return wFloat != null ? wFloat[(int) i] : wDouble[(int) i];
+        }
+
+        public Activation activation() {
+            return guess.activation();
+        }
+    }
+
+    /** n! for n = 0..order: how the layout scales each order against the series' coefficients. */
+    static double[] factorials(int order) {
+        double[] f = new double[order + 1];
+        f[0] = 1;
+        for (int n = 1; n <= order; n++) {
+            f[n] = f[n - 1] * n;
+        }
+        return f;
+    }
+
+    public static Recovered recover(Safetensors art, OfficialNames names, Activation given, int threads, Recovered reuse) {
+        OfficialNames.Shape sh = names.check(art);
+        int s = (int) sh.expanded();
+        int order = sh.order();
+        int orders = order + 1;
+        long out = sh.out();
+        if (out * s > Integer.MAX_VALUE - 16 || (long) s * order > Integer.MAX_VALUE - 16) {
+            throw new WgException(art.file() + ": a block of " + out + " x " + s + " is too large for one array");
+        }
+        Tensor approx = art.tensor(names.approx());
+        Tensor fuse = art.tensor(names.fuse());
+        double[] pRel = art.tensor(names.point()).toDoubles();
+        double[] scale = factorials(order);
+        int rows = (int) Math.min(PROBE_ROWS, out);
+        double[][] la = new double[rows][s];
+        double[][] fu = new double[rows][s * order];
+        for (int r = 0; r < rows; r++) {
+            approx.read((long) r * s, la[r], 0, s);
+            fuse.read((long) r * s * order, fu[r], 0, s * order);
+        }
+        double[][] gram = new double[s][];
+        Rows.parallel(s, threads, (worker, from, to) -> {
+            double[][] x = new double[orders][rows];
+            for (int j = (int) from; j < to; j++) {
+                for (int r = 0; r < rows; r++) {
+                    x[0][r] = la[r][j];
+                    for (int n = 1; n <= order; n++) {
+                        x[n][r] = fu[r][j * order + n - 1];
+                    }
+                }
+                gram[j] = new double[orders * orders];
+                TaylorFit.gram(x, rows, gram[j]);
+            }
+        });
+        ActivationGuess.Guess guess = ActivationGuess.choose(gram, pRel, order, scale, given, threads, art.file().toString());
+        double[] sign = guess.sign();
+        // the least-squares weights, interleaved as fuse_weight is: a[j * orders + n]
+        double[] a = new double[s * orders];
+        for (int j = 0; j < s; j++) {
+            double[] k = ActivationGuess.kappa(guess.activation(), pRel[j], sign[j], order, scale);
+            double kk = TaylorFit.squares(k);
+            if (!(kk > 0) || !Double.isFinite(kk)) {
+                throw new WgException(art.file() + ": neuron " + j + " of block '" + names.prefix() + "' has degenerate coefficients"
+                        + " (local_point " + pRel[j] + "); the artifact is damaged");
+            }
+            for (int n = 0; n <= order; n++) {
+                a[j * orders + n] = k[n] / kk;
+            }
+        }
+        boolean f64 = fuse.dtype() == DType.F64;
+        boolean fits = reuse != null && reuse.shape().equals(sh) && (f64 ? reuse.wDouble() != null : reuse.wFloat() != null);
+        float[] wf = f64 ? null : fits ? reuse.wFloat() : new float[(int) (out * s)];
+        double[] wd = f64 ? fits ? reuse.wDouble() : new double[(int) (out * s)] : null;
+        if (f64) {
+            Rows.parallel(out, threads, (worker, from, to) -> {
+                double[] l = new double[s];
+                double[] f = new double[s * order];
+                for (long r = from; r < to; r++) {
+                    approx.read(r * s, l, 0, s);
+                    fuse.read(r * s * order, f, 0, f.length);
+                    int base = (int) (r * s);
+                    for (int j = 0; j < s; j++) {
+                        int aj = j * orders;
+                        int fj = j * order;
+                        double acc = a[aj] * l[j];
+                        for (int n = 0; n < order; n++) {
+                            acc += a[aj + n + 1] * f[fj + n];
+                        }
+                        wd[base + j] = acc;
+                    }
+                }
+            });
+        } else {
+            float[] af = new float[a.length];
+            for (int i = 0; i < a.length; i++) {
+                af[i] = (float) a[i];
+            }
+            Rows.parallel(out, threads, (worker, from, to) -> {
+                float[] l = new float[s];
+                float[] f = new float[s * order];
+                for (long r = from; r < to; r++) {
+                    approx.read(r * s, l, 0, s);
+                    fuse.read(r * s * order, f, 0, f.length);
+                    int base = (int) (r * s);
+                    for (int j = 0; j < s; j++) {
+                        int aj = j * orders;
+                        int fj = j * order;
+                        float acc = af[aj] * l[j];
+                        for (int n = 0; n < order; n++) {
+                            acc += af[aj + n + 1] * f[fj + n];
+                        }
+                        wf[base + j] = acc;
+                    }
+                }
+            });
+        }
+        return new Recovered(names, sh, wf, wd, sign, guess);
+    }
+
+    /** The summing pass the attack is measured against: every coefficient of the block read once and added up. */
+    public static double readPass(Safetensors art, OfficialNames names, int threads) {
+        OfficialNames.Shape sh = names.check(art);
+        int s = (int) sh.expanded();
+        int order = sh.order();
+        Tensor approx = art.tensor(names.approx());
+        Tensor fuse = art.tensor(names.fuse());
+        double[] total = new double[Math.max(1, threads)];
+        Rows.parallel(sh.out(), threads, (worker, from, to) -> {
+            float[] l = new float[s];
+            float[] f = new float[s * order];
+            float[] acc = new float[s];
+            for (long r = from; r < to; r++) {
+                approx.read(r * s, l, 0, s);
+                fuse.read(r * s * order, f, 0, f.length);
+                for (int j = 0; j < s; j++) {
+                    float v = l[j];
+                    int fj = j * order;
+                    for (int n = 0; n < order; n++) {
+                        v += f[fj + n];
+                    }
+                    acc[j] += v;
+                }
+            }
+            double t = 0;
+            for (float v : acc) {
+                t += v;
+            }
+            total[worker] = t;
+        });
+        return Arrays.stream(total).sum();
+    }
+}

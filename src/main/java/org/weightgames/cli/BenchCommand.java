@@ -55,6 +55,9 @@ final class BenchCommand extends WgCommand {
         org.weightgames.safetensors.DType dt;
         try {
             dt = org.weightgames.safetensors.DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));
+            if (!dt.isFloat() || dt.size == 1) {
+                throw new IllegalArgumentException(dtype);
+            }
         } catch (IllegalArgumentException e) {
             throw new WgException("bench: --dtype must be f32, f64, f16 or bf16, got '" + dtype + "'");
         }

@@ -133,6 +133,7 @@ public final class Bench {
                 TokenKernels.writeCollapsed(art, rec, work.resolve("collapsed.safetensors"), false);
             }
             Files.deleteIfExists(artifact);
+            new BenchOfficial(this, o).run(orig, names, calib, coins, work, stored, (Double) result.get("attack_seconds"));
             figures.inference(orig, names, calib, coins, work, pool);
         }
         if (o.trials() > 0) {

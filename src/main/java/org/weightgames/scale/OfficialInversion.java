@@ -16,9 +16,10 @@ import org.weightgames.schemes.taylormlp.OfficialNames;
  * {@code local_approx_output[r, j]} and {@code fuse_weight[r, j, 0..N-1]}, W_down[r, j] times
  * kappa = (act(p), k! s^k c_k(p)) with p = s p'_j and only s secret. So: the sign (and, unless
  * given, the activation) from the Gram matrices of the first {@value #PROBE_ROWS} rows
- * ({@link ActivationGuess}); then one pass in output-row order, where {@code fuse_weight}'s row is
- * contiguous and interleaved by order: W[r, j] = a_0 approx[r, j] + sum_k a_k fuse[r, j, k-1] with
- * the least-squares weights a = kappa / |kappa|^2, one multiply-add per coefficient read.
+ * ({@link ActivationGuess}), fitted with 1/k! applied; then one pass in output-row order, where
+ * {@code fuse_weight}'s row is contiguous and interleaved by order: W[r, j] = a_0 approx[r, j] +
+ * sum_k a_k fuse[r, j, k-1] with the least-squares weights of the series' coefficients divided by k!,
+ * one multiply-add per coefficient read.
  */
 public final class OfficialInversion {
     static final int PROBE_ROWS = 16;
@@ -76,26 +77,30 @@ public final class OfficialInversion {
                 for (int r = 0; r < rows; r++) {
                     x[0][r] = la[r][j];
                     for (int n = 1; n <= order; n++) {
-                        x[n][r] = fu[r][j * order + n - 1];
+                        x[n][r] = fu[r][j * order + n - 1] / scale[n];
                     }
                 }
                 gram[j] = new double[orders * orders];
                 TaylorFit.gram(x, rows, gram[j]);
             }
         });
-        ActivationGuess.Guess guess = ActivationGuess.choose(gram, pRel, order, scale, given, threads, art.file().toString());
+        // fitted with 1/k! applied: the orders then weigh as in the series, and the signs, which only orders 0 and 1
+        // tell apart (silu^(k)(-x) (-1)^k = silu^(k)(x) for k >= 2), are not drowned by k! at high orders
+        double[] ones = new double[orders];
+        Arrays.fill(ones, 1);
+        ActivationGuess.Guess guess = ActivationGuess.choose(gram, pRel, order, ones, given, threads, art.file().toString());
         double[] sign = guess.sign();
         // the least-squares weights, interleaved as fuse_weight is: a[j * orders + n]
         double[] a = new double[s * orders];
         for (int j = 0; j < s; j++) {
-            double[] k = ActivationGuess.kappa(guess.activation(), pRel[j], sign[j], order, scale);
+            double[] k = ActivationGuess.kappa(guess.activation(), pRel[j], sign[j], order, ones);
             double kk = TaylorFit.squares(k);
             if (!(kk > 0) || !Double.isFinite(kk)) {
                 throw new WgException(art.file() + ": neuron " + j + " of block '" + names.prefix() + "' has degenerate coefficients"
                         + " (local_point " + pRel[j] + "); the artifact is damaged");
             }
             for (int n = 0; n <= order; n++) {
-                a[j * orders + n] = k[n] / kk;
+                a[j * orders + n] = k[n] / kk / scale[n]; // applied to the stored fuse_weight, which lacks 1/n!
             }
         }
         boolean f64 = fuse.dtype() == DType.F64;

@@ -155,17 +155,22 @@ public final class OfficialMerge {
             byHash.computeIfAbsent(Arrays.hashCode(row), k -> new ArrayList<>()).add(j);
         }
         int[] map = new int[(int) sh.expanded()];
+        boolean[] used = new boolean[(int) ou.rows()];
         double[] other = new double[in];
         for (int q = 0; q < map.length; q++) {
             au.read((long) q * in, row, 0, in);
             map[q] = -1;
             for (int j : byHash.getOrDefault(Arrays.hashCode(row), List.of())) {
+                if (used[j]) {
+                    continue; // repeated rows: each original neuron is matched once
+                }
                 ou.read((long) j * in, other, 0, in);
                 for (int i = 0; i < in; i++) {
                     other[i] = Codec.round(dt, other[i]);
                 }
                 if (Arrays.equals(row, other)) {
                     map[q] = j;
+                    used[j] = true;
                     break;
                 }
             }

@@ -15,8 +15,8 @@ import org.weightgames.safetensors.Writer;
 /**
  * A random SwiGLU block of a given shape written as a checkpoint with Llama's tensor names
  * (V_gate ~ N(0, scale^2 / in), V_up ~ N(0, 1 / in), W_down ~ N(0, 1 / hidden)), and Gaussian
- * calibration tokens. Each row's generator is seeded from the coins and the row index, so the
- * file is the same whatever the thread count.
+ * calibration tokens. Each row's generator is seeded from the coins and the row index
+ * ({@link #rowSeed}), so the file is the same whatever the thread count, and no two rows repeat.
  */
 public final class SyntheticBlock {
     private SyntheticBlock() {
@@ -45,13 +45,26 @@ public final class SyntheticBlock {
         Rows.parallel(rows, threads, (worker, from, to) -> {
             double[] row = new double[(int) cols];
             for (long r = from; r < to; r++) {
-                SplittableRandom rnd = new SplittableRandom(seed + 0x9e3779b97f4a7c15L * (r + 1));
+                SplittableRandom rnd = new SplittableRandom(rowSeed(seed, r));
                 for (int i = 0; i < row.length; i++) {
                     row[i] = std * gaussian(rnd);
                 }
                 w.write(name, r * cols, row, 0, row.length);
             }
         });
+    }
+
+    /**
+     * Row r's generator seed: SplitMix64's finaliser of seed + (r + 1) gamma. Seeding rows with
+     * seed + (r + 1) gamma directly, SplittableRandom's own increment, made row r + 1's stream row
+     * r's shifted by one draw, so rows repeated (one up-projection row in six, once the polar
+     * method's rejections realigned them).
+     */
+    static long rowSeed(long seed, long r) {
+        long z = seed + 0x9e3779b97f4a7c15L * (r + 1);
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     /** Gaussian calibration tokens [m, in], row-major. */

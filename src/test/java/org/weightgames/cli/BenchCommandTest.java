@@ -29,6 +29,17 @@ class BenchCommandTest {
         }
         assertThat(b.path("recovered").path("median_column_relative_error").asDouble()).isLessThan(1e-5);
         assertThat(b.path("recovered").path("gate_sign_errors").asLong()).isZero();
+        // the authors' layout: 2500 of 3584 neurons expanded, recovered, its protected parameters counted
+        JsonNode off = b.path("official");
+        assertThat(off.path("expanded").asLong()).isEqualTo(2500);
+        assertThat(off.path("attack_over_read").asDouble()).isPositive();
+        assertThat(off.path("activation_identified").asText()).isEqualTo("silu");
+        assertThat(off.path("median_column_relative_error").asDouble()).isLessThan(1e-5);
+        assertThat(off.path("gate_sign_errors").asLong()).isZero();
+        assertThat(off.path("protected_parameters").asLong()).isEqualTo(2500L * 1024 + 2500);
+        assertThat(off.path("protected_recovered_share").asDouble()).isGreaterThan(0.99);
+        assertThat(off.path("release_output_error").asDouble()).isPositive();
+        assertThat(r.out()).contains("projected for all 32 blocks of Llama-3-8B");
         assertThat(b.path("trials").path("won").asInt()).isEqualTo(2); // by ext-w's rule: relative error of W_down <= 1e-3
         assertThat(r.out()).contains("ext-w's rule");
         // bench.json's keys in the order the figures are recorded, whatever the JVM's hashing

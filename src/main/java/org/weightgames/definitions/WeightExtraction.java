@@ -50,14 +50,33 @@ public final class WeightExtraction extends Component implements Definition {
     public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
         Challenger.Drawn d = challenger.draw(ctx, ctx.challengerCoins());
         Map<String, INDArray> truth = d.release.secret().protectedParameters();
+        long all = d.original.parameters().values().stream().mapToLong(INDArray::length).sum();
         return challenger.playEach(ctx, d, adversaries, contract(), () -> challenger.challenge(ctx, d.release),
-                (adversary, ch, guess) -> judge(adversary, guess, truth), ch -> nanMeasures());
+                (adversary, ch, guess) -> counted(judge(adversary, guess, truth), truth, all), ch -> nanMeasures());
+    }
+
+    /** Entry-wise tolerance of "recovered": within 1% of the true value (the public TaylorAttack reproduction's criterion). */
+    public static final double RECOVERED_WITHIN = 0.01;
+
+    /**
+     * The outcome with what was protected counted: {@code protected_parameters} (the entries of the
+     * secret), {@code clear_parameters} (the original's other parameters, which the release ships as
+     * they are or up to a public transformation); {@code protected_recovered_share} (entries within
+     * {@link #RECOVERED_WITHIN} of their value) is set by {@link #judge}.
+     */
+    private static Outcome counted(Outcome o, Map<String, INDArray> truth, long all) {
+        long prot = truth.values().stream().mapToLong(INDArray::length).sum();
+        Map<String, Double> m = new TreeMap<>(o.measures());
+        m.put("protected_parameters", (double) prot);
+        m.put("clear_parameters", (double) Math.max(0, all - prot));
+        return new Outcome(o.won(), m, o.failure());
     }
 
     private static Map<String, Double> nanMeasures() {
         Map<String, Double> m = new TreeMap<>();
         m.put("relative_error", Double.NaN);
         m.put("max_tensor_error", Double.NaN);
+        m.put("protected_recovered_share", Double.NaN);
         return m;
     }
 
@@ -65,6 +84,8 @@ public final class WeightExtraction extends Component implements Definition {
         double num = 0;
         double den = 0;
         double worst = 0;
+        long within = 0;
+        long entries = 0;
         for (Map.Entry<String, INDArray> e : truth.entrySet()) {
             INDArray g = guess == null ? null : guess.get(e.getKey());
             if (g == null || !java.util.Arrays.equals(g.shape(), e.getValue().shape())) {
@@ -74,6 +95,12 @@ public final class WeightExtraction extends Component implements Definition {
             if (!Nd.finite(g)) {
                 return Outcome.failed(adversary + " answered NaN or infinite values for " + e.getKey(), nanMeasures());
             }
+            double[] gv = g.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup('c').data().asDouble();
+            double[] tv = e.getValue().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup('c').data().asDouble();
+            for (int i = 0; i < tv.length; i++) {
+                within += Math.abs(gv[i] - tv[i]) <= RECOVERED_WITHIN * Math.abs(tv[i]) ? 1 : 0;
+            }
+            entries += tv.length;
             double diff = Nd.norm(g.sub(e.getValue()));
             double size = Nd.norm(e.getValue());
             num += diff * diff;
@@ -84,6 +111,7 @@ public final class WeightExtraction extends Component implements Definition {
         Map<String, Double> m = new TreeMap<>();
         m.put("relative_error", rel);
         m.put("max_tensor_error", worst);
+        m.put("protected_recovered_share", entries == 0 ? Double.NaN : (double) within / entries);
         return new Outcome(wins(rel, epsilon), m, null);
     }
 

@@ -67,7 +67,7 @@ public final class ModelFamily {
                 throw new WgException("model.arch=file needs model.file=<checkpoint.safetensors> (or use --model FILE)");
             }
             String prefix = params.getString("prefix", "", null);
-            String act = params.getString("activation", "gelu", Set.of("silu", "gelu", "relu"));
+            String act = params.getString("activation", "gelu", Set.of("silu", "gelu", "gelu-tanh", "relu"));
             this.loaded = Checkpoint.load(java.nio.file.Path.of(path), prefix.isEmpty() ? null : prefix, Activation.byId(act));
             Network net = loaded.network();
             if (net.inputSize() != inputs || net.outputSize() != classes) {
@@ -114,7 +114,7 @@ public final class ModelFamily {
             }
         } else {
             this.block = params.getString("block", "mlp", Set.of("mlp", "swiglu"));
-            String act = params.getString("activation", "silu", Set.of("silu", "gelu", "relu"));
+            String act = params.getString("activation", "silu", Set.of("silu", "gelu", "gelu-tanh", "relu"));
             this.activation = Activation.byId(act);
             if (block.equals("swiglu") && activation != Activation.SILU) {
                 throw new WgException("model: the SwiGLU block always uses SiLU; drop model.activation or set it to silu");

@@ -127,9 +127,15 @@ public final class OfficialInversion {
                 }
             });
         } else {
-            float[] af = new float[a.length];
-            for (int i = 0; i < a.length; i++) {
-                af[i] = (float) a[i];
+            // the weights laid out as fuse_weight's row (a1[j * order + n - 1]) and a0 apart: each row is then one
+            // vectorisable multiply over the fuse row, in place, and the same grouped sum as the summing pass
+            float[] a0 = new float[s];
+            float[] a1 = new float[s * order];
+            for (int j = 0; j < s; j++) {
+                a0[j] = (float) a[j * orders];
+                for (int n = 1; n <= order; n++) {
+                    a1[j * order + n - 1] = (float) a[j * orders + n];
+                }
             }
             Rows.parallel(out, threads, (worker, from, to) -> {
                 float[] l = new float[s];
@@ -137,13 +143,15 @@ public final class OfficialInversion {
                 for (long r = from; r < to; r++) {
                     approx.read(r * s, l, 0, s);
                     fuse.read(r * s * order, f, 0, f.length);
+                    for (int i = 0; i < f.length; i++) {
+                        f[i] *= a1[i];
+                    }
                     int base = (int) (r * s);
                     for (int j = 0; j < s; j++) {
-                        int aj = j * orders;
+                        float acc = a0[j] * l[j];
                         int fj = j * order;
-                        float acc = af[aj] * l[j];
                         for (int n = 0; n < order; n++) {
-                            acc += af[aj + n + 1] * f[fj + n];
+                            acc += f[fj + n];
                         }
                         wf[base + j] = acc;
                     }

@@ -92,34 +92,17 @@ public final class Codec {
      * integers up to 2^53 in magnitude; U64 read unsigned).
      */
     static double other(DType t, ByteBuffer b, int i) {
-        int p = b.position();
         switch (t) {
-            case BOOL:
-                return b.get(p + i) != 0 ? 1 : 0;
-            case U8:
-                return b.get(p + i) & 0xff;
-            case I8:
-                return b.get(p + i);
-            case I16:
-                return b.getShort(p + 2 * i);
-            case U16:
-                return b.getShort(p + 2 * i) & 0xffff;
-            case I32:
-                return b.getInt(p + 4 * i);
-            case U32:
-                return b.getInt(p + 4 * i) & 0xffffffffL;
-            case I64:
-                return b.getLong(p + 8 * i);
             case U64: {
-                long v = b.getLong(p + 8 * i);
+                long v = integral(t, b, i);
                 return v >= 0 ? v : (v >>> 1) * 2.0 + (v & 1);
             }
             case F8_E4M3:
-                return f8e4m3(b.get(p + i));
+                return f8e4m3(b.get(b.position() + i));
             case F8_E5M2:
-                return halfToFloat((short) ((b.get(p + i) & 0xff) << 8));
+                return halfToFloat((short) ((b.get(b.position() + i) & 0xff) << 8));
             default:
-                throw new IllegalStateException(t.name());
+                return integral(t, b, i);
         }
     }
 

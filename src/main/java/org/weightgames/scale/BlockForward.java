@@ -5,6 +5,7 @@ import org.weightgames.model.SwiGluNames;
 import org.weightgames.safetensors.Safetensors;
 import org.weightgames.safetensors.Tensor;
 import org.weightgames.schemes.taylormlp.OfficialNames;
+import org.weightgames.schemes.taylormlp.TaylorNames;
 
 /**
  * A few tokens through one block, in double precision, read straight from a checkpoint: the original
@@ -94,6 +95,41 @@ public final class BlockForward {
             for (int k = 0; k < t; k++) {
                 for (int r = 0; r < y[k].length; r++) {
                     y[k][r] += yp[k][r];
+                }
+            }
+        }
+        return y;
+    }
+
+    /** A release in WeightGames' own layout on the same tokens: {@code sum_n Theta_n ((V'_gate x - p')^n * (V_up x))}. */
+    public static double[][] releasedOwn(Safetensors art, TaylorNames n, float[] tokens, int t) {
+        int order = n.streamedOrder(art);
+        Tensor g = art.tensor(n.gate());
+        Tensor u = art.tensor(n.up());
+        double[] p = art.tensor(n.p()).toDoubles();
+        int in = (int) g.columns();
+        int h = p.length;
+        double[][][] z = new double[order + 1][t][h];
+        double[] gr = new double[in];
+        double[] ur = new double[in];
+        for (int j = 0; j < h; j++) {
+            g.read((long) j * in, gr, 0, in);
+            u.read((long) j * in, ur, 0, in);
+            for (int k = 0; k < t; k++) {
+                double delta = dot(gr, tokens, k * in, in) - p[j];
+                double term = dot(ur, tokens, k * in, in);
+                for (int m = 0; m <= order; m++) {
+                    z[m][k][j] = term;
+                    term *= delta;
+                }
+            }
+        }
+        double[][] y = new double[t][(int) art.tensor(n.theta(0)).rows()];
+        for (int m = 0; m <= order; m++) {
+            double[][] ym = project(art.tensor(n.theta(m)), z[m], t);
+            for (int k = 0; k < t; k++) {
+                for (int r = 0; r < y[k].length; r++) {
+                    y[k][r] += ym[k][r];
                 }
             }
         }

@@ -94,6 +94,26 @@ public final class CheckpointTools {
         }
     }
 
+    /** On fresh tokens: the release's own output error (as its users run it) beside the recovered block's, per block. */
+    private static void outputErrors(Safetensors art, List<String> blocks, Path out, Safetensors orig, PrintWriter log) {
+        Activation act = StreamingInversion.declared(art);
+        try (Safetensors merged = Safetensors.open(out)) {
+            for (int b = 0; b < blocks.size(); b++) {
+                String p = blocks.get(b);
+                SwiGluNames on = SwiGluNames.find(orig, p);
+                int in = (int) orig.tensor(on.gate()).columns();
+                float[] x = SyntheticBlock.tokens(OfficialTools.CHECK_TOKENS, in, Coins.root(0x5eedL).derive("check/" + b));
+                double[][] y0 = BlockForward.original(orig, on, act, x, OfficialTools.CHECK_TOKENS);
+                double re = BlockForward.relativeError(BlockForward.releasedOwn(art, new TaylorNames(p), x,
+                        OfficialTools.CHECK_TOKENS), y0);
+                double ce = BlockForward.relativeError(BlockForward.original(merged, SwiGluNames.find(merged, p), act, x,
+                        OfficialTools.CHECK_TOKENS), y0);
+                log.printf("block '%s' on %d fresh Gaussian tokens: the release's own output error %.2e, the recovered block's %.2e%n",
+                        p, OfficialTools.CHECK_TOKENS, re, ce);
+            }
+        }
+    }
+
     /** {@code --activation}: null for auto (identify), else one TaylorMLP expands. */
     public static Activation activation(String id) {
         return ActivationGuess.parse(id);
@@ -193,6 +213,9 @@ public final class CheckpointTools {
                 w.commit();
                 log.printf("wrote %s: %d block%s recovered in %.1f s%n", out, blocks.size(), blocks.size() == 1 ? "" : "s",
                         (System.nanoTime() - t0) / 1e9);
+                if (orig != null) {
+                    outputErrors(art, blocks, out, orig, log);
+                }
                 log.flush();
             } finally {
                 if (orig != null) {

@@ -116,19 +116,20 @@ public final class EquationSolving extends AdversaryBase implements FunctionExtr
     private SwiGluBlock solveGated(SwiGluBlock init, INDArray x, INDArray y) {
         int k = init.hidden();
         int in = (int) init.vGate().columns();
+        Activation act = init.activation();
         double[] theta = concat(init.vGate().dup('c').data().asDouble(), init.vUp().dup('c').data().asDouble());
         Objective f = (t, grad) -> {
             INDArray g = Nd.matrix(java.util.Arrays.copyOfRange(t, 0, k * in), k, in);
             INDArray u = Nd.matrix(java.util.Arrays.copyOfRange(t, k * in, 2 * k * in), k, in);
             INDArray zg = x.mmul(g.transpose());
             INDArray zu = x.mmul(u.transpose());
-            INDArray sg = Activation.SILU.apply(zg);
+            INDArray sg = act.apply(zg);
             INDArray h = sg.mul(zu);
             INDArray[] wc = outputLayer(h, y, false);
             INDArray r = h.mmul(wc[0].transpose()).subi(y);
             double loss = r.mul(r).sumNumber().doubleValue() / x.rows();
             INDArray gh = r.muli(2.0 / x.rows()).mmul(wc[0]);
-            INDArray gzg = gh.mul(zu).muli(Activation.SILU.derivative(zg));
+            INDArray gzg = gh.mul(zu).muli(act.derivative(zg));
             INDArray gzu = gh.mul(sg);
             copy(concat(gzg.transpose().mmul(x).dup('c').data().asDouble(), gzu.transpose().mmul(x).dup('c').data().asDouble()),
                     grad);
@@ -137,8 +138,8 @@ public final class EquationSolving extends AdversaryBase implements FunctionExtr
         lbfgs(f, theta);
         INDArray g = Nd.matrix(java.util.Arrays.copyOfRange(theta, 0, k * in), k, in);
         INDArray u = Nd.matrix(java.util.Arrays.copyOfRange(theta, k * in, 2 * k * in), k, in);
-        INDArray h = Activation.SILU.apply(x.mmul(g.transpose())).muli(x.mmul(u.transpose()));
-        return new SwiGluBlock(g, u, outputLayer(h, y, false)[0]);
+        INDArray h = act.apply(x.mmul(g.transpose())).muli(x.mmul(u.transpose()));
+        return new SwiGluBlock(act, g, u, outputLayer(h, y, false)[0]);
     }
 
     /**

@@ -287,7 +287,7 @@ public final class TaylorInversion extends AdversaryBase implements WeightExtrac
                 w.putColumn(l.plain[q], l.wPlain.getColumn(q));
             }
             if (l.gated) {
-                layers.add(new SwiGluBlock(v, l.up.dup(), w));
+                layers.add(new SwiGluBlock(l.act, v, l.up.dup(), w));
             } else {
                 double[] bias = new double[l.hidden];
                 double[] bp = l.bPlain == null ? new double[0] : l.bPlain.toDoubleVector();

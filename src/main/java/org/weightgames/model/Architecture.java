@@ -70,7 +70,7 @@ public final class Architecture {
             default:
                 // "block", and "file": a fresh block of the checkpoint's shape
                 if (block.equals("swiglu")) {
-                    return Network.of(SwiGluBlock.init(inputs, hidden, classes, initScale, coins));
+                    return Network.of(SwiGluBlock.init(activation, inputs, hidden, classes, initScale, coins));
                 }
                 return Network.of(MlpBlock.init(activation, inputs, hidden, classes, initScale, coins));
         }

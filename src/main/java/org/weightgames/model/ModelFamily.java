@@ -16,7 +16,7 @@ import org.weightgames.core.WgException;
  * <p>Architectures ({@code --set model.arch=...}):
  * <ul>
  * <li>{@code block} (default): one MLP block, plain or SwiGLU, from the data's inputs to its class
- * logits. Parameters {@code block} mlp|swiglu (mlp), {@code activation} silu|gelu|relu for mlp
+ * logits. Parameters {@code block} mlp|swiglu (mlp), {@code activation} silu|gelu|gelu-tanh|relu for mlp (silu|gelu|gelu-tanh for swiglu: GeGLU with a GELU)
  * (silu), {@code hidden} (64), {@code steps} (150), {@code lr} (0.002), {@code batch} (128),
  * {@code weight-decay} (0.01, decoupled), {@code init-scale} (0.5: V starts at N(0, init-scale^2 /
  * inputs), which keeps pre-activation ranges near those of LLM MLPs).</li>
@@ -116,8 +116,9 @@ public final class ModelFamily {
             this.block = params.getString("block", "mlp", Set.of("mlp", "swiglu"));
             String act = params.getString("activation", "silu", Set.of("silu", "gelu", "gelu-tanh", "relu"));
             this.activation = Activation.byId(act);
-            if (block.equals("swiglu") && activation != Activation.SILU) {
-                throw new WgException("model: the SwiGLU block always uses SiLU; drop model.activation or set it to silu");
+            if (block.equals("swiglu") && activation == Activation.RELU) {
+                throw new WgException("model: the gated block takes silu (SwiGLU), gelu or gelu-tanh (GeGLU) as model.activation,"
+                        + " not relu");
             }
             this.hidden = params.getInt("hidden", 64, 1, 1 << 16);
             this.widths = new int[0];
@@ -189,7 +190,7 @@ public final class ModelFamily {
     }
 
     public Activation activation() {
-        return block.equals("swiglu") ? Activation.SILU : activation;
+        return activation;
     }
 
     public int hidden() {
@@ -205,7 +206,9 @@ public final class ModelFamily {
             return arch + " " + inputs + "->" + java.util.Arrays.toString(widths) + "->" + classes + ", " + epochs
                     + " epochs of Adam (lr " + lr + ", batch " + batch + ")" + (pool > 0 ? ", pool of " + pool + " from seed " + seed : "");
         }
-        return (block.equals("swiglu") ? "swiglu" : "mlp-" + activation.id()) + " " + inputs + "->" + hidden + "->"
+        String kind = block.equals("swiglu") ? (activation == Activation.SILU ? "swiglu" : "geglu-" + activation.id())
+                : "mlp-" + activation.id();
+        return kind + " " + inputs + "->" + hidden + "->"
                 + classes + ", " + steps + " Adam steps (lr " + lr + ", batch " + batch + ")";
     }
 

@@ -31,6 +31,10 @@ public final class NetworkCodec {
                 meta.put(i + ".activation", ((MlpBlock) l).activation().id());
             } else if (l instanceof SwiGluBlock) {
                 meta.put(i + ".kind", "swiglu-block");
+                Activation ga = ((SwiGluBlock) l).activation();
+                if (ga != Activation.SILU) { // SwiGLU's entries stay as they always were: their hashes do not change
+                    meta.put(i + ".activation", ga.id());
+                }
             } else if (l instanceof Dense) {
                 meta.put(i + ".kind", "dense");
             } else if (l instanceof BatchNorm) {
@@ -79,7 +83,8 @@ public final class NetworkCodec {
                         layers.add(new MlpBlock(activation(a, i), t(a, i, "V"), t(a, i, "b"), t(a, i, "W"), t(a, i, "c")));
                         break;
                     case "swiglu-block":
-                        layers.add(new SwiGluBlock(t(a, i, "V_gate"), t(a, i, "V_up"), t(a, i, "W_down")));
+                        layers.add(new SwiGluBlock(a.metadata().containsKey(i + ".activation") ? activation(a, i) : Activation.SILU,
+                                t(a, i, "V_gate"), t(a, i, "V_up"), t(a, i, "W_down")));
                         break;
                     case "dense":
                         layers.add(new Dense(t(a, i, "W"), t(a, i, "b")));

@@ -9,12 +9,14 @@ import org.weightgames.core.Nd;
 
 /**
  * The gated block of Llama and Mistral: {@code y = W_down (silu(V_gate x) * (V_up x))}, with
- * V_gate and V_up of shape [hidden, in] and W_down [out, hidden]; no biases.
+ * V_gate and V_up of shape [hidden, in] and W_down [out, hidden]; no biases. With GELU or its tanh
+ * approximation in place of SiLU it is the GeGLU block (Gemma's MLPs).
  */
 public final class SwiGluBlock implements Layer {
     private final INDArray vGate;
     private final INDArray vUp;
     private final INDArray wDown;
+    private final Activation act;
     private final Map<String, INDArray> grads = new LinkedHashMap<>();
     private INDArray lastX;
     private INDArray lastGate;
@@ -22,6 +24,15 @@ public final class SwiGluBlock implements Layer {
     private INDArray lastH;
 
     public SwiGluBlock(INDArray vGate, INDArray vUp, INDArray wDown) {
+        this(Activation.SILU, vGate, vUp, wDown);
+    }
+
+    /** The gated block with {@code act} on the gate: silu (SwiGLU), gelu or gelu-tanh (GeGLU). */
+    public SwiGluBlock(Activation act, INDArray vGate, INDArray vUp, INDArray wDown) {
+        if (act != Activation.SILU && act != Activation.GELU && act != Activation.GELU_TANH) {
+            throw new IllegalArgumentException("a gated block's activation is silu, gelu or gelu-tanh, not " + act.id());
+        }
+        this.act = act;
         if (!java.util.Arrays.equals(vGate.shape(), vUp.shape()) || wDown.columns() != vGate.rows()) {
             throw new IllegalArgumentException("inconsistent SwiGLU shapes: V_gate " + MlpBlock.shape(vGate)
                     + ", V_up " + MlpBlock.shape(vUp) + ", W_down " + MlpBlock.shape(wDown));
@@ -36,9 +47,19 @@ public final class SwiGluBlock implements Layer {
 
     /** V_gate ~ N(0, inputScale^2 / in), V_up ~ N(0, 1 / in), W_down ~ N(0, 1 / hidden). */
     public static SwiGluBlock init(int in, int hidden, int out, double inputScale, Coins coins) {
-        return new SwiGluBlock(Init.gaussian(coins, hidden, in, inputScale / Math.sqrt(in)),
+        return init(Activation.SILU, in, hidden, out, inputScale, coins);
+    }
+
+    /** As above with {@code act} on the gate. */
+    public static SwiGluBlock init(Activation act, int in, int hidden, int out, double inputScale, Coins coins) {
+        return new SwiGluBlock(act, Init.gaussian(coins, hidden, in, inputScale / Math.sqrt(in)),
                 Init.gaussian(coins, hidden, in, Math.sqrt(1.0 / in)),
                 Init.gaussian(coins, out, hidden, Math.sqrt(1.0 / hidden)));
+    }
+
+    /** The gate's activation: silu for SwiGLU, gelu or gelu-tanh for GeGLU. */
+    public Activation activation() {
+        return act;
     }
 
     public INDArray vGate() {
@@ -76,7 +97,7 @@ public final class SwiGluBlock implements Layer {
     public INDArray forward(INDArray x, boolean training) {
         INDArray gate = x.mmul(vGate.transpose());
         INDArray up = x.mmul(vUp.transpose());
-        INDArray h = Activation.SILU.apply(gate).muli(up);
+        INDArray h = act.apply(gate).muli(up);
         if (training) {
             lastX = x;
             lastGate = gate;
@@ -90,8 +111,8 @@ public final class SwiGluBlock implements Layer {
     public INDArray backward(INDArray g) {
         grads.get("W_down").addi(g.transpose().mmul(lastH));
         INDArray gh = g.mmul(wDown);
-        INDArray gGate = gh.mul(lastUp).muli(Activation.SILU.derivative(lastGate));
-        INDArray gUp = gh.mul(Activation.SILU.apply(lastGate));
+        INDArray gGate = gh.mul(lastUp).muli(act.derivative(lastGate));
+        INDArray gUp = gh.mul(act.apply(lastGate));
         grads.get("V_gate").addi(gGate.transpose().mmul(lastX));
         grads.get("V_up").addi(gUp.transpose().mmul(lastX));
         return gGate.mmul(vGate).addi(gUp.mmul(vUp));
@@ -119,6 +140,6 @@ public final class SwiGluBlock implements Layer {
 
     @Override
     public Layer copy() {
-        return new SwiGluBlock(vGate.dup(), vUp.dup(), wDown.dup());
+        return new SwiGluBlock(act, vGate.dup(), vUp.dup(), wDown.dup());
     }
 }

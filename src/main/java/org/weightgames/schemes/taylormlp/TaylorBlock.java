@@ -102,11 +102,11 @@ public final class TaylorBlock implements Layer {
 
     /**
      * The contribution of the neurons shipped in plaintext: {@code W_P act(V_P x + b_P)} (plain
-     * block) or {@code W_P (silu(V_P x) * (V_up,P x))} (SwiGLU).
+     * block) or {@code W_P (act(V_P x) * (V_up,P x))} (SwiGLU, GeGLU).
      */
     public static INDArray plainPart(boolean gated, Activation act, INDArray x, INDArray vP, INDArray upP, INDArray bP,
             INDArray wP) {
-        INDArray h = gated ? Activation.SILU.apply(x.mmul(vP.transpose())).muli(x.mmul(upP.transpose()))
+        INDArray h = gated ? act.apply(x.mmul(vP.transpose())).muli(x.mmul(upP.transpose()))
                 : act.apply(x.mmul(vP.transpose()).addiRowVector(bP));
         return h.mmul(wP.transpose());
     }

@@ -193,15 +193,16 @@ public final class TaylorMlp extends Component implements Scheme {
             Map<String, INDArray> tensors, Map<String, INDArray> secret) {
         int h = block.hidden();
         INDArray pre = x.mmul(block.vGate().transpose());
-        int[] sIdx = choose(i, pre, new double[h], Activation.SILU, meta);
+        Activation act = block.activation();
+        int[] sIdx = choose(i, pre, new double[h], act, meta);
         int[] pIdx = complement(sIdx, h);
         int k = sIdx.length;
         double[] sign = TaylorRelease.signs(k, coins.derive("signs"), signFlip);
         double[] p = points(pre, sIdx);
-        double[][] kappa = TaylorRelease.kappa(Activation.SILU, p, sign, order);
+        double[][] kappa = TaylorRelease.kappa(act, p, sign, order);
         INDArray w = block.wDown();
         meta.put(i + ".kind", TaylorNames.GATED);
-        meta.put(i + ".activation", "silu");
+        meta.put(i + ".activation", act.id());
         meta.put(i + ".expanded", Integer.toString(k));
         TaylorNames names = TaylorNames.layer(i);
         names.putGated(tensors, signRows(block.vGate(), sIdx, sign), block.vUp().dup(), indexTensor(sIdx),

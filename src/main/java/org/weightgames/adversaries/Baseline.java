@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.AdversaryBase;
+import org.weightgames.game.AuthorisedUser;
+import org.weightgames.game.UserChallenge;
 import org.weightgames.game.Distinguisher;
 import org.weightgames.game.FunctionExtractor;
 import org.weightgames.game.Scheme;
@@ -19,9 +21,11 @@ import org.weightgames.model.Network;
  * The trivial adversary every game compares against: it knows the architecture and nothing of the
  * artifact. For {@code ext-w} it answers with a fresh draw of the architecture's initialisation
  * (the matching parameter where the name and shape fit, else N(0, 1/columns)); for {@code ext-f},
- * a freshly initialised network of the architecture; for {@code ind}, a fair coin.
+ * a freshly initialised network of the architecture; for {@code ind}, a fair coin; for
+ * {@code correct}, a user without the release: a freshly initialised network of the architecture
+ * (the scale against which the release's error and top-class agreement are read).
  */
-public final class Baseline extends AdversaryBase implements WeightExtractor, FunctionExtractor, Distinguisher {
+public final class Baseline extends AdversaryBase implements WeightExtractor, FunctionExtractor, Distinguisher, AuthorisedUser {
     public static final String ID = "baseline";
 
     public Baseline() {
@@ -56,5 +60,10 @@ public final class Baseline extends AdversaryBase implements WeightExtractor, Fu
     @Override
     public int distinguish(DistinguishChallenge challenge, Coins coins) {
         return coins.nextBoolean() ? 1 : 0;
+    }
+
+    @Override
+    public Network use(UserChallenge challenge, Coins coins) {
+        return challenge.architecture().initialize(coins.derive("init"));
     }
 }

@@ -120,6 +120,11 @@ public final class Params {
         return v;
     }
 
+    /** Whether {@code key} was given (options read only when given leave no default in {@link #used()}). */
+    public synchronized boolean has(String key) {
+        return values.containsKey(key);
+    }
+
     /** Every key that was given but never read is a typo: refuse it. */
     public synchronized void checkAllUsed() {
         for (String k : values.keySet()) {

@@ -10,7 +10,7 @@ import org.weightgames.model.Network;
 import org.weightgames.model.NetworkCodec;
 
 /**
- * The four games' codecs (wire v1). An extraction challenge is its protected shapes (count, then
+ * The games' codecs (wire v1; {@code correct}'s refuses the pipe). An extraction challenge is its protected shapes (count, then
  * name, rank and dimensions of each) and the remaining budgets of its sample oracle and query API
  * (-1: none); {@code ind} adds the two candidates as networks; {@code uc} writes the extraction
  * fields empty (no shapes, no oracles) and then its data's size and epochs. Answers: {@code 'W'}
@@ -93,6 +93,23 @@ final class Codecs {
             int size = in.readInt();
             int epochs = in.readInt();
             return new UsageChallenge(in.artifact(), in.scheme(), in.architecture(), in.data(size, epochs));
+        }
+    };
+
+    /**
+     * {@code correct}: its players are the scheme's own users and hold its key, so the game is
+     * played in the challenger's process; nothing of it crosses the pipe.
+     */
+    static final Contract.Codec<UserChallenge, Network> USER = new ModelAnswer<>() {
+        @Override
+        public void writeChallenge(Pipe.ChallengerEnd out, UserChallenge challenge) {
+            throw new WgException("correct is not played in isolation: its player is the scheme's authorised user, who holds "
+                    + "the key; run it without --isolate");
+        }
+
+        @Override
+        public UserChallenge readChallenge(Pipe.ProcessEnd in) throws IOException {
+            throw new IOException("a correct request: that game is not played in isolation");
         }
     };
 

@@ -24,6 +24,15 @@ public interface Definition {
     }
 
     /**
+     * Whether {@code --isolate} plays this game's players in another process: true for games
+     * against adversaries; false for a game whose players are the scheme's own legitimate users
+     * ({@code correct}), who hold its key and are not hostile.
+     */
+    default boolean isolates() {
+        return true;
+    }
+
+    /**
      * The adversary whose success is the reference for advantage: the trivial {@code baseline}
      * unless the game names a stronger one (e.g. {@code scratch} for {@code uc}).
      */

@@ -88,4 +88,15 @@ abstract class Relay<C extends Challenge, R> implements Adversary {
             return turn(challenge, coins);
         }
     }
+
+    static final class User extends Relay<UserChallenge, Network> implements AuthorisedUser {
+        User(Adversary identity, Contract.Turn<UserChallenge, Network> turn) {
+            super(identity, turn);
+        }
+
+        @Override
+        public Network use(UserChallenge challenge, Coins coins) {
+            return turn(challenge, coins);
+        }
+    }
 }

@@ -55,6 +55,15 @@ public interface Scheme {
         return List.of();
     }
 
+    /**
+     * What the scheme counts of one of its releases, by name (e.g. TaylorMLP's expanded neurons and
+     * those whose calibrated range leaves the series' radius). The correctness game reports them
+     * beside the release's error. None by default.
+     */
+    default Map<String, Double> releaseMeasures(Artifact artifact) {
+        return Map.of();
+    }
+
     /** Restores the original from artifact and secret, for schemes that support it. */
     default Optional<Network> restore(Artifact artifact, Secret secret) {
         return Optional.empty();

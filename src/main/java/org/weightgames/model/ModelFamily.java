@@ -19,7 +19,10 @@ import org.weightgames.core.WgException;
  * logits. Parameters {@code block} mlp|swiglu (mlp), {@code activation} silu|gelu|gelu-tanh|relu for mlp (silu|gelu|gelu-tanh for swiglu: GeGLU with a GELU)
  * (silu), {@code hidden} (64), {@code steps} (150), {@code lr} (0.002), {@code batch} (128),
  * {@code weight-decay} (0.01, decoupled), {@code init-scale} (0.5: V starts at N(0, init-scale^2 /
- * inputs), which keeps pre-activation ranges near those of LLM MLPs).</li>
+ * inputs), which keeps pre-activation ranges near those of LLM MLPs). {@code range-median} and
+ * {@code range-sigma} (0.47), given only for a calibration geometry: after training each gate
+ * row is rescaled so that its pre-activation ranges on the training data are log-normal with that
+ * median and spread ({@link CalibrationGeometry}; Llama-3-8B's layer 0 has median 1.8, layer 31 6.5).</li>
  * <li>{@code bn-mlp}: dense, batch norm, ReLU per hidden layer of {@code widths} (256,128), then a
  * dense classifier: the 784-256-128-10 network of CoreLocker's games.</li>
  * <li>{@code file}: the one block of a user's safetensors checkpoint ({@code file}, {@code prefix},
@@ -47,6 +50,8 @@ public final class ModelFamily {
     private final int batch;
     private final double weightDecay;
     private final double initScale;
+    private final double rangeMedian;
+    private final double rangeSigma;
     private final int pool;
     private final long seed;
     private final int inputs;
@@ -85,6 +90,8 @@ public final class ModelFamily {
             this.lr = 0;
             this.weightDecay = 0;
             this.initScale = 0.5;
+            this.rangeMedian = 0;
+            this.rangeSigma = 0;
             this.batch = 0;
             this.pool = 1;
             this.seed = 0;
@@ -128,6 +135,10 @@ public final class ModelFamily {
             this.weightDecay = params.getDouble("weight-decay", 0.01, 0, 10);
             this.initScale = params.getDouble("init-scale", 0.5, 1e-6, 100);
         }
+        // read only when given, so that families without it record the parameters they always did
+        boolean geometry = arch.equals("block") && (params.has("range-median") || params.has("range-sigma"));
+        this.rangeMedian = geometry ? params.getDouble("range-median", 1.8, 1e-3, 1e3) : 0;
+        this.rangeSigma = geometry ? params.getDouble("range-sigma", 0.47, 0, 5) : 0;
         this.batch = params.getInt("batch", 128, 1, 1 << 16);
         this.pool = params.getInt("pool", bn ? 1 : 0, 0, 1000);
         this.seed = params.getLong("seed", 1);
@@ -171,6 +182,9 @@ public final class ModelFamily {
         int n = data.train().size();
         int trainSteps = arch.equals("block") ? steps : (int) Math.min(Integer.MAX_VALUE, (long) epochs * ((n + batch - 1) / batch));
         new Trainer(lr, batch, trainSteps, weightDecay).train(net, data.train(), coins.derive("train"));
+        if (rangeMedian > 0) {
+            CalibrationGeometry.impose(net.layer(0), data.train(), rangeMedian, rangeSigma, coins.derive("geometry"));
+        }
         return net;
     }
 
@@ -209,7 +223,8 @@ public final class ModelFamily {
         String kind = block.equals("swiglu") ? (activation == Activation.SILU ? "swiglu" : "geglu-" + activation.id())
                 : "mlp-" + activation.id();
         return kind + " " + inputs + "->" + hidden + "->"
-                + classes + ", " + steps + " Adam steps (lr " + lr + ", batch " + batch + ")";
+                + classes + ", " + steps + " Adam steps (lr " + lr + ", batch " + batch + ")"
+                + (rangeMedian > 0 ? ", gate ranges log-normal (median " + rangeMedian + ", sigma " + rangeSigma + ")" : "");
     }
 
     public Map<String, String> parameters() {

@@ -50,6 +50,7 @@ public final class HtmlReport {
                 }
             }
             h.append("</table>\n");
+            h.append(CorrectnessReport.html(results));
         }
         for (Plot p : plots) {
             h.append("<h2>").append(esc(p.title())).append("</h2>\n<p>").append(esc(p.caption())).append("</p>\n<img class=\"chart\" alt=\"")

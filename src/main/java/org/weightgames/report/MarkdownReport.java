@@ -45,6 +45,7 @@ public final class MarkdownReport {
         md.append("\nA verdict compares the advantage's interval with the bound the scheme's authors claim: ")
                 .append("`broken` when its lower end exceeds the bound, `holds` when its upper end is at most the bound, ")
                 .append("`inconclusive` otherwise.\n\n");
+        md.append(CorrectnessReport.markdown(results));
         md.append(UsageControlReport.markdown(results, data));
         if (timing != null && !timing.isEmpty()) {
             md.append("## Measured inference cost (TaylorMLP)\n\n");

@@ -55,13 +55,15 @@ public record GameSpec(String scheme, String definition, List<String> adversarie
 
     public List<Adversary> newAdversaries() {
         Isolation isolation = Isolation.from(settings);
-        Map<String, String> schemeParams = isolation.enabled() ? newSchemeParams() : null;
         Definition game = isolation.enabled() ? newDefinition() : null;
+        // a game whose players are the scheme's own users (correct) is played in process
+        boolean isolate = game != null && game.isolates();
+        Map<String, String> schemeParams = isolate ? newSchemeParams() : null;
         List<Adversary> list = new ArrayList<>();
         for (String id : adversaries) {
             Params p = Registry.params(id, settings);
             Adversary a = Registry.adversary(id, p);
-            list.add(isolation.enabled() ? IsolatedAdversary.of(game, a, p.used(), scheme, schemeParams, isolation) : a);
+            list.add(isolate ? IsolatedAdversary.of(game, a, p.used(), scheme, schemeParams, isolation) : a);
         }
         return list;
     }

@@ -70,7 +70,8 @@ public class CliTest {
         refused(out, "scheme 'corelocker' draws its originals with model settings {arch=bn-mlp}", "audit", "--set", "model.hidden=64");
         refused(out, "not of the form component.key=value", "audit", "--set", "order=4");
         refused(out, "setting for unknown component 'taylor'", "audit", "--set", "taylor.order=4");
-        refused(out, "SwiGLU block always uses SiLU", "audit", "--scheme", "taylormlp", "--set", "model.block=swiglu", "--set", "model.activation=gelu");
+        refused(out, "the gated block takes silu (SwiGLU), gelu or gelu-tanh (GeGLU)", "audit", "--scheme", "taylormlp", "--set", "model.block=swiglu", "--set", "model.activation=relu");
+        refused(out, "model: unknown parameter 'range-median'", "audit", "--scheme", "corelocker", "--set", "model.range-median=6.5");
     }
 
     @Test

@@ -17,7 +17,7 @@ class VerifyTest {
         CliTest.Run r = CliTest.wg("verify", "--claims", "schemes/taylormlp.json", "--claims", "schemes/plain.json", "--claims",
                 "schemes/oracle.json", "--claims", "schemes/corelocker.json");
         assertThat(r.status()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("14 claims: 14 as expected, 0 changed", "taylormlp-shipped-release-is-slow", "got holds",
+        assertThat(r.out()).contains("19 claims: 19 as expected, 0 changed", "taylormlp-outputs-match-deep-layers", "corelocker-restoration-exact", "taylormlp-shipped-release-is-slow", "got holds",
                 "oracle-weights-hidden-at-small-budget", "oracle-function-solved-from-1000-queries", "corelocker-key-not-recoverable");
     }
 

@@ -19,9 +19,11 @@ class GameSelectionTest {
     private static final Map<String, String> PLAYS = new LinkedHashMap<>();
 
     static {
-        PLAYS.put("baseline", "corelocker/ext-f, corelocker/ext-w, corelocker/ind, example-noisy/ext-f, example-noisy/ext-w,"
-                + " example-noisy/ind, oracle/ext-f, oracle/ext-w, oracle/ind, plain/ext-f, plain/ext-w, plain/ind,"
-                + " taylormlp/ext-f, taylormlp/ext-w, taylormlp/ind");
+        PLAYS.put("authorised-user", "corelocker/correct, example-noisy/correct, oracle/correct, plain/correct, taylormlp/correct");
+        PLAYS.put("baseline", "corelocker/correct, corelocker/ext-f, corelocker/ext-w, corelocker/ind, example-noisy/correct,"
+                + " example-noisy/ext-f, example-noisy/ext-w, example-noisy/ind, oracle/correct, oracle/ext-f, oracle/ext-w,"
+                + " oracle/ind, plain/correct, plain/ext-f, plain/ext-w, plain/ind, taylormlp/correct, taylormlp/ext-f,"
+                + " taylormlp/ext-w, taylormlp/ind");
         PLAYS.put("cheater", "");
         PLAYS.put("distillation", "oracle/ext-f, oracle/ext-w");
         PLAYS.put("equation-solving", "oracle/ext-f");
@@ -58,7 +60,7 @@ class GameSelectionTest {
     void eachGameNamesItsInterface() {
         Map<String, Class<?>> interfaces = new LinkedHashMap<>();
         Registry.definitions().forEach(d -> interfaces.put(d.id(), d.plays()));
-        assertThat(interfaces).containsExactly(Map.entry("ext-f", FunctionExtractor.class),
+        assertThat(interfaces).containsExactly(Map.entry("correct", AuthorisedUser.class), Map.entry("ext-f", FunctionExtractor.class),
                 Map.entry("ext-w", WeightExtractor.class), Map.entry("ind", Distinguisher.class),
                 Map.entry("uc", KeylessUser.class));
     }

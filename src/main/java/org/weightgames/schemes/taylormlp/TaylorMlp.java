@@ -275,6 +275,53 @@ public final class TaylorMlp extends Component implements Scheme {
         return Nd.vector(d);
     }
 
+    /**
+     * Over all layers: {@code expanded_neurons}; {@code outside_radius}, the neurons chosen for
+     * expansion whose calibrated half-range reaches the series' radius of convergence; and
+     * {@code outside_radius_expanded}, those of them expanded all the same ({@code divergence=keep},
+     * the official code's behaviour; shipped in plaintext otherwise).
+     */
+    @Override
+    public Map<String, Double> releaseMeasures(Artifact artifact) {
+        Map<String, String> meta = artifact.metadata();
+        int layers = Integer.parseInt(meta.getOrDefault("layers", "0"));
+        double expanded = 0;
+        double outside = 0;
+        for (int i = 0; i < layers; i++) {
+            expanded += Double.parseDouble(meta.getOrDefault(i + ".expanded", "0"));
+            outside += Double.parseDouble(meta.getOrDefault(i + ".outside_radius", "0"));
+        }
+        Map<String, Double> m = new TreeMap<>();
+        m.put("expanded_neurons", expanded);
+        m.put("outside_radius", outside);
+        m.put("outside_radius_expanded", divergence.equals("keep") ? outside : 0);
+        return m;
+    }
+
+    /** The calibration geometries of Llama-3-8B's first and last layers, in SwiGLU blocks (model.range-median). */
+    static final String LAYER0_MEDIAN = "1.8";
+    static final String LAYER31_MEDIAN = "6.5";
+
+    /**
+     * {@code correct} is played on the audit's block, then as the official code ships Llama-3-8B
+     * (the smallest-range neurons, divergence kept) on blocks with the measured calibration geometry
+     * of its last layer, at N = 6 (10000 of 14336) and N = 8 (8000 of 14336). (Its first layer's
+     * geometry, {@link #LAYER0_MEDIAN}, is the claim {@code taylormlp-outputs-match} that
+     * {@code ./wg verify} checks.)
+     */
+    @Override
+    public List<Map<String, Map<String, String>>> auditVariants(String definition) {
+        if (!definition.equals("correct")) {
+            return List.of();
+        }
+        return List.of(Map.of(), shipped(LAYER31_MEDIAN, "6", "0.698"), shipped(LAYER31_MEDIAN, "8", "0.558"));
+    }
+
+    private static Map<String, Map<String, String>> shipped(String median, String order, String fraction) {
+        return Map.of(ID, Map.of("order", order, "select", "smallest-range", "fraction", fraction, "divergence", "keep"),
+                "model", Map.of("block", "swiglu", "range-median", median, "range-sigma", "0.47"));
+    }
+
     @Override
     public Network inference(Artifact artifact) {
         List<Layer> layers = new ArrayList<>();

@@ -34,7 +34,7 @@ final class CorrectnessReport {
                 Map<String, Measure> c = s.challengerMeasures;
                 Measure err = m.get("relative_error");
                 String expanded = c.containsKey("release_expanded_neurons")
-                        ? value(c, "release_expanded_neurons") + " (" + value(c, "release_outside_radius") + ")" : "–";
+                        ? count(c, "release_expanded_neurons") + " (" + count(c, "release_outside_radius") + ")" : "–";
                 rows.add(new String[] {g.scheme(), g.variant().isEmpty() ? "default" : g.variant(),
                     err == null ? "n/a" : ReportWriter.f(err.value()) + " [" + ReportWriter.f(err.ci().low()) + ", "
                             + ReportWriter.f(err.ci().high()) + "]",
@@ -43,6 +43,15 @@ final class CorrectnessReport {
             }
         }
         return rows;
+    }
+
+    /** A median of counts: whole numbers as such. */
+    private static String count(Map<String, Measure> m, String key) {
+        Measure v = m.get(key);
+        if (v == null || !Double.isFinite(v.value())) {
+            return "n/a";
+        }
+        return v.value() == Math.rint(v.value()) ? Long.toString((long) v.value()) : ReportWriter.f(v.value());
     }
 
     private static String value(Map<String, Measure> m, String key) {

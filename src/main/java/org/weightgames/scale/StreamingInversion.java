@@ -28,6 +28,8 @@ import org.weightgames.safetensors.Tensor;
  */
 public final class StreamingInversion {
     static final int PROBE_ROWS = 16;
+    /** Columns per tile of the single-precision pass (8 KB of floats per order). */
+    static final int TILE = 2048;
 
     private StreamingInversion() {
     }
@@ -129,7 +131,19 @@ public final class StreamingInversion {
             // of all orders (9 x 57 KB at Llama's width) stay in the core's cache while the
             // coefficients stream past; every term of the sum is kappa_n^2 w / sum kappa^2, of one
             // sign, so no cancellation costs precision
-            float[][] af = new float[order + 1][hidden];
+            // the weights cut into tiles of TILE columns, each tile's orders apart (aft[tile][n]): a row is
+            // taken tile by tile, all orders of a tile before the next, so the tile's weights (9 x 8 KB)
+            // stay in the core's nearest cache while the coefficients stream past, and every product is
+            // of two arrays at the same index, which the JIT vectorises (an offset into a shared weight
+            // array, which might alias the accumulator, it does not); each entry's sum is unchanged
+            int tiles = (hidden + TILE - 1) / TILE;
+            float[][][] aft = new float[tiles][order + 1][];
+            for (int t = 0; t < tiles; t++) {
+                int len = Math.min(TILE, hidden - t * TILE);
+                for (int n = 0; n <= order; n++) {
+                    aft[t][n] = new float[len];
+                }
+            }
             double[] k = new double[order + 1];
             for (int j = 0; j < hidden; j++) {
                 for (int n = 0; n <= order; n++) {
@@ -137,19 +151,23 @@ public final class StreamingInversion {
                 }
                 double[] a = TaylorFit.weights(k);
                 for (int n = 0; n <= order; n++) {
-                    af[n][j] = (float) a[n];
+                    aft[j / TILE][n][j % TILE] = (float) a[n];
                 }
             }
             Rows.parallel(out, threads, (worker, from, to) -> {
-                float[] acc = new float[hidden];
-                float[] b = new float[hidden];
+                float[] acc = new float[TILE];
+                float[] b = new float[TILE];
                 for (long r = from; r < to; r++) {
-                    java.util.Arrays.fill(acc, 0);
-                    for (int n = 0; n <= order; n++) {
-                        theta[n].read(r * hidden, b, 0, hidden);
-                        TaylorFit.accumulate(af[n], b, acc, hidden);
+                    for (int t = 0; t < tiles; t++) {
+                        int c = t * TILE;
+                        int len = aft[t][0].length;
+                        java.util.Arrays.fill(acc, 0, len, 0);
+                        for (int n = 0; n <= order; n++) {
+                            theta[n].read(r * hidden + c, b, 0, len);
+                            TaylorFit.accumulate(aft[t][n], b, acc, len);
+                        }
+                        System.arraycopy(acc, 0, wf, (int) (r * hidden + c), len);
                     }
-                    System.arraycopy(acc, 0, wf, (int) (r * hidden), hidden);
                 }
             });
         }

@@ -28,8 +28,6 @@ import org.weightgames.safetensors.Tensor;
  */
 public final class StreamingInversion {
     static final int PROBE_ROWS = 16;
-    /** Columns per tile of the single-precision pass (8 KB of floats per order). */
-    static final int TILE = 2048;
 
     private StreamingInversion() {
     }
@@ -131,19 +129,7 @@ public final class StreamingInversion {
             // of all orders (9 x 57 KB at Llama's width) stay in the core's cache while the
             // coefficients stream past; every term of the sum is kappa_n^2 w / sum kappa^2, of one
             // sign, so no cancellation costs precision
-            // the weights cut into tiles of TILE columns, each tile's orders apart (aft[tile][n]): a row is
-            // taken tile by tile, all orders of a tile before the next, so the tile's weights (9 x 8 KB)
-            // stay in the core's nearest cache while the coefficients stream past, and every product is
-            // of two arrays at the same index, which the JIT vectorises (an offset into a shared weight
-            // array, which might alias the accumulator, it does not); each entry's sum is unchanged
-            int tiles = (hidden + TILE - 1) / TILE;
-            float[][][] aft = new float[tiles][order + 1][];
-            for (int t = 0; t < tiles; t++) {
-                int len = Math.min(TILE, hidden - t * TILE);
-                for (int n = 0; n <= order; n++) {
-                    aft[t][n] = new float[len];
-                }
-            }
+            float[][] af = new float[order + 1][hidden];
             double[] k = new double[order + 1];
             for (int j = 0; j < hidden; j++) {
                 for (int n = 0; n <= order; n++) {
@@ -151,23 +137,19 @@ public final class StreamingInversion {
                 }
                 double[] a = TaylorFit.weights(k);
                 for (int n = 0; n <= order; n++) {
-                    aft[j / TILE][n][j % TILE] = (float) a[n];
+                    af[n][j] = (float) a[n];
                 }
             }
             Rows.parallel(out, threads, (worker, from, to) -> {
-                float[] acc = new float[TILE];
-                float[] b = new float[TILE];
+                float[] acc = new float[hidden];
+                float[] b = new float[hidden];
                 for (long r = from; r < to; r++) {
-                    for (int t = 0; t < tiles; t++) {
-                        int c = t * TILE;
-                        int len = aft[t][0].length;
-                        java.util.Arrays.fill(acc, 0, len, 0);
-                        for (int n = 0; n <= order; n++) {
-                            theta[n].read(r * hidden + c, b, 0, len);
-                            TaylorFit.accumulate(aft[t][n], b, acc, len);
-                        }
-                        System.arraycopy(acc, 0, wf, (int) (r * hidden + c), len);
+                    java.util.Arrays.fill(acc, 0);
+                    for (int n = 0; n <= order; n++) {
+                        theta[n].read(r * hidden, b, 0, hidden);
+                        TaylorFit.accumulate(af[n], b, acc, hidden);
                     }
+                    System.arraycopy(acc, 0, wf, (int) (r * hidden), hidden);
                 }
             });
         }
@@ -244,17 +226,29 @@ public final class StreamingInversion {
                 theta[n].read((long) r * hidden, probe[n][r], 0, hidden);
             }
         }
-        double[][] gram = new double[hidden][];
+        // entry (n, m) of every neuron's Gram matrix at once, the neuron index innermost: the same sums
+        // as TaylorFit.gram (rows in order, from 0), but a loop the JIT vectorises over a probe laid
+        // out by neuron; then each neuron's matrix gathered, both triangles
+        double[][] gram = new double[hidden][orders * orders];
         Rows.parallel(hidden, threads, (worker, from, to) -> {
-            double[][] x = new double[orders][rows];
-            for (int j = (int) from; j < to; j++) {
-                for (int n = 0; n < orders; n++) {
+            int f = (int) from;
+            int t = (int) to;
+            double[] s = new double[hidden]; // indexed as the probe, so that every access has the same index
+            for (int n = 0; n < orders; n++) {
+                for (int m = n; m < orders; m++) {
+                    java.util.Arrays.fill(s, f, t, 0);
                     for (int r = 0; r < rows; r++) {
-                        x[n][r] = probe[n][r][j];
+                        double[] a = probe[n][r];
+                        double[] b = probe[m][r];
+                        for (int j = f; j < t; j++) {
+                            s[j] += a[j] * b[j];
+                        }
+                    }
+                    for (int j = f; j < t; j++) {
+                        gram[j][n * orders + m] = s[j];
+                        gram[j][m * orders + n] = s[j];
                     }
                 }
-                gram[j] = new double[orders * orders];
-                TaylorFit.gram(x, rows, gram[j]);
             }
         });
         double[] ones = new double[orders];

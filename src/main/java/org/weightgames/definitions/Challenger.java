@@ -139,6 +139,19 @@ final class Challenger {
         return den > 0 ? num / den : num;
     }
 
+    /** Top-class agreement of two batches of logits: the share of rows whose largest entry is in the same column. */
+    static double agreement(INDArray a, INDArray b) {
+        int[] x = a.argMax(1).toIntVector();
+        int[] y = b.argMax(1).toIntVector();
+        int same = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] == y[i]) {
+                same++;
+            }
+        }
+        return (double) same / x.length;
+    }
+
     private static double[] flatten(Network n) {
         return n.parameters().values().stream().flatMapToDouble(a -> java.util.Arrays.stream(a.dup().data().asDouble()))
                 .toArray();

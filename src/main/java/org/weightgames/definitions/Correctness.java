@@ -81,24 +81,13 @@ public final class Correctness extends Component implements Definition {
         Map<String, Double> measures = new TreeMap<>();
         measures.put("relative_error", Double.isFinite(err) ? err : Double.POSITIVE_INFINITY);
         measures.put("worst_row_error", worstRow(out, d.originalOutputs));
-        double agreement = agreement(out, d.originalOutputs);
+        double agreement = Challenger.agreement(out, d.originalOutputs);
         measures.put("agreement", agreement);
         measures.put("accuracy", Network.accuracyOfLogits(out, d.freshLabels));
         measures.put("cost_ratio", (double) m.macs() / d.original.macs());
         measures.put("elementwise_ratio", (double) m.elementwiseOps() / d.original.elementwiseOps());
         boolean correct = Double.isFinite(err) && err <= epsilon && agreement >= minAgreement;
         return new Outcome(!correct, measures, null);
-    }
-
-    /** Top-class agreement of two batches of logits. */
-    static double agreement(INDArray a, INDArray b) {
-        int[] x = a.argMax(1).toIntVector();
-        int[] y = b.argMax(1).toIntVector();
-        int same = 0;
-        for (int i = 0; i < x.length; i++) {
-            same += x[i] == y[i] ? 1 : 0;
-        }
-        return (double) same / x.length;
     }
 
     /** The largest per-input relative error ||out_i - f(x_i)|| / ||f(x_i)|| (infinite where not finite). */

@@ -67,18 +67,10 @@ public final class FunctionalExtraction extends Component implements Definition 
         }
         INDArray out = m.forward(d.freshInputs);
         double err = Challenger.relativeError(out, d.originalOutputs);
-        int[] a = out.argMax(1).toIntVector();
-        int[] b = d.originalOutputs.argMax(1).toIntVector();
-        int same = 0;
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] == b[i]) {
-                same++;
-            }
-        }
         double costRatio = (double) m.macs() / d.original.macs();
         Map<String, Double> measures = new TreeMap<>();
         measures.put("relative_error", Double.isFinite(err) ? err : Double.POSITIVE_INFINITY);
-        measures.put("agreement", (double) same / a.length);
+        measures.put("agreement", Challenger.agreement(out, d.originalOutputs));
         measures.put("cost_ratio", costRatio);
         measures.put("elementwise_ratio", (double) m.elementwiseOps() / d.original.elementwiseOps());
         boolean won = Double.isFinite(err) && err <= epsilon && costRatio <= costSlack;

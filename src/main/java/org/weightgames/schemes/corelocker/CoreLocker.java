@@ -40,6 +40,16 @@ public final class CoreLocker extends Component implements UsageControl {
 
     private double alpha;
     private String criterion;
+    private String selection;
+
+    /** Today's rule: the round(alpha n) highest-scoring candidates, at least one. */
+    public static final String ROUNDED = "rounded";
+    /**
+     * The demo code's rule (corelock.py): the threshold is the entry at index int(n (1 - alpha)) of
+     * the scores sorted ascending, and the candidates strictly above it are removed; on a small
+     * network (bn-cnn's 48 channels at alpha up to 2%) that is none.
+     */
+    public static final String OFFICIAL = "official";
 
     public CoreLocker() {
         super(ID, "CoreLocker (S&P 2024): removes the top-alpha neurons by batch-norm |gamma| as a sealed access key");
@@ -49,6 +59,8 @@ public final class CoreLocker extends Component implements UsageControl {
     public void init(Params params) {
         alpha = params.getDouble("alpha", 0.01, 1e-6, 0.5);
         criterion = params.getString("criterion", "gamma", Set.of("gamma", "l1"));
+        // read only when given, so that audits without it record the parameters they always did
+        selection = params.has("selection") ? params.getString("selection", ROUNDED, Set.of(ROUNDED, OFFICIAL)) : ROUNDED;
         params.checkAllUsed();
     }
 
@@ -107,7 +119,18 @@ public final class CoreLocker extends Component implements UsageControl {
         }
         all.sort((a, b) -> a.score() != b.score() ? Double.compare(b.score(), a.score())
                 : a.layer() != b.layer() ? Integer.compare(a.layer(), b.layer()) : Integer.compare(a.index(), b.index()));
-        int k = Math.max(1, (int) Math.round(alpha * all.size()));
+        int k;
+        if (selection.equals(OFFICIAL)) {
+            int n = all.size();
+            // sorted ascending, the threshold sits at int(n (1 - alpha)); all holds them descending
+            double threshold = all.get(n - 1 - Math.min(n - 1, (int) (n * (1 - alpha)))).score();
+            k = 0;
+            while (k < n && all.get(k).score() > threshold) {
+                k++;
+            }
+        } else {
+            k = Math.max(1, (int) Math.round(alpha * all.size()));
+        }
         Map<Integer, List<Integer>> chosen = new TreeMap<>();
         for (Candidate c : all.subList(0, k)) {
             chosen.computeIfAbsent(c.layer(), x -> new ArrayList<>()).add(c.index());
@@ -130,6 +153,9 @@ public final class CoreLocker extends Component implements UsageControl {
         Map<String, String> meta = new TreeMap<>(NetworkCodec.metadata(removal.network()));
         meta.put("corelocker.alpha", Double.toString(alpha));
         meta.put("corelocker.criterion", criterion);
+        if (selection.equals(OFFICIAL)) { // recorded only when chosen: default releases keep their hashes
+            meta.put("corelocker.selection", OFFICIAL);
+        }
         int total = 0;
         int removed = 0;
         for (NeuronSurgery.Unit u : NeuronSurgery.units(original)) {
@@ -149,6 +175,16 @@ public final class CoreLocker extends Component implements UsageControl {
             }
         });
         return new Release(artifact, new KeySecret(kek, sealed, truth));
+    }
+
+    /** {@code removed_units} and {@code candidate_units} of a release, from its metadata (the official rule may remove none). */
+    @Override
+    public Map<String, Double> releaseMeasures(Artifact artifact) {
+        String[] r = artifact.metadata().getOrDefault("corelocker.removed", "").split("/");
+        if (r.length != 2) {
+            return Map.of();
+        }
+        return Map.of("removed_units", Double.parseDouble(r[0]), "candidate_units", Double.parseDouble(r[1]));
     }
 
     @Override

@@ -113,4 +113,68 @@ class CoreLockerTest {
         assertThat(scheme("criterion", "l1", "alpha", "0.25").release(plain, null, Coins.root(1)).artifact()
                 .meta("corelocker.kept.0")).isEqualTo("6/8");
     }
+
+    /**
+     * The demo code's rule (corelock.py): threshold at index int(n (1 - alpha)) of the ascending
+     * scores, strictly above it removed. On the 20 candidates of the hand-built network: none up to
+     * alpha 5% (where round(alpha n) removes one), the largest at 10%, three (not four) at 20%.
+     */
+    @Test
+    void theOfficialRuleRemovesOnlyWhatIsStrictlyAboveTheQuantile() {
+        assertThat(scheme("alpha", "0.01", "selection", "official").select(handBuilt())).isEmpty();
+        assertThat(scheme("alpha", "0.04", "selection", "official").select(handBuilt())).isEmpty();
+        assertThat(scheme("alpha", "0.04").select(handBuilt()).values().stream().mapToInt(a -> a.length).sum()).isEqualTo(1);
+        Map<Integer, int[]> ten = scheme("alpha", "0.1", "selection", "official").select(handBuilt());
+        assertThat(ten).containsOnlyKeys(0);
+        assertThat(ten.get(0)).containsExactly(1);
+        Map<Integer, int[]> twenty = scheme("alpha", "0.2", "selection", "official").select(handBuilt());
+        assertThat(twenty.get(0)).containsExactly(1);
+        assertThat(twenty.get(3)).containsExactly(2, 4);
+        assertThatThrownBy(() -> scheme("selection", "largest")).isInstanceOf(WgException.class).hasMessageContaining("selection");
+    }
+
+    /** bn-cnn's 16 + 32 channels: the official rule locks nothing at alpha 1% or 2%, two channels at 5%. */
+    @Test
+    void onBnCnnTheOfficialRuleLocksNothingAtTwoPercent() {
+        // the family needs only the data's shape: ten blank 28 x 28 images
+        org.weightgames.data.Dataset blank = new org.weightgames.data.Dataset(Nd.zeros(10, 784), new int[10], 10);
+        Network net = new org.weightgames.model.ModelFamily(new Params("model", Map.of("arch", "bn-cnn")),
+                new org.weightgames.data.DataSource("blank", blank, blank, "0", "test")).initialize(Coins.root(3));
+        int[] perm = Coins.root(4).permutation(48);
+        int at = 0;
+        int candidates = 0;
+        for (int i = 0; i < net.layers().size(); i++) {
+            if (net.layer(i) instanceof BatchNorm) {
+                INDArray g = net.layer(i).parameters().get("gamma");
+                double[] v = new double[(int) g.length()];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = 0.1 + 0.01 * perm[at++]; // distinct, as trained gammas are
+                }
+                g.assign(Nd.vector(v).reshape(g.shape()));
+                candidates += v.length;
+            }
+        }
+        assertThat(candidates).isEqualTo(48);
+        assertThat(scheme("alpha", "0.01", "selection", "official").select(net)).isEmpty();
+        assertThat(scheme("alpha", "0.02", "selection", "official").select(net)).isEmpty();
+        assertThat(scheme("alpha", "0.05", "selection", "official").select(net).values().stream().mapToInt(a -> a.length).sum())
+                .isEqualTo(2);
+        assertThat(scheme("alpha", "0.02").select(net).values().stream().mapToInt(a -> a.length).sum()).isEqualTo(1);
+    }
+
+    /** A release that locks nothing is still a valid release: it is the original, says so, and restores exactly. */
+    @Test
+    void aReleaseThatRemovesNothingSaysSo() {
+        CoreLocker s = scheme("alpha", "0.01", "selection", "official");
+        Network net = handBuilt();
+        Release r = s.release(net, null, Coins.root(1));
+        assertThat(r.artifact().metadata()).containsEntry("corelocker.removed", "0/20").containsEntry("corelocker.selection", "official");
+        assertThat(s.releaseMeasures(r.artifact())).containsEntry("removed_units", 0.0).containsEntry("candidate_units", 20.0);
+        INDArray x = Nd.matrix(new double[] {0.3, -1, 2, 0.5, 1, 1, -0.2, 0.1}, 2, 4);
+        assertThat(Nd.norm(s.inference(r.artifact()).forward(x).sub(net.forward(x)))).isZero();
+        assertThat(Nd.norm(s.restore(r.artifact(), r.secret()).orElseThrow().forward(x).sub(net.forward(x)))).isZero();
+        // the default rule's artifacts do not record a selection: their hashes are unchanged
+        assertThat(scheme("alpha", "0.1").release(handBuilt(), null, Coins.root(1)).artifact().metadata())
+                .doesNotContainKey("corelocker.selection");
+    }
 }

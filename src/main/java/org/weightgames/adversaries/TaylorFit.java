@@ -44,6 +44,34 @@ public final class TaylorFit {
     }
 
     /**
+     * The Gram matrices of neurons {@code from .. to} at once, from a probe laid out by order, row
+     * and neuron ({@code probe[n][r][j]}): gram[j][n * orders + m] = sum_r probe[n][r][j] probe[m][r][j],
+     * the sums of {@link #gram} in the same order, with the neuron index innermost so that the JIT
+     * vectorises the loop.
+     */
+    public static void grams(double[][][] probe, int from, int to, double[][] gram) {
+        int orders = probe.length;
+        int rows = probe[0].length;
+        double[] s = new double[to]; // indexed as the probe, so that every access in the loop has the same index
+        for (int n = 0; n < orders; n++) {
+            for (int m = n; m < orders; m++) {
+                java.util.Arrays.fill(s, from, to, 0);
+                for (int r = 0; r < rows; r++) {
+                    double[] a = probe[n][r];
+                    double[] b = probe[m][r];
+                    for (int j = from; j < to; j++) {
+                        s[j] += a[j] * b[j];
+                    }
+                }
+                for (int j = from; j < to; j++) {
+                    gram[j][n * orders + m] = s[j];
+                    gram[j][m * orders + n] = s[j];
+                }
+            }
+        }
+    }
+
+    /**
      * The Gram matrix of one neuron, g[n * orders + m] = sum_r x[n][r] x[m][r], where x[n] holds its
      * coefficients of the n-th order fitted over {@code rows} rows.
      */

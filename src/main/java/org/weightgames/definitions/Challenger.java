@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -139,17 +140,39 @@ final class Challenger {
         return den > 0 ? num / den : num;
     }
 
-    /** Top-class agreement of two batches of logits: the share of rows whose largest entry is in the same column. */
-    static double agreement(INDArray a, INDArray b) {
-        int[] x = a.argMax(1).toIntVector();
-        int[] y = b.argMax(1).toIntVector();
-        int same = 0;
-        for (int i = 0; i < x.length; i++) {
-            if (x[i] == y[i]) {
-                same++;
-            }
+    /** Whether an answered model can be compared with the original: present, with its input and output sizes. */
+    static boolean comparable(Network m, Drawn d) {
+        return m != null && m.inputSize() == d.original.inputSize() && m.outputSize() == d.original.outputSize();
+    }
+
+    /** The measures every model answer gets ({@link #FIDELITY}), NaN where the answer could not be measured. */
+    static Map<String, Double> nanFidelity(String... more) {
+        Map<String, Double> m = new TreeMap<>();
+        for (String k : FIDELITY) {
+            m.put(k, Double.NaN);
         }
-        return (double) same / x.length;
+        for (String k : more) {
+            m.put(k, Double.NaN);
+        }
+        return m;
+    }
+
+    /** The names of {@link #fidelity}'s measures. */
+    static final String[] FIDELITY = {"relative_error", "agreement", "cost_ratio", "elementwise_ratio"};
+
+    /**
+     * How a model {@code m}, whose outputs on the fresh inputs are {@code out}, compares with the
+     * original: relative output error (infinite where not finite), top-1 agreement, and the ratios
+     * of multiply-accumulates and of elementwise work.
+     */
+    static Map<String, Double> fidelity(Network m, INDArray out, Drawn d) {
+        double err = relativeError(out, d.originalOutputs);
+        Map<String, Double> measures = new TreeMap<>();
+        measures.put("relative_error", Double.isFinite(err) ? err : Double.POSITIVE_INFINITY);
+        measures.put("agreement", Network.accuracyOfLogits(out, d.originalOutputs.argMax(1).toIntVector()));
+        measures.put("cost_ratio", (double) m.macs() / d.original.macs());
+        measures.put("elementwise_ratio", (double) m.elementwiseOps() / d.original.elementwiseOps());
+        return measures;
     }
 
     private static double[] flatten(Network n) {

@@ -2,7 +2,6 @@ package org.weightgames.definitions;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Params;
@@ -64,29 +63,19 @@ public final class Correctness extends Component implements Definition {
     }
 
     private static Map<String, Double> nanMeasures() {
-        Map<String, Double> m = new TreeMap<>();
-        for (String k : new String[] {"relative_error", "worst_row_error", "agreement", "accuracy", "cost_ratio",
-                "elementwise_ratio"}) {
-            m.put(k, Double.NaN);
-        }
-        return m;
+        return Challenger.nanFidelity("worst_row_error", "accuracy");
     }
 
     private Outcome judge(String player, Network m, Challenger.Drawn d) {
-        if (m == null || m.inputSize() != d.original.inputSize() || m.outputSize() != d.original.outputSize()) {
+        if (!Challenger.comparable(m, d)) {
             return Outcome.failed(player + " answered no model of the original's input and output sizes", nanMeasures());
         }
         INDArray out = m.forward(d.freshInputs);
-        double err = Challenger.relativeError(out, d.originalOutputs);
-        Map<String, Double> measures = new TreeMap<>();
-        measures.put("relative_error", Double.isFinite(err) ? err : Double.POSITIVE_INFINITY);
+        Map<String, Double> measures = Challenger.fidelity(m, out, d);
         measures.put("worst_row_error", worstRow(out, d.originalOutputs));
-        double agreement = Challenger.agreement(out, d.originalOutputs);
-        measures.put("agreement", agreement);
         measures.put("accuracy", Network.accuracyOfLogits(out, d.freshLabels));
-        measures.put("cost_ratio", (double) m.macs() / d.original.macs());
-        measures.put("elementwise_ratio", (double) m.elementwiseOps() / d.original.elementwiseOps());
-        boolean correct = Double.isFinite(err) && err <= epsilon && agreement >= minAgreement;
+        double err = measures.get("relative_error");
+        boolean correct = Double.isFinite(err) && err <= epsilon && measures.get("agreement") >= minAgreement;
         return new Outcome(!correct, measures, null);
     }
 

@@ -2,9 +2,7 @@ package org.weightgames.definitions;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.Component;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.Contract;
@@ -50,30 +48,16 @@ public final class FunctionalExtraction extends Component implements Definition 
     public TrialRecord play(TrialContext ctx, List<Adversary> adversaries) {
         Challenger.Drawn d = challenger.draw(ctx, ctx.challengerCoins());
         return challenger.playEach(ctx, d, adversaries, contract(), () -> challenger.challenge(ctx, d.release),
-                (adversary, ch, model) -> judge(adversary, model, d), ch -> nanMeasures());
-    }
-
-    private static Map<String, Double> nanMeasures() {
-        Map<String, Double> m = new TreeMap<>();
-        for (String k : new String[] {"relative_error", "agreement", "cost_ratio", "elementwise_ratio"}) {
-            m.put(k, Double.NaN);
-        }
-        return m;
+                (adversary, ch, model) -> judge(adversary, model, d), ch -> Challenger.nanFidelity());
     }
 
     private Outcome judge(String adversary, Network m, Challenger.Drawn d) {
-        if (m == null || m.inputSize() != d.original.inputSize() || m.outputSize() != d.original.outputSize()) {
-            return Outcome.failed(adversary + " answered a model with the wrong input or output size", nanMeasures());
+        if (!Challenger.comparable(m, d)) {
+            return Outcome.failed(adversary + " answered a model with the wrong input or output size", Challenger.nanFidelity());
         }
-        INDArray out = m.forward(d.freshInputs);
-        double err = Challenger.relativeError(out, d.originalOutputs);
-        double costRatio = (double) m.macs() / d.original.macs();
-        Map<String, Double> measures = new TreeMap<>();
-        measures.put("relative_error", Double.isFinite(err) ? err : Double.POSITIVE_INFINITY);
-        measures.put("agreement", Challenger.agreement(out, d.originalOutputs));
-        measures.put("cost_ratio", costRatio);
-        measures.put("elementwise_ratio", (double) m.elementwiseOps() / d.original.elementwiseOps());
-        boolean won = Double.isFinite(err) && err <= epsilon && costRatio <= costSlack;
+        Map<String, Double> measures = Challenger.fidelity(m, m.forward(d.freshInputs), d);
+        double err = measures.get("relative_error");
+        boolean won = Double.isFinite(err) && err <= epsilon && measures.get("cost_ratio") <= costSlack;
         return new Outcome(won, measures, null);
     }
 }

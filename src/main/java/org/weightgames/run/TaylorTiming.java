@@ -2,8 +2,14 @@ package org.weightgames.run;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.adversaries.TaylorCollapse;
@@ -42,31 +48,25 @@ public final class TaylorTiming {
         INDArray x = Init.gaussian(coins.derive("inputs"), batch, in, 1);
         // the models of every order are built first, in parallel (none of that is timed); then each
         // order is timed alone, its four models interleaved
-        Network[][] built = new Network[orders.length][];
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<Callable<Network[]>> jobs = new ArrayList<>();
+        for (int n : orders) {
+            jobs.add(() -> models(original, calib, n, coins.derive("release/" + n)));
+        }
+        Collections.reverse(jobs); // the highest orders cost the most: start them first
+        List<Future<Network[]>> done;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            List<java.util.concurrent.Future<?>> jobs = new ArrayList<>();
-            for (int i = orders.length - 1; i >= 0; i--) { // the highest orders cost the most: start them first
-                final int k = i;
-                jobs.add(pool.submit(() -> {
-                    built[k] = models(original, calib, orders[k], coins.derive("release/" + orders[k]));
-                }));
-            }
-            for (java.util.concurrent.Future<?> j : jobs) {
-                j.get();
-            }
+            done = pool.invokeAll(jobs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while building the timed models", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
         }
         List<InferenceCost> rows = new ArrayList<>();
         for (int i = 0; i < orders.length; i++) {
             int n = orders[i];
-            Network[] models = built[i];
+            Network[] models = result(done.get(orders.length - 1 - i));
             Network released = models[1];
             Network folded = models[2];
             for (int w = 0; w < 3; w++) {
@@ -90,6 +90,17 @@ public final class TaylorTiming {
                     q(t[0], 0.5) / 1e6));
         }
         return rows;
+    }
+
+    private static Network[] result(Future<Network[]> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the timed models", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : new IllegalStateException(e.getCause());
+        }
     }
 
     /** The original, its release at order n, and the release's polynomial and exact collapses. */

@@ -64,26 +64,20 @@ public final class OfficialInversion {
         double[] pRel = art.tensor(names.point()).toDoubles();
         double[] scale = factorials(order);
         int rows = (int) Math.min(PROBE_ROWS, out);
-        double[][] la = new double[rows][s];
-        double[][] fu = new double[rows][s * order];
+        // probe[n][r][j]: row r of order n of neuron j (fuse_weight de-interleaved, 1/n! applied)
+        double[][][] probe = new double[orders][rows][s];
+        double[] fu = new double[s * order];
         for (int r = 0; r < rows; r++) {
-            approx.read((long) r * s, la[r], 0, s);
-            fuse.read((long) r * s * order, fu[r], 0, s * order);
-        }
-        double[][] gram = new double[s][];
-        Rows.parallel(s, threads, (worker, from, to) -> {
-            double[][] x = new double[orders][rows];
-            for (int j = (int) from; j < to; j++) {
-                for (int r = 0; r < rows; r++) {
-                    x[0][r] = la[r][j];
-                    for (int n = 1; n <= order; n++) {
-                        x[n][r] = fu[r][j * order + n - 1] / scale[n];
-                    }
+            approx.read((long) r * s, probe[0][r], 0, s);
+            fuse.read((long) r * s * order, fu, 0, s * order);
+            for (int j = 0; j < s; j++) {
+                for (int n = 1; n <= order; n++) {
+                    probe[n][r][j] = fu[j * order + n - 1] / scale[n];
                 }
-                gram[j] = new double[orders * orders];
-                TaylorFit.gram(x, rows, gram[j]);
             }
-        });
+        }
+        double[][] gram = new double[s][orders * orders];
+        Rows.parallel(s, threads, (worker, from, to) -> TaylorFit.grams(probe, (int) from, (int) to, gram));
         // fitted with 1/k! applied: the orders then weigh as in the series, and the signs, which only orders 0 and 1
         // tell apart (silu^(k)(-x) (-1)^k = silu^(k)(x) for k >= 2), are not drowned by k! at high orders
         double[] ones = new double[orders];

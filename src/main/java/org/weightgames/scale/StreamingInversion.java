@@ -226,31 +226,8 @@ public final class StreamingInversion {
                 theta[n].read((long) r * hidden, probe[n][r], 0, hidden);
             }
         }
-        // entry (n, m) of every neuron's Gram matrix at once, the neuron index innermost: the same sums
-        // as TaylorFit.gram (rows in order, from 0), but a loop the JIT vectorises over a probe laid
-        // out by neuron; then each neuron's matrix gathered, both triangles
         double[][] gram = new double[hidden][orders * orders];
-        Rows.parallel(hidden, threads, (worker, from, to) -> {
-            int f = (int) from;
-            int t = (int) to;
-            double[] s = new double[hidden]; // indexed as the probe, so that every access has the same index
-            for (int n = 0; n < orders; n++) {
-                for (int m = n; m < orders; m++) {
-                    java.util.Arrays.fill(s, f, t, 0);
-                    for (int r = 0; r < rows; r++) {
-                        double[] a = probe[n][r];
-                        double[] b = probe[m][r];
-                        for (int j = f; j < t; j++) {
-                            s[j] += a[j] * b[j];
-                        }
-                    }
-                    for (int j = f; j < t; j++) {
-                        gram[j][n * orders + m] = s[j];
-                        gram[j][m * orders + n] = s[j];
-                    }
-                }
-            }
-        });
+        Rows.parallel(hidden, threads, (worker, from, to) -> TaylorFit.grams(probe, (int) from, (int) to, gram));
         double[] ones = new double[orders];
         java.util.Arrays.fill(ones, 1);
         return ActivationGuess.choose(gram, pRel, order, ones, given, threads, artifact.file().toString());

@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -66,7 +65,7 @@ public final class TaylorTiming {
         List<InferenceCost> rows = new ArrayList<>();
         for (int i = 0; i < orders.length; i++) {
             int n = orders[i];
-            Network[] models = result(done.get(orders.length - 1 - i));
+            Network[] models = TrialRunner.get(done.get(orders.length - 1 - i));
             Network released = models[1];
             Network folded = models[2];
             for (int w = 0; w < 3; w++) {
@@ -90,17 +89,6 @@ public final class TaylorTiming {
                     q(t[0], 0.5) / 1e6));
         }
         return rows;
-    }
-
-    private static Network[] result(Future<Network[]> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building the timed models", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : new IllegalStateException(e.getCause());
-        }
     }
 
     /** The original, its release at order n, and the release's polynomial and exact collapses. */

@@ -80,7 +80,8 @@ public final class TrialRunner {
         return spec.newDefinition().play(ctx, spec.newAdversaries());
     }
 
-    private static TrialRecord get(Future<TrialRecord> f) {
+    /** A finished future's value; its task's unchecked exception is rethrown as it was thrown. */
+    static <T> T get(Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {

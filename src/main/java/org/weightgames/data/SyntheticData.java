@@ -13,6 +13,7 @@ import org.weightgames.core.Nd;
  * suffice; 6000 training and 2000 test rows. The same bytes on every machine.
  */
 public final class SyntheticData {
+    public static final String NAME = "synthetic";
     public static final int DIM = 32;
     public static final int CLASSES = 10;
     public static final int TRAIN = 6000;
@@ -48,7 +49,7 @@ public final class SyntheticData {
         Dataset test = sample(coins.derive("test"), centres, TEST, digest);
         byte[] h = new byte[32];
         digest.doFinal(h, 0);
-        return new DataSource("synthetic", train, test, Hex.toHexString(h),
+        return new DataSource(NAME, train, test, Hex.toHexString(h),
                 "embedded generator synthetic-data-v1 (10 classes x 2 Gaussian clusters, 32 dimensions)");
     }
 

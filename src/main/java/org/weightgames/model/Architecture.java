@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.weightgames.core.Coins;
+import org.weightgames.core.Nd;
 import org.weightgames.core.WgException;
 
 /**
@@ -24,9 +25,10 @@ public final class Architecture {
     private final int inputs;
     private final int classes;
     private final double initScale;
+    private final double gammaInit;
 
     Architecture(String arch, String block, Activation activation, int hidden, int[] widths, int inputs, int classes,
-            double initScale) {
+            double initScale, double gammaInit) {
         this.arch = arch;
         this.block = block;
         this.activation = activation;
@@ -35,17 +37,21 @@ public final class Architecture {
         this.inputs = inputs;
         this.classes = classes;
         this.initScale = initScale;
+        this.gammaInit = gammaInit;
     }
 
     /** A freshly initialised network of this architecture. */
     public Network initialize(Coins coins) {
         switch (arch) {
-            case "bn-mlp": {
+            case "bn-mlp":
+            case "slim-mlp": {
                 List<Layer> layers = new ArrayList<>();
                 int in = inputs;
                 for (int i = 0; i < widths.length; i++) {
                     layers.add(Dense.he(in, widths[i], coins.derive("dense/" + i)));
-                    layers.add(BatchNorm.init(widths[i]));
+                    layers.add(gammaInit == 1 ? BatchNorm.init(widths[i])
+                            : new BatchNorm(Nd.ones(widths[i]).muli(gammaInit), Nd.zeros(widths[i]), Nd.zeros(widths[i]),
+                                    Nd.ones(widths[i])));
                     layers.add(new ActivationLayer(Activation.RELU, widths[i]));
                     in = widths[i];
                 }
@@ -95,6 +101,9 @@ public final class Architecture {
         m.put("inputs", Integer.toString(inputs));
         m.put("classes", Integer.toString(classes));
         m.put("init-scale", Double.toString(initScale));
+        if (gammaInit != 1) { // only when not the usual 1, so that earlier architectures read and write as before
+            m.put("gamma-init", Double.toString(gammaInit));
+        }
         return m;
     }
 
@@ -104,7 +113,7 @@ public final class Architecture {
             int[] widths = w == null || w.isEmpty() ? new int[0] : Arrays.stream(w.split(",")).mapToInt(Integer::parseInt).toArray();
             return new Architecture(m.get("arch"), m.get("block"), Activation.byId(m.get("activation")),
                     Integer.parseInt(m.get("hidden")), widths, Integer.parseInt(m.get("inputs")), Integer.parseInt(m.get("classes")),
-                    Double.parseDouble(m.get("init-scale")));
+                    Double.parseDouble(m.get("init-scale")), Double.parseDouble(m.getOrDefault("gamma-init", "1.0")));
         } catch (RuntimeException e) {
             throw new WgException("malformed architecture " + m + ": " + e.getMessage());
         }

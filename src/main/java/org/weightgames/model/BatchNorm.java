@@ -58,6 +58,34 @@ public final class BatchNorm implements Layer {
         return new BatchNorm(Nd.ones(channels), Nd.zeros(channels), Nd.zeros(channels), Nd.ones(channels), spatial);
     }
 
+    /**
+     * The share of the total |gamma| of all the network's batch norms held by the largest
+     * {@code fraction} of them (at least one): the concentration CoreLocker's lock relies on
+     * (Network Slimming training pushes it up). NaN when the network has no batch norm.
+     */
+    public static double topShare(Network net, double fraction) {
+        java.util.List<Double> all = new java.util.ArrayList<>();
+        for (Layer l : net.layers()) {
+            if (l instanceof BatchNorm) {
+                for (double g : ((BatchNorm) l).gamma.dup('c').data().asDouble()) {
+                    all.add(Math.abs(g));
+                }
+            }
+        }
+        if (all.isEmpty()) {
+            return Double.NaN;
+        }
+        all.sort(java.util.Collections.reverseOrder());
+        int k = Math.max(1, (int) Math.round(fraction * all.size()));
+        double top = 0;
+        double total = 0;
+        for (int i = 0; i < all.size(); i++) {
+            total += all.get(i);
+            top += i < k ? all.get(i) : 0;
+        }
+        return total > 0 ? top / total : Double.NaN;
+    }
+
     /** Positions per channel: 1 for features, h * w for images. */
     public int spatial() {
         return spatial;

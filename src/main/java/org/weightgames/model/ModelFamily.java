@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.weightgames.data.DataSource;
+import org.weightgames.data.SyntheticData;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
 import org.weightgames.core.WgException;
@@ -29,9 +30,18 @@ import org.weightgames.core.WgException;
  * {@code activation} for plain fc1/fc2 blocks (gelu)); see {@link Checkpoint}. What {@code --model} sets.</li>
  * <li>{@code bn-cnn}: per entry of {@code channels} (16,32) a 3x3 convolution, BatchNorm2d, ReLU and
  * 2x2 max pooling, then a dense classifier; needs square one-channel images (Fashion-MNIST).</li>
+ * <li>{@code slim-mlp}: bn-mlp's layout, deeper ({@code widths} 512,256,256,256,256), trained the
+ * Network Slimming way (Liu et al., ICCV 2017), as the networks CoreLocker's demo locks: batch-norm
+ * scales initialised to {@code gamma-init} 0.5, SGD ({@code momentum} 0.9, {@code lr} 0.1,
+ * {@code weight-decay} 1e-4 as L2), the rate times {@code lr-decay} 0.1 at {@code milestones} 8,12
+ * of 15 {@code epochs}, and the sparsity term {@code sparsity} lambda 2e-3 added as lambda sign(gamma)
+ * to every scale's gradient. On the embedded synthetic data (32 features, 6000 rows: ten times fewer
+ * steps per epoch than Fashion-MNIST) its small counterpart: widths 128,64,64,64,64 and lambda 0.02.</li>
  * </ul>
  * Batch-normalised networks train for {@code epochs} (bn-mlp 8, bn-cnn 4) with {@code lr} (0.001),
- * {@code batch} (128), {@code weight-decay} (0).
+ * {@code batch} (128), {@code weight-decay} (0); {@code optimizer} (adam|sgd), {@code momentum},
+ * {@code milestones}, {@code lr-decay}, {@code sparsity} and {@code gamma-init} are read for bn-mlp
+ * and bn-cnn only when given ({@link Slimming}).
  *
  * <p>{@code pool} (0 for block, 1 otherwise): 0 trains a fresh original per trial from the
  * challenger's coins; K > 0 draws the original uniformly from K networks trained once from
@@ -52,6 +62,7 @@ public final class ModelFamily {
     private final double initScale;
     private final double rangeMedian;
     private final double rangeSigma;
+    private final Slimming slimming;
     private final int pool;
     private final long seed;
     private final int inputs;
@@ -61,7 +72,7 @@ public final class ModelFamily {
     private final Checkpoint.Loaded loaded;
 
     public ModelFamily(Params params, DataSource data) {
-        this.arch = params.getString("arch", "block", Set.of("block", "bn-mlp", "bn-cnn", "file"));
+        this.arch = params.getString("arch", "block", Set.of("block", "bn-mlp", "bn-cnn", "slim-mlp", "file"));
         this.inputs = data.train().dimension();
         this.classes = data.train().classes();
         this.dataHash = data.sha256();
@@ -93,6 +104,7 @@ public final class ModelFamily {
             this.rangeMedian = 0;
             this.rangeSigma = 0;
             this.batch = 0;
+            this.slimming = Slimming.NONE;
             this.pool = 1;
             this.seed = 0;
             params.checkAllUsed();
@@ -101,16 +113,20 @@ public final class ModelFamily {
         }
         this.loaded = null;
         if (bn) {
+            boolean slim = arch.equals("slim-mlp");
+            boolean small = slim && data.name().equals(SyntheticData.NAME);
             this.block = arch;
             this.activation = Activation.RELU;
             this.hidden = 0;
-            this.widths = params.getInts(arch.equals("bn-mlp") ? "widths" : "channels",
-                    arch.equals("bn-mlp") ? new int[] {256, 128} : new int[] {16, 32}, 1, 4096);
-            this.epochs = params.getInt("epochs", arch.equals("bn-mlp") ? 8 : 4, 0, 1000);
+            this.widths = params.getInts(arch.equals("bn-cnn") ? "channels" : "widths",
+                    arch.equals("bn-mlp") ? new int[] {256, 128} : small ? SLIM_WIDTHS_SMALL : slim ? SLIM_WIDTHS : new int[] {16, 32},
+                    1, 4096);
+            this.epochs = params.getInt("epochs", arch.equals("bn-mlp") ? 8 : slim ? 15 : 4, 0, 1000);
             this.steps = 0;
-            this.lr = params.getDouble("lr", 0.001, 1e-7, 1.0);
-            this.weightDecay = params.getDouble("weight-decay", 0, 0, 10);
+            this.lr = params.getDouble("lr", slim ? 0.1 : 0.001, 1e-7, 1.0);
+            this.weightDecay = params.getDouble("weight-decay", slim ? 1e-4 : 0, 0, 10);
             this.initScale = 0;
+            this.slimming = Slimming.read(params, slim, small ? 0.02 : 2e-3);
             if (arch.equals("bn-cnn")) {
                 int side = (int) Math.round(Math.sqrt(inputs));
                 if (side * side != inputs || side % (1 << widths.length) != 0) {
@@ -134,6 +150,7 @@ public final class ModelFamily {
             this.lr = params.getDouble("lr", 0.002, 1e-7, 1.0);
             this.weightDecay = params.getDouble("weight-decay", 0.01, 0, 10);
             this.initScale = params.getDouble("init-scale", 0.5, 1e-6, 100);
+            this.slimming = Slimming.NONE;
         }
         // read only when given, so that families without it record the parameters they always did
         boolean geometry = arch.equals("block") && (params.has("range-median") || params.has("range-sigma"));
@@ -146,6 +163,11 @@ public final class ModelFamily {
         this.used = params.used();
     }
 
+    /** slim-mlp's widths: 512, then four of 256, each followed by batch norm and ReLU. */
+    static final int[] SLIM_WIDTHS = {512, 256, 256, 256, 256};
+    /** slim-mlp on the embedded synthetic data (32 features, 6000 rows): a quarter of the widths. */
+    static final int[] SLIM_WIDTHS_SMALL = {128, 64, 64, 64, 64};
+
     /** A freshly initialised network of the family's architecture (what a guesser can produce). */
     public Network initialize(Coins coins) {
         return architecture().initialize(coins);
@@ -157,7 +179,7 @@ public final class ModelFamily {
      */
     public Architecture architecture() {
         return new Architecture(arch.equals("file") ? "block" : arch, block, activation, hidden, widths, inputs, classes,
-                initScale);
+                initScale, slimming.gammaInit());
     }
 
     /**
@@ -181,7 +203,8 @@ public final class ModelFamily {
         Network net = initialize(coins.derive("init"));
         int n = data.train().size();
         int trainSteps = arch.equals("block") ? steps : (int) Math.min(Integer.MAX_VALUE, (long) epochs * ((n + batch - 1) / batch));
-        new Trainer(lr, batch, trainSteps, weightDecay).train(net, data.train(), coins.derive("train"));
+        slimming.apply(new Trainer(lr, batch, trainSteps, weightDecay), (n + batch - 1) / batch)
+                .train(net, data.train(), coins.derive("train"));
         if (rangeMedian > 0) {
             CalibrationGeometry.impose(net.layer(0), data.train(), rangeMedian, rangeSigma, coins.derive("geometry"));
         }
@@ -218,7 +241,7 @@ public final class ModelFamily {
         }
         if (!arch.equals("block")) {
             return arch + " " + inputs + "->" + java.util.Arrays.toString(widths) + "->" + classes + ", " + epochs
-                    + " epochs of Adam (lr " + lr + ", batch " + batch + ")" + (pool > 0 ? ", pool of " + pool + " from seed " + seed : "");
+                    + " epochs of " + slimming.describe(lr, batch, weightDecay) + (pool > 0 ? ", pool of " + pool + " from seed " + seed : "");
         }
         String kind = block.equals("swiglu") ? (activation == Activation.SILU ? "swiglu" : "geglu-" + activation.id())
                 : "mlp-" + activation.id();

@@ -1,7 +1,5 @@
 package org.weightgames.model;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -17,18 +15,70 @@ import org.weightgames.data.Dataset;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Nd;
 
-/** Mini-batch training with Adam on softmax cross-entropy; batches drawn from the caller's coins. */
+/**
+ * Mini-batch training on softmax cross-entropy; batches drawn from the caller's coins. Adam with
+ * decoupled weight decay by default; {@link #sgd(double)} switches to SGD with momentum and L2
+ * decay, {@link #schedule(int[], double)} multiplies the learning rate by a factor at given steps,
+ * and {@link #sparsity(double)} adds Network Slimming's lambda sign(gamma) to the gradient of every
+ * batch-norm scale (Liu et al., ICCV 2017), which drives most |gamma| towards zero.
+ */
 public final class Trainer {
     private final double learningRate;
     private final int batchSize;
     private final int steps;
     private final double weightDecay;
+    private final double momentum;
+    private final int[] milestones;
+    private final double decayFactor;
+    private final double sparsity;
 
     public Trainer(double learningRate, int batchSize, int steps, double weightDecay) {
+        this(learningRate, batchSize, steps, weightDecay, -1, new int[0], 1, 0);
+    }
+
+    private Trainer(double learningRate, int batchSize, int steps, double weightDecay, double momentum, int[] milestones,
+            double decayFactor, double sparsity) {
         this.learningRate = learningRate;
         this.batchSize = batchSize;
         this.steps = steps;
         this.weightDecay = weightDecay;
+        this.momentum = momentum;
+        this.milestones = milestones.clone();
+        this.decayFactor = decayFactor;
+        this.sparsity = sparsity;
+    }
+
+    /** The same recipe with SGD (this momentum, the weight decay as L2 on the gradient) instead of Adam. */
+    public Trainer sgd(double momentum) {
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        return new Trainer(learningRate, batchSize, steps, weightDecay, momentum, milestones, decayFactor, sparsity);
+    }
+
+    /** The same recipe with the learning rate multiplied by {@code factor} at each of these step numbers. */
+    public Trainer schedule(int[] atSteps, double factor) {
+        return new Trainer(learningRate, batchSize, steps, weightDecay, momentum, atSteps, factor, sparsity);
+    }
+
+    /** The same recipe with lambda sign(gamma) added to the gradient of every batch-norm scale. */
+    public Trainer sparsity(double lambda) {
+        return new Trainer(learningRate, batchSize, steps, weightDecay, momentum, milestones, decayFactor, lambda);
+    }
+
+    private Optimizer optimizer(Map<String, INDArray> parameters) {
+        return momentum < 0 ? new Optimizer.Adam(parameters, weightDecay) : new Optimizer.Sgd(parameters, momentum, weightDecay);
+    }
+
+    /** The learning rate at a step: the base rate times the factor once per milestone passed. */
+    double rateAt(int step) {
+        double lr = learningRate;
+        for (int m : milestones) {
+            if (step >= m) {
+                lr *= decayFactor;
+            }
+        }
+        return lr;
     }
 
     /**
@@ -53,7 +103,27 @@ public final class Trainer {
 
     /** As {@link #train(Network, Dataset, Coins)}, reading the n examples through {@code rows} (e.g. a budgeted oracle). */
     public double train(Network net, int n, java.util.function.Function<int[], Dataset> rows, Coins coins) {
-        Adam adam = new Adam(net.parameters(), learningRate, weightDecay);
+        return train(net, n, rows, coins, null);
+    }
+
+    /**
+     * As {@link #train(Network, int, java.util.function.Function, Coins)}, changing only the entries
+     * where {@code trainable} (0/1 tensors by parameter name, as {@link Network#parameters()}) is 1:
+     * every other gradient is zeroed before the step; a parameter it does not name stays frozen.
+     * {@code null} trains everything.
+     */
+    public double train(Network net, int n, java.util.function.Function<int[], Dataset> rows, Coins coins,
+            Map<String, INDArray> trainable) {
+        Map<String, INDArray> params = net.parameters();
+        if (trainable != null) {
+            for (Map.Entry<String, INDArray> e : trainable.entrySet()) {
+                INDArray p = params.get(e.getKey());
+                if (p == null || !java.util.Arrays.equals(p.shape(), e.getValue().shape())) {
+                    throw new IllegalArgumentException("trainable mask " + e.getKey() + " matches no parameter of that shape");
+                }
+            }
+        }
+        Optimizer opt = optimizer(params);
         int[] order = coins.permutation(n);
         int pos = 0;
         double tail = 0;
@@ -73,7 +143,7 @@ public final class Trainer {
                 net.zeroGradients();
                 INDArray logits = net.forward(batch.features(), true);
                 net.backward(softmaxGradient(logits, batch.labels(), loss));
-                adam.step(net.gradients());
+                opt.step(adjust(net, params, trainable), rateAt(step));
             }
             if (step >= steps - Math.max(1, steps / 10)) {
                 tail += loss[0];
@@ -88,7 +158,8 @@ public final class Trainer {
      * mean squared error; returns the final mean squared error over all inputs.
      */
     public double regress(Network net, INDArray inputs, INDArray targets, Coins coins) {
-        Adam adam = new Adam(net.parameters(), learningRate, weightDecay);
+        Map<String, INDArray> params = net.parameters();
+        Optimizer opt = optimizer(params);
         int n = (int) inputs.rows();
         Dataset rows = new Dataset(inputs, new int[n], 1);
         Dataset outs = new Dataset(targets, new int[n], 1);
@@ -99,11 +170,37 @@ public final class Trainer {
                 net.zeroGradients();
                 INDArray out = net.forward(rows.rows(idx).features(), true);
                 net.backward(out.sub(y).muli(2.0 / y.length()));
-                adam.step(net.gradients());
+                opt.step(adjust(net, params, null), rateAt(step));
             }
         }
         INDArray diff = net.forward(inputs).sub(targets);
         return diff.mul(diff).meanNumber().doubleValue();
+    }
+
+    /**
+     * The step's gradients after the recipe's additions: lambda sign(gamma) on every batch-norm
+     * scale (named {@code <layer>.gamma}), then the trainable mask.
+     */
+    private Map<String, INDArray> adjust(Network net, Map<String, INDArray> params, Map<String, INDArray> trainable) {
+        Map<String, INDArray> grads = net.gradients();
+        if (sparsity > 0) {
+            for (Map.Entry<String, INDArray> e : grads.entrySet()) {
+                if (e.getKey().endsWith(".gamma")) {
+                    e.getValue().addi(Transforms.sign(params.get(e.getKey()), true).muli(sparsity));
+                }
+            }
+        }
+        if (trainable != null) {
+            for (Map.Entry<String, INDArray> e : grads.entrySet()) {
+                INDArray mask = trainable.get(e.getKey());
+                if (mask == null) {
+                    e.getValue().assign(0);
+                } else {
+                    e.getValue().muli(mask);
+                }
+            }
+        }
+        return grads;
     }
 
     public static INDArray softmax(INDArray logits) {
@@ -137,54 +234,5 @@ public final class Trainer {
         }
         lossOut[0] = loss / n;
         return Nd.matrix(g, n, k);
-    }
-
-    /**
-     * Adam (Kingma and Ba) with the usual defaults beta1 0.9, beta2 0.999, eps 1e-8, and
-     * decoupled weight decay (AdamW, Loshchilov and Hutter) when {@code decay > 0}. The update runs
-     * on Java arrays: one read of each gradient and one write of each parameter per step, instead
-     * of a dozen small native calls per tensor.
-     */
-    static final class Adam {
-        private final List<INDArray> params = new ArrayList<>();
-        private final List<double[]> values = new ArrayList<>();
-        private final List<double[]> m = new ArrayList<>();
-        private final List<double[]> v = new ArrayList<>();
-        private final double lr;
-        private final double decay;
-        private int t;
-
-        Adam(Map<String, INDArray> parameters, double lr, double decay) {
-            this.lr = lr;
-            this.decay = decay;
-            for (INDArray p : parameters.values()) {
-                params.add(p);
-                double[] x = p.dup('c').data().asDouble();
-                values.add(x);
-                m.add(new double[x.length]);
-                v.add(new double[x.length]);
-            }
-        }
-
-        void step(Map<String, INDArray> gradients) {
-            t++;
-            double c1 = 1 - Math.pow(0.9, t);
-            double c2 = 1 - Math.pow(0.999, t);
-            int i = 0;
-            for (INDArray gArr : gradients.values()) {
-                double[] g = gArr.dup('c').data().asDouble();
-                double[] x = values.get(i);
-                double[] mi = m.get(i);
-                double[] vi = v.get(i);
-                for (int k = 0; k < x.length; k++) {
-                    mi[k] = 0.9 * mi[k] + 0.1 * g[k];
-                    vi[k] = 0.999 * vi[k] + 0.001 * g[k] * g[k];
-                    x[k] = x[k] * (1 - lr * decay) - lr * (mi[k] / c1) / (Math.sqrt(vi[k] / c2) + 1e-8);
-                }
-                INDArray p = params.get(i);
-                p.assign(Nd4j.create(x, p.shape(), p.dataType()));
-                i++;
-            }
-        }
     }
 }

@@ -172,7 +172,7 @@ final class AuditCommand extends WgCommand {
         }
         files.put("report.html", org.weightgames.report.HtmlReport.render("WeightGames security report",
                 "Generated " + generated + " with seed " + seed + " on data set " + data.name() + ".", results,
-                org.weightgames.report.HtmlReport.auditPlots(results, timing, shape)));
+                org.weightgames.report.HtmlReport.auditPlots(results, data, timing, shape)));
         ReportWriter.write(dir, files);
         journal.finish();
         if (signKey != null) {

@@ -20,7 +20,9 @@ import org.weightgames.core.Params;
 import org.weightgames.game.TrialContext;
 import org.weightgames.game.TrialRecord;
 import org.weightgames.game.UsageChallenge;
+import org.weightgames.game.UsageControl;
 import org.weightgames.core.WgException;
+import org.weightgames.model.BatchNorm;
 import org.weightgames.model.Network;
 
 /**
@@ -28,6 +30,9 @@ import org.weightgames.model.Network;
  * with the scheme, and gives the adversary the locked artifact, a fraction {@code data-fraction}
  * (0.05) of the training split and a budget of {@code epochs} (3) passes over it. The adversary
  * outputs a model and wins when its test accuracy is at least acc(f*) - {@code delta} (0.02).
+ * With {@code min-utility} u given, it wins instead when it recovers at least that share of the
+ * utility, (acc(f') - acc(f^0)) / (acc(f*) - acc(f^0)) >= u: the game of the lock itself, "f^alpha is
+ * close to f^0", whereas the default asks for the original's utility back.
  * Measures: its accuracy, the utility it recovered (acc(f') - acc(f^0)) / (acc(f*) - acc(f^0)) with
  * f^0 the random guesser (accuracy 1/classes), and the examples it read. The challenger records
  * the accuracies of f*, of the locked f^alpha and of the authorised restoration, and whether that
@@ -36,6 +41,7 @@ import org.weightgames.model.Network;
  */
 public final class UnauthorisedUse extends Component implements Definition {
     private double delta;
+    private double minUtility;
     private double fraction;
     private int epochs;
     private Challenger challenger;
@@ -47,6 +53,8 @@ public final class UnauthorisedUse extends Component implements Definition {
     @Override
     public void init(Params params) {
         delta = params.getDouble("delta", 0.02, 0, 1);
+        // read only when given, so that games without it record the parameters they always did
+        minUtility = params.has("min-utility") ? params.getDouble("min-utility", 0.5, -1, 1) : Double.NaN;
         fraction = params.getDouble("data-fraction", 0.05, 0, 1);
         epochs = params.getInt("epochs", 3, 0, 10_000);
         challenger = new Challenger(params, 10_000);
@@ -72,6 +80,14 @@ public final class UnauthorisedUse extends Component implements Definition {
         double accLocked = Network.accuracyOfLogits(d.releasedOutputs, d.freshLabels);
         d.measures.put("locked_accuracy", accLocked);
         d.measures.put("locked_utility", utility(accLocked, accOriginal, acc0));
+        if (ctx.scheme() instanceof UsageControl) {
+            ((UsageControl) ctx.scheme()).randomControl(d.original, coins.derive("random-control")).ifPresent(
+                    control -> d.measures.put("random_locked_accuracy", control.accuracy(d.freshInputs, d.freshLabels)));
+        }
+        double share = BatchNorm.topShare(d.original, 0.01);
+        if (!Double.isNaN(share)) {
+            d.measures.put("original_gamma_top1_share", share);
+        }
         Optional<Network> restored = ctx.scheme().restore(d.release.artifact(), d.release.secret());
         if (restored.isPresent()) {
             boolean exact = sameState(restored.get(), d.original);
@@ -98,7 +114,8 @@ public final class UnauthorisedUse extends Component implements Definition {
         m.put("accuracy", acc);
         m.put("utility_recovered", utility(acc, accOriginal, acc0));
         m.put("examples_read", (double) ch.data().used());
-        return new Outcome(acc >= accOriginal - delta, m, null);
+        boolean win = Double.isNaN(minUtility) ? acc >= accOriginal - delta : m.get("utility_recovered") >= minUtility;
+        return new Outcome(win, m, null);
     }
 
     /** A lost turn's measures: no accuracy, and the examples it read before it failed. */

@@ -74,11 +74,12 @@ public final class HtmlReport {
     }
 
     /**
-     * The audit's plots: usage-control advantage against alpha and the data fraction when uc was
-     * played over them, and measured TaylorMLP cost against N when timing was measured.
+     * The audit's plots: usage control's locking and restoration curves when uc was played over
+     * alpha and the data fraction, and measured TaylorMLP cost against N when timing was measured.
      */
-    public static List<Plot> auditPlots(List<GameSummary> results, List<InferenceCost> timing, String shape) {
-        List<Plot> plots = new ArrayList<>(UsageControlReport.plots(results));
+    public static List<Plot> auditPlots(List<GameSummary> results, org.weightgames.data.DataSource data, List<InferenceCost> timing,
+            String shape) {
+        List<Plot> plots = new ArrayList<>(UsageControlReport.plots(results, data));
         if (timing == null || timing.isEmpty()) {
             return plots;
         }

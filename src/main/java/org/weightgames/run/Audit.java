@@ -124,7 +124,8 @@ public final class Audit {
                             .append(kv.getValue());
                 }
             }
-            if (!clash) {
+            // a variant that the user's settings make equal to one already planned is played once
+            if (!clash && !out.containsValue(merged)) {
                 out.put(label.toString(), merged);
             }
         }

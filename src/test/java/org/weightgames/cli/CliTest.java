@@ -67,7 +67,7 @@ public class CliTest {
         refused(out, "parameter 'order' must be between 1 and 64, got 0", "audit", "--set", "taylormlp.order=0");
         refused(out, "parameter 'samples' must be between 1", "audit", "--set", "ext-w.samples=0");
         refused(out, "parameter 'hidden' must be a whole number", "audit", "--scheme", "taylormlp", "--set", "model.hidden=wide");
-        refused(out, "scheme 'corelocker' draws its originals with model settings {arch=bn-mlp}", "audit", "--set", "model.hidden=64");
+        refused(out, "scheme 'corelocker' draws its originals with model settings {arch=slim-mlp}", "audit", "--set", "model.hidden=64");
         refused(out, "not of the form component.key=value", "audit", "--set", "order=4");
         refused(out, "setting for unknown component 'taylor'", "audit", "--set", "taylor.order=4");
         refused(out, "the gated block takes silu (SwiGLU), gelu or gelu-tanh (GeGLU)", "audit", "--scheme", "taylormlp", "--set", "model.block=swiglu", "--set", "model.activation=relu");

@@ -17,8 +17,9 @@ class VerifyTest {
         CliTest.Run r = CliTest.wg("verify", "--claims", "schemes/taylormlp.json", "--claims", "schemes/plain.json", "--claims",
                 "schemes/oracle.json", "--claims", "schemes/corelocker.json");
         assertThat(r.status()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("19 claims: 19 as expected, 0 changed", "taylormlp-outputs-match-deep-layers", "corelocker-restoration-exact", "taylormlp-shipped-release-is-slow", "got holds",
-                "oracle-weights-hidden-at-small-budget", "oracle-function-solved-from-1000-queries", "corelocker-key-not-recoverable");
+        assertThat(r.out()).contains("23 claims: 23 as expected, 0 changed", "taylormlp-outputs-match-deep-layers", "corelocker-restoration-exact", "taylormlp-shipped-release-is-slow", "got holds",
+                "oracle-weights-hidden-at-small-budget", "oracle-function-solved-from-1000-queries", "corelocker-key-not-recoverable",
+                "ok       corelocker-lock-near-chance", "ok       corelocker-locked-network-unusable-bn-mlp (corelocker/uc vs finetune): expected broken");
     }
 
     /** Without --claims, verify finds the claims of every scheme on the class path (here the test's example too). */

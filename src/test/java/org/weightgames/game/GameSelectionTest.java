@@ -28,6 +28,7 @@ class GameSelectionTest {
         PLAYS.put("distillation", "oracle/ext-f, oracle/ext-w");
         PLAYS.put("equation-solving", "oracle/ext-f");
         PLAYS.put("finetune", "corelocker/uc");
+        PLAYS.put("key-recovery", "corelocker/uc");
         PLAYS.put("read-weights", "example-noisy/ext-f, example-noisy/ext-w, example-noisy/ind, plain/ext-f, plain/ext-w,"
                 + " plain/ind");
         PLAYS.put("refill", "corelocker/ext-w, corelocker/uc");

@@ -15,6 +15,12 @@ import org.weightgames.run.Replay;
 
 /** CoreLocker's usage-control games through the command line, on the synthetic data. */
 class CoreLockerAuditTest {
+    /**
+     * The default audit plays the scheme in its regime (slim-mlp, trained the Network Slimming way)
+     * and on bn-mlp as the contrast: the lock bites on the first and not on the second, the
+     * ranking matters (random removal of as many units does far less), and the report draws both
+     * curves.
+     */
     @Test
     void ucSweepsAlphaAndDataComparesWithScratchAndReplays(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("r");
@@ -37,21 +43,45 @@ class CoreLockerAuditTest {
                 variants.add(v);
             }
             assertThat(r.path("provenance").path("replay").asText()).contains("--set corelocker.alpha=", "--set uc.data-fraction=");
+            String arch = r.path("provenance").path("parameters").path("model").path("arch").asText();
+            assertThat(arch).isIn("slim-mlp", "bn-mlp");
+            double share = ch.path("original_gamma_top1_share").path("value").asDouble();
+            double chance = 0.1;
+            double bite = (ch.path("original_accuracy").path("value").asDouble() + chance) / 2;
+            if (v.equals("corelocker.alpha=0.02,uc.data-fraction=0")) {
+                // in its regime the lock bites at 2%, and removing as many random units does not
+                assertThat(share).as("top-1% share of |gamma| on slim-mlp").isGreaterThan(0.15);
+                assertThat(ch.path("locked_accuracy").path("value").asDouble()).isLessThan(bite);
+                assertThat(ch.path("random_locked_accuracy").path("value").asDouble())
+                        .isGreaterThan(ch.path("locked_accuracy").path("value").asDouble() + 0.15);
+            }
+            if (v.equals("corelocker.alpha=0.02,model.arch=bn-mlp,uc.data-fraction=0")) {
+                // the contrast: trained with Adam and no sparsity term, the same alpha changes nothing
+                assertThat(share).as("top-1% share of |gamma| on bn-mlp").isLessThan(0.05);
+                assertThat(ch.path("locked_accuracy").path("value").asDouble())
+                        .isGreaterThan(ch.path("original_accuracy").path("value").asDouble() - 0.05);
+            }
             if (v.equals("corelocker.alpha=0.01,uc.data-fraction=0")) {
                 JsonNode gain = r.path("over_baseline").path("measures").path("accuracy");
                 // without data, scratch is an untrained network while finetune and refill start from the locked one
                 assertThat(gain.path("value").asDouble()).isGreaterThan(0.3);
                 assertThat(r.path("measures").path("examples_read").path("max").asDouble()).isZero();
             }
-            if (v.endsWith("uc.data-fraction=0.05") && r.path("adversary").asText().equals("finetune")) {
+            if (v.equals("corelocker.alpha=0.02,uc.data-fraction=0.05") && r.path("adversary").asText().equals("finetune")) {
                 // 5% of 6000 synthetic rows for 3 epochs
                 assertThat(r.path("measures").path("examples_read").path("value").asDouble()).isBetween(800.0, 900.0);
                 replayIndex = index;
             }
             index++;
         }
-        assertThat(variants).hasSize(7).contains("corelocker.alpha=0.005,uc.data-fraction=0",
-                "corelocker.alpha=0.01,uc.data-fraction=0.1");
+        assertThat(variants).hasSize(14).contains("corelocker.alpha=0.005,uc.data-fraction=0",
+                "corelocker.alpha=0.1,uc.data-fraction=0", "corelocker.alpha=0.02,uc.data-fraction=0.1",
+                "corelocker.alpha=0.05,model.arch=bn-mlp,uc.data-fraction=0");
+        String md = java.nio.file.Files.readString(out.resolve("report.md"));
+        assertThat(md).contains("### corelocker on slim-mlp", "### corelocker on bn-mlp", "**Restoration curve** at α = 2%",
+                "Smallest p at which the median accuracy reaches", "key-recovery");
+        String html = java.nio.file.Files.readString(out.resolve("report.html"));
+        assertThat(html).contains("slim-mlp: the locking curve", "slim-mlp: the restoration curve", "bn-mlp: the locking curve");
         Replay.Result replay = Replay.run(out.resolve("report.json"), replayIndex, 2);
         assertThat(replay.matches()).isTrue();
         JsonNode acc = report.path("results").get(replayIndex).path("measures").path("accuracy");

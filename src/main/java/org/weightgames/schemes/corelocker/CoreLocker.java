@@ -50,6 +50,8 @@ public final class CoreLocker extends Component implements UsageControl {
      * network (bn-cnn's 48 channels at alpha up to 2%) that is none.
      */
     public static final String OFFICIAL = "official";
+    /** The control: as many candidates as the rounded rule takes, chosen uniformly at random with the release's coins. */
+    public static final String RANDOM = "random";
 
     public CoreLocker() {
         super(ID, "CoreLocker (S&P 2024): removes the top-alpha neurons by batch-norm |gamma| as a sealed access key");
@@ -60,18 +62,28 @@ public final class CoreLocker extends Component implements UsageControl {
         alpha = params.getDouble("alpha", 0.01, 1e-6, 0.5);
         criterion = params.getString("criterion", "gamma", Set.of("gamma", "l1"));
         // read only when given, so that audits without it record the parameters they always did
-        selection = params.has("selection") ? params.getString("selection", ROUNDED, Set.of(ROUNDED, OFFICIAL)) : ROUNDED;
+        selection = params.has("selection") ? params.getString("selection", ROUNDED, Set.of(ROUNDED, OFFICIAL, RANDOM)) : ROUNDED;
         params.checkAllUsed();
     }
 
+    /** CoreLocker's regime: a network trained the Network Slimming way (see {@code model.arch=slim-mlp}). */
     @Override
     public Map<String, String> modelDefaults() {
-        return Map.of("arch", "bn-mlp");
+        return Map.of("arch", "slim-mlp");
     }
 
+    /** The alphas of the locking curve. */
+    static final String[] CURVE = {"0.005", "0.01", "0.02", "0.05", "0.1"};
+    /** Where the restoration curve is drawn: an alpha at which the lock bites on slim-mlp (f^alpha near chance). */
+    static final String BITES = "0.02";
+    /** The adversary's data fractions of the restoration curve (0 is the locking curve's game at the same alpha). */
+    static final String[] FRACTIONS = {"0.01", "0.02", "0.05", "0.1"};
+
     /**
-     * For {@code uc}: the locking curve (alpha 0.5%, 1%, 2%, 5% with no auxiliary data) and the
-     * adversary's data (1%, 5%, 10% of the training split at the code's default alpha of 1%).
+     * For {@code uc}: on the scheme's own family (slim-mlp), the locking curve (alpha 0.5% to 10%
+     * with no auxiliary data; each game also measures the random-removal control) and the
+     * restoration curve (1% to 10% of the training split at alpha 2%, where the lock bites); on
+     * {@code bn-mlp} (Adam, no sparsity term), the contrast, the locking curve alone.
      */
     @Override
     public List<Map<String, Map<String, String>>> auditVariants(String definition) {
@@ -79,11 +91,14 @@ public final class CoreLocker extends Component implements UsageControl {
             return List.of();
         }
         List<Map<String, Map<String, String>>> out = new ArrayList<>();
-        for (String a : new String[] {"0.005", "0.01", "0.02", "0.05"}) {
+        for (String a : CURVE) {
             out.add(Map.of(ID, Map.of("alpha", a), "uc", Map.of("data-fraction", "0")));
         }
-        for (String p : new String[] {"0.01", "0.05", "0.1"}) {
-            out.add(Map.of(ID, Map.of("alpha", "0.01"), "uc", Map.of("data-fraction", p)));
+        for (String p : FRACTIONS) {
+            out.add(Map.of(ID, Map.of("alpha", BITES), "uc", Map.of("data-fraction", p)));
+        }
+        for (String a : CURVE) {
+            out.add(Map.of(ID, Map.of("alpha", a), "uc", Map.of("data-fraction", "0"), "model", Map.of("arch", "bn-mlp")));
         }
         return out;
     }
@@ -92,8 +107,17 @@ public final class CoreLocker extends Component implements UsageControl {
     record Candidate(int layer, int index, double score) {
     }
 
-    /** The neurons to remove, by producer layer: the top alpha of all candidates by score. */
+    /** The neurons to remove, by producer layer: the top alpha of all candidates by score (not for the random rule). */
     public Map<Integer, int[]> select(Network net) {
+        return select(net, null);
+    }
+
+    /** As {@link #select(Network)}; the random rule draws its units from {@code coins}. */
+    Map<Integer, int[]> select(Network net, Coins coins) {
+        return select(net, selection, coins);
+    }
+
+    private Map<Integer, int[]> select(Network net, String rule, Coins coins) {
         List<Candidate> all = new ArrayList<>();
         for (NeuronSurgery.Unit u : NeuronSurgery.units(net)) {
             if (criterion.equals("gamma")) {
@@ -120,7 +144,18 @@ public final class CoreLocker extends Component implements UsageControl {
         all.sort((a, b) -> a.score() != b.score() ? Double.compare(b.score(), a.score())
                 : a.layer() != b.layer() ? Integer.compare(a.layer(), b.layer()) : Integer.compare(a.index(), b.index()));
         int k;
-        if (selection.equals(OFFICIAL)) {
+        if (rule.equals(RANDOM)) {
+            if (coins == null) {
+                throw new IllegalStateException("the random selection draws from the release's coins");
+            }
+            k = Math.max(1, (int) Math.round(alpha * all.size()));
+            int[] order = coins.permutation(all.size());
+            List<Candidate> picked = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                picked.add(all.get(order[i]));
+            }
+            all = picked;
+        } else if (rule.equals(OFFICIAL)) {
             int n = all.size();
             // sorted ascending, the threshold sits at int(n (1 - alpha)); all holds them descending
             double threshold = all.get(n - 1 - Math.min(n - 1, (int) (n * (1 - alpha)))).score();
@@ -142,19 +177,13 @@ public final class CoreLocker extends Component implements UsageControl {
 
     @Override
     public Release release(Network original, Dataset calibration, Coins coins) {
-        Map<Integer, int[]> chosen = select(original);
-        NeuronSurgery.Removal removal;
-        try {
-            removal = NeuronSurgery.remove(original, chosen);
-        } catch (IllegalArgumentException e) {
-            throw new WgException("corelocker: alpha " + alpha + " is too large for " + original.describe() + ": "
-                    + e.getMessage() + "; lower corelocker.alpha");
-        }
+        Map<Integer, int[]> chosen = select(original, coins.derive("selection"));
+        NeuronSurgery.Removal removal = remove(original, chosen);
         Map<String, String> meta = new TreeMap<>(NetworkCodec.metadata(removal.network()));
         meta.put("corelocker.alpha", Double.toString(alpha));
         meta.put("corelocker.criterion", criterion);
-        if (selection.equals(OFFICIAL)) { // recorded only when chosen: default releases keep their hashes
-            meta.put("corelocker.selection", OFFICIAL);
+        if (!selection.equals(ROUNDED)) { // recorded only when chosen: default releases keep their hashes
+            meta.put("corelocker.selection", selection);
         }
         int total = 0;
         int removed = 0;
@@ -175,6 +204,21 @@ public final class CoreLocker extends Component implements UsageControl {
             }
         });
         return new Release(artifact, new KeySecret(kek, sealed, truth));
+    }
+
+    private NeuronSurgery.Removal remove(Network original, Map<Integer, int[]> chosen) {
+        try {
+            return NeuronSurgery.remove(original, chosen);
+        } catch (IllegalArgumentException e) {
+            throw new WgException("corelocker: alpha " + alpha + " is too large for " + original.describe() + ": "
+                    + e.getMessage() + "; lower corelocker.alpha");
+        }
+    }
+
+    /** The rounded rule's number of units, chosen uniformly at random among the same candidates. */
+    @Override
+    public Optional<Network> randomControl(Network original, Coins coins) {
+        return Optional.of(remove(original, select(original, RANDOM, coins)).network());
     }
 
     /** {@code removed_units} and {@code candidate_units} of a release, from its metadata (the official rule may remove none). */

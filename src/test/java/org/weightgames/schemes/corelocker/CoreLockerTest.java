@@ -177,4 +177,28 @@ class CoreLockerTest {
         assertThat(scheme("alpha", "0.1").release(handBuilt(), null, Coins.root(1)).artifact().metadata())
                 .doesNotContainKey("corelocker.selection");
     }
+
+    /** The random control: as many units as the ranked rule, drawn from the coins, the same for the same coins. */
+    @Test
+    void theRandomControlRemovesAsManyUnitsDrawnFromTheCoins() {
+        CoreLocker ranked = scheme("alpha", "0.2");
+        CoreLocker random = scheme("alpha", "0.2", "selection", "random");
+        Network net = handBuilt();
+        java.util.function.Function<Map<Integer, int[]>, Integer> count = m -> m.values().stream().mapToInt(a -> a.length).sum();
+        Map<Integer, int[]> a = random.select(net, Coins.root(3));
+        assertThat(count.apply(a)).isEqualTo(count.apply(ranked.select(net))).isEqualTo(4);
+        assertThat(random.select(net, Coins.root(3))).usingRecursiveComparison().isEqualTo(a);
+        boolean differs = false;
+        for (int seed = 4; seed < 9 && !differs; seed++) {
+            differs = !java.util.Arrays.deepEquals(random.select(net, Coins.root(seed)).values().toArray(), a.values().toArray())
+                    || !random.select(net, Coins.root(seed)).keySet().equals(a.keySet());
+        }
+        assertThat(differs).as("other coins draw other units").isTrue();
+        assertThatThrownBy(() -> random.select(net)).isInstanceOf(IllegalStateException.class);
+        Release r = random.release(net, null, Coins.root(1));
+        assertThat(r.artifact().metadata()).containsEntry("corelocker.selection", "random").containsEntry("corelocker.removed", "4/20");
+        // the control the uc game measures: the ranked rule's count, at random, on the original
+        Network control = ranked.randomControl(net, Coins.root(2)).orElseThrow();
+        assertThat(control.layer(0).outputSize() + control.layer(3).outputSize()).isEqualTo(16);
+    }
 }

@@ -24,6 +24,9 @@ import org.weightgames.model.NeuronSurgery;
  * the widened network starts as the locked one. Then it trains only those units (incoming rows,
  * biases, batch-norm scale and shift, outgoing columns) on the auxiliary data within the budget;
  * every weight the release kept, and the kept units' running statistics, stay as released.
+ * Against the demo's key (scale and shift of the chosen units zeroed in place, every weight kept,
+ * {@code corelocker.key=official}) nothing is missing but those two numbers per unit, at visible
+ * positions: it restarts them from a fresh initialisation and trains them alone.
  * Parameters: {@code lr} (0.1, see {@link #DEFAULT_LR}), {@code batch} (128).
  */
 public final class KeyRecovery extends AdversaryBase implements KeylessUser {
@@ -53,13 +56,18 @@ public final class KeyRecovery extends AdversaryBase implements KeylessUser {
         Network template = challenge.architecture().initialize(coins.derive("template"));
         Network net = NeuronSurgery.widen(locked, template, (name, rows, cols) -> fresh(template, name, rows, cols)).network();
         Map<String, INDArray> trainable = keyMask(locked, net);
+        boolean inPlace = trainable.isEmpty();
+        if (inPlace) {
+            trainable = silencedMask(net, template); // the demo's key: nothing cut out, the silenced units in place
+        }
         if (trainable.isEmpty()) {
             return net; // nothing was removed: the release is the network
         }
         Map<String, INDArray> kept = new LinkedHashMap<>();
         net.state().forEach((k, v) -> kept.put(k, v.dup()));
         training.spend(net, challenge, coins.derive("train"), trainable);
-        keepRunningStatistics(net, kept, trainable);
+        // silenced in place, every unit's running statistics are still the original's: keep them all
+        keepRunningStatistics(net, kept, inPlace ? Map.of() : trainable);
         return net;
     }
 
@@ -106,6 +114,28 @@ public final class KeyRecovery extends AdversaryBase implements KeylessUser {
             long group = w.columns() / u.width();
             INDArray m = mask.computeIfAbsent(consumer, k -> Nd.zeros(w.shape()));
             m.get(NDArrayIndex.all(), NDArrayIndex.interval(from * group, w.columns())).assign(1);
+        }
+        return mask;
+    }
+
+    /**
+     * For a release that silences units in place (scale and shift zeroed, every weight kept): the
+     * key is those scales and shifts alone. They restart from a fresh initialisation's values (a
+     * unit at zero passes no gradient through its ReLU) and are the only entries trained.
+     */
+    static Map<String, INDArray> silencedMask(Network net, Network template) {
+        Map<String, INDArray> mask = new LinkedHashMap<>();
+        for (Map.Entry<Integer, int[]> e : NeuronSurgery.silenced(net).entrySet()) {
+            for (String t : new String[] {"gamma", "beta"}) {
+                INDArray p = net.layer(e.getKey()).parameters().get(t);
+                INDArray init = template.layer(e.getKey()).parameters().get(t);
+                INDArray m = Nd.zeros(p.shape());
+                for (int j : e.getValue()) {
+                    p.putScalar(j, init.getDouble(j));
+                    m.putScalar(j, 1.0);
+                }
+                mask.put(e.getKey() + "." + t, m);
+            }
         }
         return mask;
     }

@@ -66,7 +66,44 @@ public final class Refill extends AdversaryBase implements KeylessUser, WeightEx
         return out;
     }
 
+    /**
+     * The demo's key (scale and shift zeroed in place, every weight kept): each silenced unit's
+     * scale becomes the largest remaining |gamma| of its layer and its shift the remaining mean;
+     * the made-up key is the whole scale and shift of each such layer, as the real one.
+     */
+    private static NeuronSurgery.Removal refillInPlace(Network locked, Map<Integer, int[]> silenced) {
+        Network net = locked.copy();
+        Map<String, INDArray> key = new LinkedHashMap<>();
+        for (Map.Entry<Integer, int[]> e : silenced.entrySet()) {
+            Map<String, INDArray> bn = net.layer(e.getKey()).parameters();
+            java.util.Set<Integer> gone = new java.util.HashSet<>();
+            Arrays.stream(e.getValue()).forEach(gone::add);
+            double[] g = bn.get("gamma").dup('c').data().asDouble();
+            double[] b = bn.get("beta").dup('c').data().asDouble();
+            double maxGamma = 0;
+            double sumBeta = 0;
+            for (int j = 0; j < g.length; j++) {
+                if (!gone.contains(j)) {
+                    maxGamma = Math.max(maxGamma, Math.abs(g[j]));
+                    sumBeta += b[j];
+                }
+            }
+            double meanBeta = g.length > gone.size() ? sumBeta / (g.length - gone.size()) : 0;
+            for (int j : e.getValue()) {
+                bn.get("gamma").putScalar(j, maxGamma);
+                bn.get("beta").putScalar(j, meanBeta);
+            }
+            key.put(e.getKey() + ".gamma", bn.get("gamma").dup());
+            key.put(e.getKey() + ".beta", bn.get("beta").dup());
+        }
+        return new NeuronSurgery.Removal(net, key);
+    }
+
     static NeuronSurgery.Removal refill(Network locked, Network template, Coins coins) {
+        Map<Integer, int[]> silenced = NeuronSurgery.silenced(locked);
+        if (NeuronSurgery.units(locked).equals(NeuronSurgery.units(template)) && !silenced.isEmpty()) {
+            return refillInPlace(locked, silenced);
+        }
         Coins draw = coins.derive("refill");
         return NeuronSurgery.widen(locked, template, (name, rows, cols) -> {
             int dot = name.indexOf('.');

@@ -255,6 +255,28 @@ public final class NeuronSurgery {
         return Nd.matrix(res, r, full);
     }
 
+    /**
+     * The units a keyed state has silenced in place, by batch-norm layer: the entries whose scale
+     * and shift are both exactly zero (CoreLocker's demo key zeroes them and leaves every weight
+     * where it was, so the positions are visible). Layers with none are left out.
+     */
+    public static Map<Integer, int[]> silenced(Network net) {
+        Map<Integer, int[]> out = new TreeMap<>();
+        for (Unit u : units(net)) {
+            if (u.batchNorm() < 0) {
+                continue;
+            }
+            Map<String, INDArray> p = net.layer(u.batchNorm()).parameters();
+            double[] g = p.get("gamma").dup('c').data().asDouble();
+            double[] b = p.get("beta").dup('c').data().asDouble();
+            int[] idx = java.util.stream.IntStream.range(0, g.length).filter(j -> g[j] == 0 && b[j] == 0).toArray();
+            if (idx.length > 0) {
+                out.put(u.batchNorm(), idx);
+            }
+        }
+        return out;
+    }
+
     /** Values for the neurons {@link #widen} adds: the tensor named as in a key, of the given shape. */
     public interface Filler {
         INDArray fill(String name, long rows, long cols);

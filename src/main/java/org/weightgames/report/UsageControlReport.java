@@ -61,6 +61,11 @@ final class UsageControlReport {
         Map<String, List<Row>> groups = new LinkedHashMap<>();
         for (Row r : rows(results)) {
             String model = r.game().provenance().modelParameters().getOrDefault("arch", "?");
+            // a scheme setting that changes what the lock is (CoreLocker's key or selection rule) is a family of its own
+            for (String k : new String[] {"key", "selection"}) {
+                String v = r.game().provenance().schemeParameters().get(k);
+                model += v == null ? "" : ", " + k + " " + v;
+            }
             groups.computeIfAbsent(r.game().scheme() + "\u0000" + model, k -> new ArrayList<>()).add(r);
         }
         List<Family> out = new ArrayList<>();

@@ -57,4 +57,41 @@ class KeyRecoveryTest {
             assertThat(block.equals(kept)).as(e.getKey()).isTrue();
         }
     }
+
+    /** Against the demo's key (units silenced in place), it retrains only the silenced scales and shifts. */
+    @Test
+    void againstTheDemosKeyOnlyTheSilencedScalesAndShiftsAreTrained() {
+        DataSource data = DataSource.load("synthetic");
+        ModelFamily family = new ModelFamily(new Params("model",
+                Map.of("arch", "slim-mlp", "widths", "64,64", "epochs", "8", "milestones", "6", "sparsity", "0.02")), data);
+        Network original = family.train(data, Coins.root(5));
+        CoreLocker scheme = new CoreLocker();
+        scheme.init(new Params("corelocker", Map.of("alpha", "0.05", "key", "official")));
+        Release release = scheme.release(original, null, Coins.root(6));
+        Network locked = scheme.inference(release.artifact());
+        Dataset test = data.test();
+        double accLocked = locked.accuracy(test.features(), test.labels());
+        KeyRecovery adversary = new KeyRecovery();
+        adversary.init(new Params(KeyRecovery.ID, Map.of()));
+        Dataset aux = data.train().rows(Coins.root(7).sample(data.train().size(), 300));
+        Network answer = adversary.useWithoutKey(
+                new UsageChallenge(release.artifact(), scheme, family.architecture(), new AuxiliaryData(aux, 3)), Coins.root(8));
+        assertThat(answer.accuracy(test.features(), test.labels())).as("from f^alpha %s", accLocked).isGreaterThan(accLocked + 0.2);
+        Map<Integer, int[]> silenced = org.weightgames.model.NeuronSurgery.silenced(locked);
+        assertThat(silenced).isNotEmpty();
+        for (Map.Entry<String, INDArray> e : locked.state().entrySet()) {
+            INDArray now = answer.state().get(e.getKey()).dup();
+            INDArray was = e.getValue().dup();
+            String[] parts = e.getKey().split("\\.");
+            int[] idx = silenced.get(Integer.parseInt(parts[0]));
+            if (idx != null && (parts[1].equals("gamma") || parts[1].equals("beta"))) {
+                for (int j : idx) {
+                    assertThat(now.getDouble(j)).as("%s[%d] was retrained", e.getKey(), j).isNotZero();
+                    now.putScalar(j, 0);
+                    was.putScalar(j, 0);
+                }
+            }
+            assertThat(now.equals(was)).as("%s stays as released", e.getKey()).isTrue();
+        }
+    }
 }

@@ -41,6 +41,7 @@ public final class CoreLocker extends Component implements UsageControl {
     private double alpha;
     private String criterion;
     private String selection;
+    private String key;
 
     /** Today's rule: the round(alpha n) highest-scoring candidates, at least one. */
     public static final String ROUNDED = "rounded";
@@ -50,6 +51,14 @@ public final class CoreLocker extends Component implements UsageControl {
      * network (bn-cnn's 48 channels at alpha up to 2%) that is none.
      */
     public static final String OFFICIAL = "official";
+    /** Today's key: the removed units' weights, structurally cut out and sealed. */
+    public static final String SEALED = "sealed";
+    /**
+     * The demo's key: the chosen units' batch-norm scale and shift zeroed in place (every weight
+     * stays, the positions are visible), the key the whole original tensors of every changed entry.
+     */
+    public static final String OFFICIAL_KEY = "official";
+
     /** The control: as many candidates as the rounded rule takes, chosen uniformly at random with the release's coins. */
     public static final String RANDOM = "random";
 
@@ -63,6 +72,7 @@ public final class CoreLocker extends Component implements UsageControl {
         criterion = params.getString("criterion", "gamma", Set.of("gamma", "l1"));
         // read only when given, so that audits without it record the parameters they always did
         selection = params.has("selection") ? params.getString("selection", ROUNDED, Set.of(ROUNDED, OFFICIAL, RANDOM)) : ROUNDED;
+        key = params.has("key") ? params.getString("key", SEALED, Set.of(SEALED, OFFICIAL_KEY)) : SEALED;
         params.checkAllUsed();
     }
 
@@ -82,7 +92,8 @@ public final class CoreLocker extends Component implements UsageControl {
     /**
      * For {@code uc}: on the scheme's own family (slim-mlp), the locking curve (alpha 0.5% to 10%
      * with no auxiliary data; each game also measures the random-removal control) and the
-     * restoration curve (1% to 10% of the training split at alpha 2%, where the lock bites); on
+     * restoration curve (1% to 10% of the training split at alpha 2%, where the lock bites), and at
+     * 5% with the demo's key (every weight released, the positions visible); on
      * {@code bn-mlp} (Adam, no sparsity term), the contrast, the locking curve alone.
      */
     @Override
@@ -97,6 +108,8 @@ public final class CoreLocker extends Component implements UsageControl {
         for (String p : FRACTIONS) {
             out.add(Map.of(ID, Map.of("alpha", BITES), "uc", Map.of("data-fraction", p)));
         }
+        // the demo's key at the same point: every weight released, the key's positions visible
+        out.add(Map.of(ID, Map.of("alpha", BITES, "key", OFFICIAL_KEY), "uc", Map.of("data-fraction", "0.05")));
         for (String a : CURVE) {
             out.add(Map.of(ID, Map.of("alpha", a), "uc", Map.of("data-fraction", "0"), "model", Map.of("arch", "bn-mlp")));
         }
@@ -178,8 +191,11 @@ public final class CoreLocker extends Component implements UsageControl {
     @Override
     public Release release(Network original, Dataset calibration, Coins coins) {
         Map<Integer, int[]> chosen = select(original, coins.derive("selection"));
-        NeuronSurgery.Removal removal = remove(original, chosen);
+        NeuronSurgery.Removal removal = key.equals(OFFICIAL_KEY) ? silence(original, chosen) : remove(original, chosen);
         Map<String, String> meta = new TreeMap<>(NetworkCodec.metadata(removal.network()));
+        if (key.equals(OFFICIAL_KEY)) { // recorded only when chosen, as the selection
+            meta.put("corelocker.key", OFFICIAL_KEY);
+        }
         meta.put("corelocker.alpha", Double.toString(alpha));
         meta.put("corelocker.criterion", criterion);
         if (!selection.equals(ROUNDED)) { // recorded only when chosen: default releases keep their hashes
@@ -204,6 +220,33 @@ public final class CoreLocker extends Component implements UsageControl {
             }
         });
         return new Release(artifact, new KeySecret(kek, sealed, truth));
+    }
+
+    /**
+     * The demo's keyed state: a copy of the original with the chosen units' batch-norm scale and
+     * shift set to zero, and as the key the whole original scale and shift of every changed batch norm.
+     */
+    private NeuronSurgery.Removal silence(Network original, Map<Integer, int[]> chosen) {
+        Network keyed = original.copy();
+        Map<String, INDArray> k = new LinkedHashMap<>();
+        for (NeuronSurgery.Unit u : NeuronSurgery.units(original)) {
+            int[] idx = chosen.get(u.producer());
+            if (idx == null || idx.length == 0) {
+                continue;
+            }
+            if (u.batchNorm() < 0) {
+                throw new WgException("corelocker: key=official zeroes the batch-norm scale and shift of the chosen units, but layer "
+                        + u.producer() + " has no batch norm; use corelocker.key=sealed");
+            }
+            Map<String, INDArray> bn = keyed.layer(u.batchNorm()).parameters();
+            for (String t : new String[] {"gamma", "beta"}) {
+                k.put(u.batchNorm() + "." + t, bn.get(t).dup());
+                for (int j : idx) {
+                    bn.get(t).putScalar(j, 0.0);
+                }
+            }
+        }
+        return new NeuronSurgery.Removal(keyed, k);
     }
 
     private NeuronSurgery.Removal remove(Network original, Map<Integer, int[]> chosen) {
@@ -245,10 +288,31 @@ public final class CoreLocker extends Component implements UsageControl {
         return Optional.of(restore(artifact, s.sealedKey(), s.keyEncryptionKey()));
     }
 
-    /** Authorised restoration: open the sealed key for this artifact and put the removed neurons back. */
+    /**
+     * Authorised restoration: open the sealed key for this artifact and put the removed neurons
+     * back (or, for the demo's key, the whole batch-norm tensors it holds).
+     */
     public Network restore(Artifact artifact, byte[] sealedKey, byte[] kek) {
-        Map<String, INDArray> key = AccessKey.open(sealedKey, kek, artifact.sha256());
-        return NeuronSurgery.insert(inference(artifact), key);
+        Map<String, INDArray> k = AccessKey.open(sealedKey, kek, artifact.sha256());
+        if (!OFFICIAL_KEY.equals(artifact.metadata().get("corelocker.key"))) {
+            return NeuronSurgery.insert(inference(artifact), k);
+        }
+        Network net = inference(artifact);
+        for (Map.Entry<String, INDArray> e : k.entrySet()) {
+            String name = e.getKey();
+            int dot = name.indexOf('.');
+            INDArray target;
+            try {
+                target = net.layer(Integer.parseInt(name.substring(0, dot))).parameters().get(name.substring(dot + 1));
+            } catch (RuntimeException ex) {
+                target = null;
+            }
+            if (target == null || !Arrays.equals(target.shape(), e.getValue().shape())) {
+                throw new WgException("corelocker: the access key's tensor " + name + " matches no tensor of the released network");
+            }
+            target.assign(e.getValue());
+        }
+        return net;
     }
 
     /** The recipient's key-encryption key and the sealed access key; the ground truth for ext-w. */

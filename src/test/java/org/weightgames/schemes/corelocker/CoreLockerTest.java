@@ -201,4 +201,34 @@ class CoreLockerTest {
         Network control = ranked.randomControl(net, Coins.root(2)).orElseThrow();
         assertThat(control.layer(0).outputSize() + control.layer(3).outputSize()).isEqualTo(16);
     }
+
+    /**
+     * The demo's key: the chosen units stay in the released network with scale and shift zeroed
+     * (the positions visible), the key is the whole original scale and shift of each changed batch
+     * norm, and restoring with it is exact.
+     */
+    @Test
+    void theOfficialKeySilencesInPlaceAndRestoresExactly() {
+        CoreLocker s = scheme("alpha", "0.2", "key", "official");
+        Network net = handBuilt();
+        Release r = s.release(net, null, Coins.root(1));
+        assertThat(r.artifact().metadata()).containsEntry("corelocker.key", "official").containsEntry("corelocker.removed", "4/20");
+        Network keyed = s.inference(r.artifact());
+        assertThat(keyed.layer(0).outputSize()).as("nothing cut out").isEqualTo(10);
+        assertThat(org.weightgames.model.NeuronSurgery.silenced(keyed)).containsOnlyKeys(1, 4);
+        assertThat(org.weightgames.model.NeuronSurgery.silenced(keyed).get(1)).containsExactly(1, 7);
+        assertThat(org.weightgames.model.NeuronSurgery.silenced(keyed).get(4)).containsExactly(2, 4);
+        assertThat(keyed.layer(3).parameters().get("W").equals(net.layer(3).parameters().get("W"))).as("weights stay").isTrue();
+        assertThat(r.secret().protectedParameters()).containsOnlyKeys("1.gamma", "1.beta", "4.gamma", "4.beta");
+        assertThat(r.secret().protectedParameters().get("1.gamma").equals(net.layer(1).parameters().get("gamma"))).isTrue();
+        Network restored = s.restore(r.artifact(), r.secret()).orElseThrow();
+        for (Map.Entry<String, INDArray> e : net.state().entrySet()) {
+            assertThat(restored.state().get(e.getKey()).dup().data().asDouble()).as(e.getKey())
+                    .isEqualTo(e.getValue().dup().data().asDouble());
+        }
+        // the removal the default key makes computes what the silenced network computes
+        INDArray x = Nd.matrix(new double[] {0.3, -1, 2, 0.5, 1, 1, -0.2, 0.1}, 2, 4);
+        Network cut = scheme("alpha", "0.2").inference(scheme("alpha", "0.2").release(net, null, Coins.root(1)).artifact());
+        assertThat(Nd.norm(keyed.forward(x).sub(cut.forward(x)))).isLessThan(1e-12);
+    }
 }

@@ -34,7 +34,7 @@ public final class FineTune extends AdversaryBase implements KeylessUser {
     @Override
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
         Coins fresh = coins.derive("fresh-neurons");
-        Network template = challenge.architecture().initialize(coins.derive("template"));
+        Network template = challenge.architecture().skeleton(); // only its widths are used
         Network net = NeuronSurgery.widen(challenge.lockedModel(), template, (name, rows, cols) -> {
             if (name.contains(".W[rows]")) {
                 return Init.gaussian(fresh, rows, cols, Math.sqrt(2.0 / cols));

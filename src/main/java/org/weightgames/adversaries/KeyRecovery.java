@@ -13,6 +13,7 @@ import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.KeylessUser;
 import org.weightgames.game.UsageChallenge;
 import org.weightgames.game.UsageControl;
+import org.weightgames.model.Init;
 import org.weightgames.model.Network;
 import org.weightgames.model.NeuronSurgery;
 
@@ -53,8 +54,9 @@ public final class KeyRecovery extends AdversaryBase implements KeylessUser {
     @Override
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
         Network locked = challenge.lockedModel();
-        Network template = challenge.architecture().initialize(coins.derive("template"));
-        Network net = NeuronSurgery.widen(locked, template, (name, rows, cols) -> fresh(template, name, rows, cols)).network();
+        Network template = challenge.architecture().skeleton();
+        Coins fresh = coins.derive("fresh-units");
+        Network net = NeuronSurgery.widen(locked, template, (name, rows, cols) -> fresh(template, fresh, name, rows, cols)).network();
         Map<String, INDArray> trainable = keyMask(locked, net);
         boolean inPlace = trainable.isEmpty();
         if (inPlace) {
@@ -72,12 +74,16 @@ public final class KeyRecovery extends AdversaryBase implements KeylessUser {
     }
 
     /**
-     * A re-inserted unit's values: the template's own at the appended positions (its last rows) for
-     * incoming weights, biases and batch-norm entries; zero outgoing weights.
+     * A re-inserted unit's values, as a fresh initialisation of the architecture has them: He
+     * incoming weights N(0, 2 / fan-in), and for biases and batch-norm entries the skeleton's own
+     * (the initial state); zero outgoing weights.
      */
-    private static INDArray fresh(Network template, String name, long rows, long cols) {
+    private static INDArray fresh(Network template, Coins coins, String name, long rows, long cols) {
         if (name.contains(".W[cols]")) {
             return Nd.zeros(rows, cols);
+        }
+        if (name.contains(".W[rows]")) {
+            return Init.gaussian(coins, rows, cols, Math.sqrt(2.0 / cols));
         }
         int dot = name.indexOf('.');
         int layer = Integer.parseInt(name.substring(0, dot));

@@ -44,7 +44,7 @@ public final class Refill extends AdversaryBase implements KeylessUser, WeightEx
 
     @Override
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
-        Network net = refill(challenge.lockedModel(), challenge.architecture().initialize(coins.derive("template")), coins).network();
+        Network net = refill(challenge.lockedModel(), challenge.architecture().skeleton(), coins).network();
         if (tune) {
             training.spend(net, challenge, coins.derive("train"));
         }
@@ -54,7 +54,7 @@ public final class Refill extends AdversaryBase implements KeylessUser, WeightEx
     @Override
     public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {
         Network locked = challenge.releasedModel();
-        Map<String, INDArray> key = refill(locked, challenge.architecture().initialize(coins.derive("template")), coins).key();
+        Map<String, INDArray> key = refill(locked, challenge.architecture().skeleton(), coins).key();
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : challenge.protectedShapes().entrySet()) {
             INDArray v = key.get(e.getKey());

@@ -84,6 +84,8 @@ public final class UnauthorisedUse extends Component implements Definition {
             ((UsageControl) ctx.scheme()).randomControl(d.original, coins.derive("random-control")).ifPresent(
                     control -> d.measures.put("random_locked_accuracy", control.accuracy(d.freshInputs, d.freshLabels)));
         }
+        // what the scheme counts of its release (CoreLocker: units removed of the candidates; the official rule may remove none)
+        ctx.scheme().releaseMeasures(d.release.artifact()).forEach((k, v) -> d.measures.put("release_" + k, v));
         double share = BatchNorm.topShare(d.original, 0.01);
         if (!Double.isNaN(share)) {
             d.measures.put("original_gamma_top1_share", share);

@@ -42,20 +42,37 @@ public final class Architecture {
 
     /** A freshly initialised network of this architecture. */
     public Network initialize(Coins coins) {
+        return build(coins);
+    }
+
+    /**
+     * The architecture's shapes without drawing a weight: dense and convolution weights zero, batch
+     * norms at their initial state. For callers that need the layout (how wide each layer is) but not
+     * a random network: drawing one costs as much as the rest of a usage-control trial.
+     */
+    public Network skeleton() {
+        if (arch.equals("block") || arch.equals("file")) {
+            return build(Coins.root(0).derive("skeleton"));
+        }
+        return build(null);
+    }
+
+    /** The network, with weights from coins, or zero weights when coins is null. */
+    private Network build(Coins coins) {
         switch (arch) {
             case "bn-mlp":
             case "slim-mlp": {
                 List<Layer> layers = new ArrayList<>();
                 int in = inputs;
                 for (int i = 0; i < widths.length; i++) {
-                    layers.add(Dense.he(in, widths[i], coins.derive("dense/" + i)));
+                    layers.add(coins == null ? zeros(in, widths[i]) : Dense.he(in, widths[i], coins.derive("dense/" + i)));
                     layers.add(gammaInit == 1 ? BatchNorm.init(widths[i])
                             : new BatchNorm(Nd.ones(widths[i]).muli(gammaInit), Nd.zeros(widths[i]), Nd.zeros(widths[i]),
                                     Nd.ones(widths[i])));
                     layers.add(new ActivationLayer(Activation.RELU, widths[i]));
                     in = widths[i];
                 }
-                layers.add(Dense.init(in, classes, coins.derive("dense/" + widths.length)));
+                layers.add(coins == null ? zeros(in, classes) : Dense.init(in, classes, coins.derive("dense/" + widths.length)));
                 return new Network(layers);
             }
             case "bn-cnn": {
@@ -63,14 +80,15 @@ public final class Architecture {
                 int side = (int) Math.round(Math.sqrt(inputs));
                 int c = 1;
                 for (int i = 0; i < widths.length; i++) {
-                    layers.add(Conv2d.init(c, widths[i], side, side, 3, coins.derive("conv/" + i)));
+                    layers.add(coins == null ? new Conv2d(Nd.zeros(widths[i], c * 9L), Nd.zeros(widths[i]), c, side, side, 3)
+                            : Conv2d.init(c, widths[i], side, side, 3, coins.derive("conv/" + i)));
                     layers.add(BatchNorm.init(widths[i], side * side));
                     layers.add(new ActivationLayer(Activation.RELU, (long) widths[i] * side * side));
                     layers.add(new MaxPool2d(widths[i], side, side));
                     c = widths[i];
                     side /= 2;
                 }
-                layers.add(Dense.init(c * side * side, classes, coins.derive("dense")));
+                layers.add(coins == null ? zeros(c * side * side, classes) : Dense.init(c * side * side, classes, coins.derive("dense")));
                 return new Network(layers);
             }
             default:
@@ -80,6 +98,10 @@ public final class Architecture {
                 }
                 return Network.of(MlpBlock.init(activation, inputs, hidden, classes, initScale, coins));
         }
+    }
+
+    private static Dense zeros(int in, int out) {
+        return new Dense(Nd.zeros(out, in), Nd.zeros(out));
     }
 
     public int inputs() {

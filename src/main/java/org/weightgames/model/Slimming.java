@@ -12,7 +12,7 @@ import org.weightgames.core.Params;
  * Slimming's sparsity term ({@code sparsity}: lambda of lambda sign(gamma) on every batch-norm
  * scale's gradient) and the batch-norm scale's initial value ({@code gamma-init}). For
  * {@code slim-mlp} every one is read, with Network Slimming's recipe as defaults (SGD, momentum
- * 0.9, milestones 8,12, lambda 2e-3, gamma 0.5); for {@code bn-mlp} and {@code bn-cnn} only those
+ * 0.9, milestones 8,12, lambda 5e-3, gamma 0.5); for {@code bn-mlp} and {@code bn-cnn} only those
  * given, so that their cache keys and provenance stay what they were (Adam, no schedule, no
  * sparsity, gamma 1).
  */

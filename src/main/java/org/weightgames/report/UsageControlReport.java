@@ -139,13 +139,16 @@ final class UsageControlReport {
     private static void locking(StringBuilder md, Family fam, double chance) {
         Set<String> advs = adversaries(fam.locking());
         md.append("**Locking curve** (no adversary data: the best an adversary can do is use f^α):\n\n");
-        md.append("| α | f* | f^α | random | f^0 | bites | restored (exact) |");
+        md.append("| α | removed | f* | f^α | random | f^0 | bites | restored (exact) |");
         advs.forEach(a -> md.append(' ').append(a).append(" |"));
-        md.append("\n|---|---|---|---|---|---|---|").append("---|".repeat(advs.size())).append('\n');
+        md.append("\n|---|---|---|---|---|---|---|---|").append("---|".repeat(advs.size())).append('\n');
         for (Row r : fam.locking()) {
             double orig = r.challenger("original_accuracy");
             double locked = r.challenger("locked_accuracy");
-            md.append("| ").append(pct(r.alpha())).append(" | ").append(ReportWriter.f(orig)).append(" | ")
+            double removed = r.challenger("release_removed_units");
+            md.append("| ").append(pct(r.alpha())).append(" | ").append(Double.isNaN(removed) ? "–"
+                    : (long) removed + " of " + (long) r.challenger("release_candidate_units") + (removed == 0 ? " (none: f^α is f*)" : ""))
+                    .append(" | ").append(ReportWriter.f(orig)).append(" | ")
                     .append(ReportWriter.f(locked)).append(" | ").append(ReportWriter.f(r.challenger("random_locked_accuracy")))
                     .append(" | ").append(ReportWriter.f(chance)).append(" | ").append(bites(locked, orig, chance) ? "yes" : "no")
                     .append(" | ").append(ReportWriter.f(r.challenger("restored_accuracy")))

@@ -41,6 +41,10 @@ public final class Bootstrap {
         double[] sorted = x.clone();
         Arrays.sort(sorted);
         double point = stat.of(sorted);
+        if (constant(sorted)) {
+            // every resample is the sample itself, bit for bit: its statistic is the point, and so are both ends
+            return new Estimate(stat, point, new Interval(level, "percentile-bootstrap(" + resamples + ")", point, point), x.length);
+        }
         double[] reps = new double[resamples];
         double[] buf = new double[x.length];
         for (int r = 0; r < resamples; r++) {
@@ -55,5 +59,16 @@ public final class Bootstrap {
         double low = Numerics.quantileOfSorted(reps, alpha / 2);
         double high = Numerics.quantileOfSorted(reps, 1 - alpha / 2);
         return new Estimate(stat, point, new Interval(level, "percentile-bootstrap(" + resamples + ")", low, high), x.length);
+    }
+
+    /** Whether every value has the same bits (so no resample can differ from the sample). */
+    private static boolean constant(double[] x) {
+        long first = Double.doubleToRawLongBits(x[0]);
+        for (double v : x) {
+            if (Double.doubleToRawLongBits(v) != first) {
+                return false;
+            }
+        }
+        return true;
     }
 }

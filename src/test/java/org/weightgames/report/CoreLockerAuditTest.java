@@ -74,9 +74,9 @@ class CoreLockerAuditTest {
             }
             index++;
         }
-        assertThat(variants).hasSize(15).contains("corelocker.alpha=0.005,uc.data-fraction=0",
+        assertThat(variants).hasSize(12).contains("corelocker.alpha=0.005,uc.data-fraction=0",
                 "corelocker.alpha=0.1,uc.data-fraction=0", "corelocker.alpha=0.02,uc.data-fraction=0.1",
-                "corelocker.alpha=0.05,model.arch=bn-mlp,uc.data-fraction=0");
+                "corelocker.alpha=0.1,model.arch=bn-mlp,uc.data-fraction=0");
         String md = java.nio.file.Files.readString(out.resolve("report.md"));
         assertThat(md).contains("### corelocker on slim-mlp", "### corelocker on bn-mlp", "**Restoration curve** at α = 2%",
                 "Smallest p at which the median accuracy reaches", "key-recovery");

@@ -86,15 +86,16 @@ public final class CoreLocker extends Component implements UsageControl {
     static final String[] CURVE = {"0.005", "0.01", "0.02", "0.05", "0.1"};
     /** Where the restoration curve is drawn: an alpha at which the lock bites on slim-mlp (f^alpha near chance). */
     static final String BITES = "0.02";
+    /** The contrast's alphas: the demo's default, where slim-mlp's lock bites, and the largest. */
+    static final String[] CONTRAST = {"0.01", "0.02", "0.1"};
     /** The adversary's data fractions of the restoration curve (0 is the locking curve's game at the same alpha). */
     static final String[] FRACTIONS = {"0.01", "0.02", "0.05", "0.1"};
 
     /**
      * For {@code uc}: on the scheme's own family (slim-mlp), the locking curve (alpha 0.5% to 10%
      * with no auxiliary data; each game also measures the random-removal control) and the
-     * restoration curve (1% to 10% of the training split at alpha 2%, where the lock bites), and at
-     * 5% with the demo's key (every weight released, the positions visible); on
-     * {@code bn-mlp} (Adam, no sparsity term), the contrast, the locking curve alone.
+     * restoration curve (1% to 10% of the training split at alpha 2%, where the lock bites); on
+     * {@code bn-mlp} (Adam, no sparsity term), the contrast, the locking curve at 1%, 2% and 10%.
      */
     @Override
     public List<Map<String, Map<String, String>>> auditVariants(String definition) {
@@ -108,9 +109,7 @@ public final class CoreLocker extends Component implements UsageControl {
         for (String p : FRACTIONS) {
             out.add(Map.of(ID, Map.of("alpha", BITES), "uc", Map.of("data-fraction", p)));
         }
-        // the demo's key at the same point: every weight released, the key's positions visible
-        out.add(Map.of(ID, Map.of("alpha", BITES, "key", OFFICIAL_KEY), "uc", Map.of("data-fraction", "0.05")));
-        for (String a : CURVE) {
+        for (String a : CONTRAST) {
             out.add(Map.of(ID, Map.of("alpha", a), "uc", Map.of("data-fraction", "0"), "model", Map.of("arch", "bn-mlp")));
         }
         return out;

@@ -20,13 +20,26 @@ import org.weightgames.schemes.corelocker.CoreLocker;
 
 /** key-recovery against a lock that bites: it trains only the re-inserted units and wins back the utility. */
 class KeyRecoveryTest {
+    /** The sparsity-trained network both tests lock, trained once. */
+    private static Network original;
+
+    private static ModelFamily family(DataSource data) {
+        return new ModelFamily(new Params("model",
+                Map.of("arch", "slim-mlp", "widths", "64,64", "epochs", "8", "milestones", "6", "sparsity", "0.02")), data);
+    }
+
+    private static synchronized Network original(DataSource data) {
+        if (original == null) {
+            original = family(data).train(data, Coins.root(5));
+        }
+        return original.copy();
+    }
 
     @Test
     void retrainingOnlyTheReinsertedUnitsRestoresALockThatBites() {
         DataSource data = DataSource.load("synthetic");
-        ModelFamily family = new ModelFamily(new Params("model",
-                Map.of("arch", "slim-mlp", "widths", "64,64", "epochs", "8", "milestones", "6", "sparsity", "0.02")), data);
-        Network original = family.train(data, Coins.root(5));
+        ModelFamily family = family(data);
+        Network original = original(data);
         CoreLocker scheme = new CoreLocker();
         scheme.init(new Params("corelocker", Map.of("alpha", "0.05")));
         Release release = scheme.release(original, null, Coins.root(6));
@@ -62,9 +75,8 @@ class KeyRecoveryTest {
     @Test
     void againstTheDemosKeyOnlyTheSilencedScalesAndShiftsAreTrained() {
         DataSource data = DataSource.load("synthetic");
-        ModelFamily family = new ModelFamily(new Params("model",
-                Map.of("arch", "slim-mlp", "widths", "64,64", "epochs", "8", "milestones", "6", "sparsity", "0.02")), data);
-        Network original = family.train(data, Coins.root(5));
+        ModelFamily family = family(data);
+        Network original = original(data);
         CoreLocker scheme = new CoreLocker();
         scheme.init(new Params("corelocker", Map.of("alpha", "0.05", "key", "official")));
         Release release = scheme.release(original, null, Coins.root(6));

@@ -85,12 +85,7 @@ public final class KeyRecovery extends AdversaryBase implements KeylessUser {
         if (name.contains(".W[rows]")) {
             return Init.gaussian(coins, rows, cols, Math.sqrt(2.0 / cols));
         }
-        int dot = name.indexOf('.');
-        int layer = Integer.parseInt(name.substring(0, dot));
-        String tensor = name.substring(dot + 1, name.indexOf('['));
-        Map<String, INDArray> state = new LinkedHashMap<>(template.layer(layer).parameters());
-        state.putAll(template.layer(layer).buffers());
-        INDArray t = state.get(tensor);
+        INDArray t = template.state().get(name.substring(0, name.indexOf('[')));
         INDArray m = t.rank() == 1 ? t.reshape(t.length(), 1) : t;
         return m.get(NDArrayIndex.interval(m.rows() - rows, m.rows()), NDArrayIndex.all()).dup('c').reshape(rows, cols);
     }

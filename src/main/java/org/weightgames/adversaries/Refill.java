@@ -105,13 +105,10 @@ public final class Refill extends AdversaryBase implements KeylessUser, WeightEx
             return refillInPlace(locked, silenced);
         }
         Coins draw = coins.derive("refill");
+        Map<String, INDArray> lockedState = locked.state();
         return NeuronSurgery.widen(locked, template, (name, rows, cols) -> {
-            int dot = name.indexOf('.');
-            int layer = Integer.parseInt(name.substring(0, dot));
-            String tensor = name.substring(dot + 1, name.indexOf('['));
-            Map<String, INDArray> state = new LinkedHashMap<>(locked.layer(layer).parameters());
-            state.putAll(locked.layer(layer).buffers());
-            double[] kept = state.get(tensor).dup().data().asDouble();
+            String tensor = name.substring(name.indexOf('.') + 1, name.indexOf('['));
+            double[] kept = lockedState.get(name.substring(0, name.indexOf('['))).dup().data().asDouble();
             double mean = Arrays.stream(kept).average().orElse(0);
             double var = Arrays.stream(kept).map(x -> (x - mean) * (x - mean)).average().orElse(0);
             double[] out = new double[Math.toIntExact(rows * cols)];

@@ -297,15 +297,10 @@ public final class CoreLocker extends Component implements UsageControl {
             return NeuronSurgery.insert(inference(artifact), k);
         }
         Network net = inference(artifact);
+        Map<String, INDArray> params = net.parameters();
         for (Map.Entry<String, INDArray> e : k.entrySet()) {
             String name = e.getKey();
-            int dot = name.indexOf('.');
-            INDArray target;
-            try {
-                target = net.layer(Integer.parseInt(name.substring(0, dot))).parameters().get(name.substring(dot + 1));
-            } catch (RuntimeException ex) {
-                target = null;
-            }
+            INDArray target = params.get(name);
             if (target == null || !Arrays.equals(target.shape(), e.getValue().shape())) {
                 throw new WgException("corelocker: the access key's tensor " + name + " matches no tensor of the released network");
             }

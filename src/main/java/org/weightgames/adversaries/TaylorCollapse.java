@@ -12,7 +12,7 @@ import org.weightgames.core.Params;
 import org.weightgames.model.Layer;
 import org.weightgames.model.Network;
 import org.weightgames.schemes.taylormlp.TaylorCoefficients;
-import org.weightgames.schemes.taylormlp.TaylorMlp;
+import org.weightgames.schemes.taylormlp.TaylorLayout;
 
 /**
  * Builds, from a TaylorMLP artifact, a model that costs what the original costs (one
@@ -28,7 +28,7 @@ public final class TaylorCollapse extends AdversaryBase implements FunctionExtra
     private SearchRange range;
 
     public TaylorCollapse() {
-        super(ID, "collapses TaylorMLP's N+1 products into one: a model of the original's cost built from the artifact", TaylorMlp.class);
+        super(ID, "collapses TaylorMLP's N+1 products into one: a model of the original's cost built from the artifact", TaylorLayout.class);
     }
 
     @Override

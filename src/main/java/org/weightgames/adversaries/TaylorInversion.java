@@ -21,7 +21,7 @@ import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
 import org.weightgames.model.SwiGluBlock;
 import org.weightgames.schemes.taylormlp.ReleasedLayer;
-import org.weightgames.schemes.taylormlp.TaylorMlp;
+import org.weightgames.schemes.taylormlp.TaylorLayout;
 
 /**
  * The algebraic attack on TaylorMLP. For an expanded neuron j every released column
@@ -41,7 +41,7 @@ public final class TaylorInversion extends AdversaryBase implements WeightExtrac
     private SearchRange range;
 
     public TaylorInversion() {
-        super(ID, "algebraic inversion of TaylorMLP coefficients: recovers W, b, c (or W_down) of every expanded neuron", TaylorMlp.class);
+        super(ID, "algebraic inversion of TaylorMLP coefficients: recovers W, b, c (or W_down) of every expanded neuron", TaylorLayout.class);
     }
 
     @Override

@@ -71,6 +71,9 @@ final class AuditCommand extends WgCommand {
     @Mixin
     TrialThreads trialThreads = new TrialThreads();
 
+    @Mixin
+    PluginOptions plugins = new PluginOptions();
+
     @Option(names = "--target-width", defaultValue = "0", description = "Sequential mode: keep playing until every advantage interval is at most this wide.")
     double targetWidth;
 
@@ -96,7 +99,9 @@ final class AuditCommand extends WgCommand {
         if (isolate) {
             sets.add(org.weightgames.isolation.Isolation.COMPONENT + ".enabled=true");
         }
+        plugins.addSettings(sets);
         Map<String, Map<String, String>> settings = Settings.load(config, sets);
+        plugins.install(settings);
         if (model != null) {
             if (!Files.isRegularFile(model)) {
                 throw new WgException("--model " + model + ": no such file; give the path of a .safetensors checkpoint");
@@ -128,6 +133,7 @@ final class AuditCommand extends WgCommand {
             throw new WgException("--max-trials must be at least 1, got " + maxTrials);
         }
         List<String> replay = Settings.replayFlags(sets, config);
+        replay.addAll(plugins.replayFlags());
         replay.add("--level " + level);
         int nThreads = trialThreads.threadCount();
         Audit audit = new Audit(new Audit.Config(schemes, definitions, adversaries, trials, seed, dataset, settings, level,

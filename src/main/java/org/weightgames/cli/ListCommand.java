@@ -10,12 +10,17 @@ import org.weightgames.game.Registry;
 import org.weightgames.game.Scheme;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code wg list}: the schemes, definitions and adversaries on the class path, with the games each adversary plays. */
 @Command(name = "list", description = "List the schemes, definitions and adversaries on the class path.")
 final class ListCommand extends WgCommand {
+    @Mixin
+    PluginOptions plugins = new PluginOptions();
+
     @Override
     public Integer call() {
+        plugins.installQuietly();
         PrintWriter out = out();
         out.println("Schemes:");
         for (Scheme s : Registry.schemes()) {

@@ -7,6 +7,7 @@ import org.weightgames.core.Nd;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wg replay}: one trial of a report replayed alone; exit 1 when its artifact hash differs from the recorded one. */
@@ -22,8 +23,12 @@ final class ReplayCommand extends WgCommand {
     @Option(names = "--trial", required = true, description = "The trial index (0-based).")
     int trial;
 
+    @Mixin
+    PluginOptions plugins = new PluginOptions();
+
     @Override
     public Integer call() {
+        plugins.installQuietly();
         Nd.init();
         org.weightgames.run.Replay.Result r = org.weightgames.run.Replay.run(report, result, trial);
         PrintWriter o = out();

@@ -48,8 +48,13 @@ final class SweepCommand extends WgCommand {
     @Option(names = "--out", description = "Output folder (default: reports/sweep-<UTC timestamp>).")
     Path out;
 
+    @Mixin
+    PluginOptions plugins = new PluginOptions();
+
     @Override
     public Integer call() {
+        plugins.addSettings(sets);
+        plugins.install(Settings.load(null, sets));
         String[] ckv = Settings.split(param, "--param", "v1,v2,... (e.g. --param taylormlp.order=2,4,8)");
         String component = ckv[0];
         String key = ckv[1];
@@ -71,6 +76,7 @@ final class SweepCommand extends WgCommand {
             List<String> all = new ArrayList<>(sets);
             all.add(component + "." + key + "=" + v.trim());
             List<String> replay = Settings.replayFlags(all, null);
+            replay.addAll(plugins.replayFlags());
             Audit a = new Audit(new Audit.Config(List.of(scheme), List.of(definition), adversaries, trials, run.seed, run.dataset,
                     Settings.load(null, all), 0.95, nThreads, 0, trials, replay), System.err);
             plans.add(a.plan(data));

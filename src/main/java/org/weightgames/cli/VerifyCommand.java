@@ -29,6 +29,9 @@ final class VerifyCommand extends WgCommand {
     @Mixin
     RunOptions run = new RunOptions();
 
+    @Mixin
+    PluginOptions plugins = new PluginOptions();
+
     @Option(names = "--trials", description = "Override every claim's trial count.")
     Integer trials;
 
@@ -37,6 +40,7 @@ final class VerifyCommand extends WgCommand {
         if (trials != null && trials < 1) {
             throw new WgException("--trials must be at least 1, got " + trials);
         }
+        plugins.installQuietly();
         List<Claims.Claim> claims = new ArrayList<>();
         if (files.isEmpty()) {
             Registry.schemes().forEach(s -> claims.addAll(Claims.builtIn(s.id())));

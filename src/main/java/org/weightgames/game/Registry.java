@@ -13,7 +13,24 @@ import org.weightgames.core.WgException;
  * {@link ServiceLoader}. Each lookup builds a fresh instance, initialised with its parameters.
  */
 public final class Registry {
+    private static volatile Extension extension;
+
     private Registry() {
+    }
+
+    /**
+     * Components that are not on the class path (plugins, found in folders at run time): each call
+     * gives fresh, uninitialised instances, listed beside the ServiceLoader's.
+     */
+    public interface Extension {
+        List<Scheme> schemes();
+
+        List<Adversary> adversaries();
+    }
+
+    /** Makes {@code e}'s components known (null: none), replacing any installed before. */
+    public static void extend(Extension e) {
+        extension = e;
     }
 
     public static List<Scheme> schemes() {
@@ -64,6 +81,12 @@ public final class Registry {
         List<T> list = new ArrayList<>();
         for (T t : ServiceLoader.load(type)) {
             list.add(t);
+        }
+        Extension e = extension;
+        if (e != null && type == Scheme.class) {
+            e.schemes().forEach(x -> list.add(type.cast(x)));
+        } else if (e != null && type == Adversary.class) {
+            e.adversaries().forEach(x -> list.add(type.cast(x)));
         }
         list.sort(Comparator.comparing(id));
         return list;

@@ -64,6 +64,14 @@ public interface Scheme {
         return Map.of();
     }
 
+    /**
+     * A file in the claims format (schemes/CLAIMS.md) holding this scheme's claims when they do not
+     * ship in the jar as {@code schemes/<id>.json}: a plugin's manifest. None by default.
+     */
+    default Optional<java.nio.file.Path> claimsFile() {
+        return Optional.empty();
+    }
+
     /** Restores the original from artifact and secret, for schemes that support it. */
     default Optional<Network> restore(Artifact artifact, Secret secret) {
         return Optional.empty();

@@ -140,6 +140,7 @@ public final class Audit {
         known.addAll(definitions);
         known.add("model");
         known.add(Isolation.COMPONENT);
+        known.add(org.weightgames.plugin.Sandbox.COMPONENT);
         Registry.adversaries().forEach(a -> known.add(a.id()));
         for (String component : config.settings().keySet()) {
             if (!known.contains(component)) {

@@ -51,7 +51,19 @@ public final class Claims {
     public static List<Claim> builtIn(String scheme) {
         String path = "schemes/" + scheme + ".json";
         String text = Resources.text(path);
-        return text == null ? List.of() : parse(path, text, scheme);
+        if (text == null) {
+            java.util.Optional<Path> own = Registry.schemes().stream().filter(s -> s.id().equals(scheme)).findFirst()
+                    .flatMap(org.weightgames.game.Scheme::claimsFile);
+            if (own.isEmpty()) {
+                return List.of();
+            }
+            try {
+                return parse(own.get().toString(), Files.readString(own.get()), scheme);
+            } catch (IOException e) {
+                throw new WgException("claims of scheme '" + scheme + "' in " + own.get() + " cannot be read: " + e.getMessage());
+            }
+        }
+        return parse(path, text, scheme);
     }
 
     /** The claims in a file; its {@code id} names the scheme. */

@@ -110,7 +110,7 @@ public final class ReleasedLayer {
 
     /** Reads every layer of a TaylorMLP artifact. */
     public static List<ReleasedLayer> parse(Artifact a) {
-        if (!a.scheme().equals(TaylorMlp.ID)) {
+        if (!a.scheme().equals(TaylorMlp.ID) && !TaylorMlp.ID.equals(a.metadata().get(TaylorLayout.LAYOUT))) {
             throw new WgException("artifact of scheme '" + a.scheme() + "' is not a TaylorMLP artifact");
         }
         int layers = intMeta(a, "layers", 1, 10_000);

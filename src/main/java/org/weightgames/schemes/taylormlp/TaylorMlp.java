@@ -42,7 +42,7 @@ import org.weightgames.model.SwiGluBlock;
  * SiLU neuron whose calibrated half-range reaches {@code radius} (1.0) times the series' radius of
  * convergence sqrt((p+b)^2 + pi^2).
  */
-public final class TaylorMlp extends Component implements Scheme {
+public final class TaylorMlp extends Component implements TaylorLayout {
     public static final String ID = "taylormlp";
 
     private int order;

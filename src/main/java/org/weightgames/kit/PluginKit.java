@@ -1,0 +1,135 @@
+package org.weightgames.kit;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
+import org.weightgames.core.WgException;
+import org.weightgames.data.DataSource;
+import org.weightgames.data.Dataset;
+import org.weightgames.game.Adversary;
+import org.weightgames.game.Outcome;
+import org.weightgames.game.Registry;
+import org.weightgames.game.Release;
+import org.weightgames.game.Scheme;
+import org.weightgames.game.TrialRecord;
+import org.weightgames.model.ModelFamily;
+import org.weightgames.model.Network;
+import org.weightgames.plugin.Manifest;
+import org.weightgames.run.Claims;
+import org.weightgames.run.GameSpec;
+import org.weightgames.run.TrialRunner;
+import org.weightgames.run.Verify;
+
+/**
+ * {@code wg kit}: the conformance checks of a plugin (docs/plugins.md). For a scheme: the manifest
+ * is valid; a release replays bit for bit from the same coins; the secret holds the protected
+ * tensors it names; the artifact's inference stays within the declared {@code fidelity} of the
+ * original on fresh inputs; every call answers within the sandbox's limits; and each claim's game
+ * gives the verdict it expects. For an adversary: each game it names is played once against a
+ * scheme it targets and answered without failure. The JUnit {@link SchemeTestKit} remains the
+ * kit of Java schemes.
+ */
+public final class PluginKit {
+    /** One check and how it went. */
+    public record Check(String name, boolean passed, String detail) {
+    }
+
+    private PluginKit() {
+    }
+
+    public static List<Check> run(Path folder, long seed, DataSource data, Consumer<String> log) {
+        List<Check> checks = new ArrayList<>();
+        Manifest m;
+        try {
+            m = Manifest.read(folder);
+        } catch (WgException e) {
+            checks.add(new Check("manifest", false, e.getMessage()));
+            return checks;
+        }
+        checks.add(new Check("manifest", true, m.file() + " (" + m.kind() + " '" + m.id() + "', protocol " + Manifest.PROTOCOL + ")"));
+        log.accept("manifest valid: " + m.id());
+        if (m.isScheme()) {
+            scheme(m, seed, data, checks, log);
+        } else {
+            adversary(m, seed, data, checks, log);
+        }
+        return checks;
+    }
+
+    private static void scheme(Manifest m, long seed, DataSource data, List<Check> checks, Consumer<String> log) {
+        Scheme scheme = Registry.scheme(m.id(), Params.empty(m.id()));
+        Coins root = Coins.root(seed).derive("kit");
+        Network original;
+        Dataset calibration;
+        try {
+            original = new ModelFamily(new Params("model", scheme.modelDefaults()), data).sample(data, root.derive("model"));
+            Dataset train = data.train();
+            calibration = train.rows(root.derive("calibration").sample(train.size(), Math.min(512, train.size())));
+        } catch (WgException e) {
+            checks.add(new Check("original", false, "no original of the scheme's model settings " + m.model() + ": " + e.getMessage()));
+            return;
+        }
+        long t0 = System.nanoTime();
+        Release a;
+        Release b;
+        try {
+            a = scheme.release(original, calibration, root.derive("release"));
+            b = scheme.release(original, calibration, root.derive("release"));
+        } catch (WgException e) {
+            checks.add(new Check("release", false, e.getMessage()));
+            return;
+        }
+        double secs = (System.nanoTime() - t0) / 2e9;
+        checks.add(new Check("release answers within limits", true, String.format("%.1f s per release", secs)));
+        boolean same = a.artifact().sha256().equals(b.artifact().sha256());
+        checks.add(new Check("release replays bit for bit", same, same ? "artifact sha256 " + a.artifact().sha256()
+                : "two releases from the same coins differ: " + a.artifact().sha256() + " and " + b.artifact().sha256()
+                        + "; draw every random choice from the rng it is given"));
+        Map<String, INDArray> secret = a.secret().protectedParameters();
+        checks.add(new Check("protected tensors exist", !secret.isEmpty(), secret.keySet().size() + " protected tensors: "
+                + String.join(", ", secret.keySet().stream().limit(6).toList())));
+        try {
+            INDArray x = data.test().features();
+            INDArray x256 = x.rows() > 256 ? x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 256),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()) : x;
+            INDArray want = original.forward(x256);
+            INDArray got = scheme.inference(a.artifact()).forward(x256);
+            double err = got.sub(want).norm2Number().doubleValue() / Math.max(1e-300, want.norm2Number().doubleValue());
+            boolean ok = err <= m.fidelity();
+            checks.add(new Check("infer within the declared fidelity", ok, String.format("relative output error %.3g (declared %.3g)",
+                    err, m.fidelity())));
+        } catch (WgException e) {
+            checks.add(new Check("infer within the declared fidelity", false, e.getMessage()));
+        }
+        log.accept("release and infer checked");
+        List<Claims.Claim> claims = Claims.builtIn(m.id());
+        if (!claims.isEmpty()) {
+            for (Verify.Check c : Verify.run(claims, seed, data, 1, null, 0.95, log)) {
+                checks.add(new Check("claim " + c.claim().id(), c.matches(), c.describe()));
+            }
+        }
+    }
+
+    private static void adversary(Manifest m, long seed, DataSource data, List<Check> checks, Consumer<String> log) {
+        Adversary adv = Registry.adversary(m.id(), Params.empty(m.id()));
+        for (String game : m.games()) {
+            Scheme target = Registry.schemes().stream().filter(s -> Registry.plays(adv, game, s.id())).findFirst().orElse(null);
+            if (target == null) {
+                checks.add(new Check("plays " + game, false, "no installed scheme is of a type it targets " + m.targets()));
+                continue;
+            }
+            GameSpec spec = GameSpec.against(target.id(), game, m.id(), Map.of(), data, "");
+            List<TrialRecord> r = new TrialRunner(1).run(spec, seed, 0, 1, i -> { });
+            Outcome o = r.get(0).outcomes().get(0);
+            checks.add(new Check("plays " + game + " against " + target.id(), o.failure() == null,
+                    o.failure() == null ? (o.won() ? "answered and won" : "answered and lost") : o.failure()));
+            log.accept("played " + game + " against " + target.id());
+        }
+    }
+}

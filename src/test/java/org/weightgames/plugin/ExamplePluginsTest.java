@@ -1,0 +1,101 @@
+package org.weightgames.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.weightgames.cli.Main;
+import org.weightgames.data.DataSource;
+import org.weightgames.game.TrialRecord;
+import org.weightgames.run.GameSpec;
+import org.weightgames.run.TrialRunner;
+
+/**
+ * The example plugins under examples/plugins, run as users run them: the PyTorch TaylorMLP gives
+ * the Java TaylorMLP's win counts game by game, the numpy inversion breaks the Java scheme, every
+ * example passes the kit, and the Python package's own tests pass.
+ */
+class ExamplePluginsTest {
+    static final Path EXAMPLES = Path.of("examples/plugins");
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    @BeforeAll
+    static void pythonWithTorch() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of(Sandbox.BWRAP)), "bubblewrap is installed by .ci/run");
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import numpy, torch").start();
+        Assumptions.assumeTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
+                "numpy and torch for /usr/bin/python3 are installed by .ci/run");
+        Plugins.install(List.of(EXAMPLES), Map.of());
+    }
+
+    @AfterAll
+    static void uninstall() {
+        Plugins.install(List.of(), Map.of());
+    }
+
+    private static List<TrialRecord> play(String scheme, String game, List<String> adversaries, int trials) {
+        Map<String, Map<String, String>> settings = new TreeMap<>();
+        settings.put("model", Map.of("hidden", "16", "steps", "40"));
+        GameSpec spec = new GameSpec(scheme, game, adversaries, settings, DataSource.load("synthetic"), "");
+        return new TrialRunner(2).run(spec, 1, 0, trials, i -> { });
+    }
+
+    private static long[] wins(List<TrialRecord> r, int adversaries) {
+        long[] w = new long[adversaries];
+        for (TrialRecord t : r) {
+            for (int a = 0; a < adversaries; a++) {
+                assertThat(t.outcomes().get(a).failure()).isNull();
+                w[a] += t.outcomes().get(a).won() ? 1 : 0;
+            }
+        }
+        return w;
+    }
+
+    @Test
+    void theTorchTaylorMlpWinsAndLosesAsTheJavaOneGameByGame() {
+        Map<String, List<String>> games = Map.of("ext-w", List.of("taylor-inversion", "numpy-taylor-inversion", "baseline"),
+                "ext-f", List.of("released-model", "taylor-collapse", "baseline"), "ind", List.of("taylor-inversion", "baseline"),
+                "correct", List.of("authorised-user", "baseline"));
+        games.forEach((game, advs) -> {
+            long[] java = wins(play("taylormlp", game, advs, 3), advs.size());
+            long[] torch = wins(play("torch-taylormlp", game, advs, 3), advs.size());
+            assertThat(torch).as(game + " " + advs).containsExactly(java);
+        });
+        // the attacks win where they should: both inversions recover every expanded neuron of either implementation
+        assertThat(wins(play("torch-taylormlp", "ext-w", games.get("ext-w"), 3), 3)).containsExactly(3, 3, 0);
+    }
+
+    @Test
+    void everyExamplePassesTheKit() {
+        for (String p : List.of("numpy-noise", "numpy-taylor-inversion")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int status = Main.run(new String[] {"kit", EXAMPLES.resolve(p).toString()}, new PrintStream(out, true),
+                    new PrintStream(new ByteArrayOutputStream()));
+            assertThat(status).as(out.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("0 failed").doesNotContain("FAIL");
+        }
+    }
+
+    @Test
+    void thePythonPackagesOwnTestsPass() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(PYTHON.toString(), "-m", "unittest", "discover", "-s", "python/tests").redirectErrorStream(true)
+                .start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(log).isZero();
+        assertThat(log).contains("OK").containsPattern("Ran [1-9][0-9]* tests");
+    }
+}

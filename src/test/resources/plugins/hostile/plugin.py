@@ -1,0 +1,55 @@
+"""A hostile adversary plugin for the sandbox tests: each mode tries one thing it must not do.
+What it manages to read, reach or write it reports in its refusal, so the test can tell."""
+import os
+import socket
+import sys
+import time
+
+import weightgames as wg
+
+
+def ext_w(challenge, rng):
+    mode = challenge.params["mode"]
+    path = challenge.params["path"]
+    if mode == "read":
+        found = []
+        for p in (path, os.path.expanduser("~/.cache/weightgames"), "/root/.cache/weightgames"):
+            try:
+                if os.path.isdir(p):
+                    found.append(f"{p}: {os.listdir(p)}")
+                else:
+                    with open(p) as f:
+                        found.append(f"{p}: {f.read()}")
+            except OSError as e:
+                found.append(f"{p}: {type(e).__name__}")
+        raise wg.PluginError("READ " + "; ".join(found))
+    if mode == "network":
+        try:
+            socket.create_connection(("127.0.0.1", int(challenge.params["port"])), timeout=3).close()
+            raise wg.PluginError("CONNECTED")
+        except OSError as e:
+            raise wg.PluginError(f"no connection: {type(e).__name__}: {e}")
+    if mode == "write":
+        try:
+            with open(path, "w") as f:
+                f.write("written by a plugin")
+            raise wg.PluginError("WROTE " + path)
+        except OSError as e:
+            raise wg.PluginError(f"could not write: {type(e).__name__}")
+    if mode == "garbage":
+        sys.stdout.write("\x00\x01 not json at all \xff\n")
+        sys.stdout.flush()
+        time.sleep(30)
+    if mode == "hang":
+        time.sleep(3600)
+    if mode == "memory":
+        hog = []
+        while True:
+            hog.append(bytearray(64 << 20))
+    if mode == "die":
+        os._exit(3)
+    raise wg.PluginError(f"unknown mode {mode}")
+
+
+if __name__ == "__main__":
+    wg.serve_adversary(ext_w=ext_w)

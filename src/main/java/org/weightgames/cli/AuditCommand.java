@@ -151,6 +151,10 @@ final class AuditCommand extends WgCommand {
         Path dir = out != null ? out : defaultOut(now);
         List<GameSummary> results;
         org.weightgames.run.FileJournal journal = new org.weightgames.run.FileJournal(dir, audit.fingerprint(plan), resume);
+        Path pluginLog = dir.resolve("plugins.log");
+        if (!org.weightgames.plugin.Plugins.installed().isEmpty()) {
+            org.weightgames.plugin.Plugins.logTo(pluginLog);
+        }
         try {
             if (journal.resumed() > 0) {
                 err.println("[resume] " + journal.resumed() + " finished trials read from " + dir.resolve(".partial"));
@@ -158,7 +162,15 @@ final class AuditCommand extends WgCommand {
             results = audit.run(plan, journal);
         } catch (WgException e) {
             journal.discard();
+            org.weightgames.plugin.Plugins.logTo(null);
+            try {
+                Files.deleteIfExists(pluginLog);
+            } catch (java.io.IOException ignored) {
+                // nothing to remove
+            }
             throw e;
+        } finally {
+            org.weightgames.plugin.Plugins.logTo(null);
         }
         List<InferenceCost> timing = null;
         String shape = null;

@@ -1,6 +1,7 @@
 package org.weightgames.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import java.nio.file.Path;
 
 import org.weightgames.core.WgException;

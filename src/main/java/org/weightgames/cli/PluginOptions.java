@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.weightgames.plugin.Manifest;
 import org.weightgames.plugin.Plugins;
-import org.weightgames.plugin.Sandbox;
+import org.weightgames.isolation.Sandbox;
 import picocli.CommandLine.Option;
 
 /**

@@ -59,9 +59,10 @@ public final class IsolatedAdversary<C extends Challenge, R> implements Adversar
     private final String scheme;
     private final Map<String, String> schemeParams;
     private final Isolation isolation;
+    private final Sandbox sandbox;
 
     private IsolatedAdversary(String game, Contract<?, C, R> contract, Adversary inner, Map<String, String> params,
-            String scheme, Map<String, String> schemeParams, Isolation isolation) {
+            String scheme, Map<String, String> schemeParams, Isolation isolation, Sandbox sandbox) {
         this.game = game;
         this.contract = contract;
         this.inner = inner;
@@ -69,6 +70,7 @@ public final class IsolatedAdversary<C extends Challenge, R> implements Adversar
         this.scheme = scheme;
         this.schemeParams = new TreeMap<>(schemeParams);
         this.isolation = isolation;
+        this.sandbox = sandbox;
     }
 
     /**
@@ -77,14 +79,15 @@ public final class IsolatedAdversary<C extends Challenge, R> implements Adversar
      * initialised with {@code schemeParams}.
      */
     public static Adversary of(Definition definition, Adversary inner, Map<String, String> params, String scheme,
-            Map<String, String> schemeParams, Isolation isolation) {
-        return relay(definition.id(), definition.contract(), inner, params, scheme, schemeParams, isolation);
+            Map<String, String> schemeParams, Isolation isolation, Sandbox sandbox) {
+        return relay(definition.id(), definition.contract(), inner, params, scheme, schemeParams, isolation, sandbox);
     }
 
     private static <A extends Adversary, C extends Challenge, R> A relay(String game, Contract<A, C, R> contract,
-            Adversary inner, Map<String, String> params, String scheme, Map<String, String> schemeParams, Isolation isolation) {
+            Adversary inner, Map<String, String> params, String scheme, Map<String, String> schemeParams, Isolation isolation,
+            Sandbox sandbox) {
         IsolatedAdversary<C, R> isolated = new IsolatedAdversary<>(game, contract, inner, params, scheme, schemeParams,
-                isolation);
+                isolation, sandbox);
         return contract.relay(isolated, isolated::play);
     }
 
@@ -135,7 +138,7 @@ public final class IsolatedAdversary<C extends Challenge, R> implements Adversar
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(AdversaryHost.class.getName());
-            ProcessBuilder pb = new ProcessBuilder(cmd);
+            ProcessBuilder pb = new ProcessBuilder(sandbox.wrapJvm(cmd, dir, ClassPath.entries()));
             pb.environment().put("OMP_NUM_THREADS", "1");
             pb.environment().remove("WG_CACHE");
             pb.environment().put("HOME", home.toString());

@@ -37,6 +37,7 @@ public record Manifest(Path folder, Path file, String id, String kind, List<Stri
         Map<String, String> defaults, List<String> games, String layout, boolean usageControl, Map<String, String> model,
         double fidelity, Map<String, List<Map<String, Map<String, String>>>> variants, List<String> targets, boolean hasClaims,
         String sha256) {
+    /** {@code sha256}: of the whole plugin folder ({@link #folderSha256}). */
     public static final String FILE = "wg-plugin.json";
     public static final int PROTOCOL = 1;
     static final Set<String> GAMES = Set.of("ext-w", "ext-f", "ind", "uc", "correct");
@@ -69,7 +70,29 @@ public record Manifest(Path folder, Path file, String id, String kind, List<Stri
         } catch (IOException e) {
             throw new WgException(file + " cannot be read: " + e.getMessage());
         }
-        return parse(folder.toAbsolutePath().normalize(), file, n, sha256(bytes));
+        return parse(folder.toAbsolutePath().normalize(), file, n, folderSha256(folder));
+    }
+
+    /**
+     * SHA-256 over every file of the plugin's folder (relative path and content, sorted by path;
+     * Python's caches left out): what the report records of the code that played.
+     */
+    static String folderSha256(Path folder) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(folder)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            for (Path p : walk.filter(Files::isRegularFile).filter(p -> !p.toString().contains("__pycache__"))
+                    .sorted(java.util.Comparator.comparing(x -> folder.relativize(x).toString())).toList()) {
+                d.update(folder.relativize(p).toString().getBytes(StandardCharsets.UTF_8));
+                d.update((byte) 0);
+                d.update(Files.readAllBytes(p));
+                d.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (IOException e) {
+            throw new WgException("plugin folder " + folder + " cannot be read: " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Manifest parse(Path folder, Path file, JsonNode n, String sha) {
@@ -171,7 +194,7 @@ public record Manifest(Path folder, Path file, String id, String kind, List<Stri
         m.put("id", id);
         m.put("kind", kind);
         m.put("folder", folder.toString());
-        m.put("manifest_sha256", sha256);
+        m.put("folder_sha256", sha256);
         m.put("protocol", Integer.toString(PROTOCOL));
         return m;
     }

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.weightgames.core.WgException;
+import org.weightgames.isolation.Sandbox;
 
 /**
  * One plugin process speaking protocol v1 (docs/plugins.md): JSON lines on its stdin and stdout,
@@ -53,7 +54,7 @@ final class PluginProcess implements AutoCloseable {
         this.manifest = manifest;
         this.sandbox = sandbox;
         this.work = work;
-        List<String> cmd = sandbox.wrap(sandbox.inside(manifest), manifest.folder(), python, work, List.of(), true);
+        List<String> cmd = sandbox.wrap(inside(manifest, sandbox), manifest.folder(), python, work, List.of(), true);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
         if (!sandbox.enabled()) {
             Map<String, String> env = pb.environment();
@@ -79,6 +80,20 @@ final class PluginProcess implements AutoCloseable {
         Thread err = new Thread(() -> copyStderr(process.getErrorStream()), "wg-plugin-err-" + manifest.id());
         err.setDaemon(true);
         err.start();
+    }
+
+    /**
+     * The manifest's command with every argument that names a file of the plugin's folder made
+     * absolute, as the process sees that folder.
+     */
+    static List<String> inside(Manifest m, Sandbox sandbox) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String a : m.command()) {
+            Path p = m.folder().resolve(a).normalize();
+            boolean local = !a.startsWith("/") && p.startsWith(m.folder()) && Files.exists(p);
+            out.add(local ? sandbox.pluginPath(m.folder()).resolve(m.folder().relativize(p)).toString() : a);
+        }
+        return out;
     }
 
     Path work() {
@@ -245,6 +260,7 @@ final class PluginProcess implements AutoCloseable {
                     }
                 }
                 System.err.println("[plugin " + manifest.id() + "] " + l);
+                Plugins.log("[plugin " + manifest.id() + "] " + l);
             }
         } catch (IOException ignored) {
             // the process ended

@@ -1,5 +1,6 @@
 package org.weightgames.plugin;
 
+import org.weightgames.isolation.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,44 @@ public final class Plugins {
     /** The plugins installed, for provenance. */
     public static List<Manifest> installed() {
         return installed;
+    }
+
+    /**
+     * What a game's provenance records of the plugins among {@code ids} (its scheme and
+     * adversaries): {@code plugin.<id>} = the SHA-256 of its folder, and
+     * {@code plugin.python-package} = that of WeightGames' Python package. Empty without plugins.
+     */
+    public static Map<String, String> versions(List<String> ids) {
+        Map<String, String> v = new java.util.TreeMap<>();
+        for (Manifest m : installed) {
+            if (ids.contains(m.id())) {
+                v.put("plugin." + m.id(), m.sha256());
+            }
+        }
+        Path py = python();
+        if (!v.isEmpty() && py != null) {
+            v.put("plugin.python-package", Manifest.folderSha256(py.resolve("weightgames")));
+        }
+        return v;
+    }
+
+    private static volatile Path log;
+
+    /** Where plugins' stderr is copied besides the run's own stderr (the report folder's plugins.log); null: nowhere. */
+    public static void logTo(Path file) {
+        log = file;
+    }
+
+    static synchronized void log(String line) {
+        Path l = log;
+        if (l != null) {
+            try {
+                Files.writeString(l, line + System.lineSeparator(), java.nio.charset.StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException ignored) {
+                // the log is a convenience; the run's stderr has every line
+            }
+        }
     }
 
     public static Sandbox sandbox() {

@@ -59,11 +59,16 @@ public record GameSpec(String scheme, String definition, List<String> adversarie
         // a game whose players are the scheme's own users (correct) is played in process
         boolean isolate = game != null && game.isolates();
         Map<String, String> schemeParams = isolate ? newSchemeParams() : null;
+        org.weightgames.isolation.Sandbox sandbox = org.weightgames.isolation.Sandbox.from(settings);
+        if (isolate) {
+            sandbox.check(); // refused before any trial where bubblewrap is missing
+        }
         List<Adversary> list = new ArrayList<>();
         for (String id : adversaries) {
             Params p = Registry.params(id, settings);
             Adversary a = Registry.adversary(id, p);
-            list.add(isolate ? IsolatedAdversary.of(game, a, p.used(), scheme, schemeParams, isolation) : a);
+            list.add(isolate ? IsolatedAdversary.of(game, a, p.used(), scheme, schemeParams, isolation,
+                    sandbox) : a);
         }
         return list;
     }

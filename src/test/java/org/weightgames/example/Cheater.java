@@ -28,6 +28,8 @@ import org.weightgames.model.Network;
  * its JVM, never answers, or writes to the pipe itself. It plays {@code ext-w} only.
  */
 public final class Cheater extends AdversaryBase implements WeightExtractor {
+    /** The host file {@code mode=escape} tries to read. */
+    public static final String ESCAPE = "/tmp/wg-cheater-escape.txt";
     private String mode;
 
     public Cheater() {
@@ -36,7 +38,7 @@ public final class Cheater extends AdversaryBase implements WeightExtractor {
 
     @Override
     public void init(Params params) {
-        mode = params.getString("mode", "reflect", Set.of("reflect", "crash", "hang", "garbage"));
+        mode = params.getString("mode", "reflect", Set.of("reflect", "crash", "hang", "garbage", "escape"));
         params.checkAllUsed();
     }
 
@@ -55,6 +57,13 @@ public final class Cheater extends AdversaryBase implements WeightExtractor {
                     } catch (InterruptedException e) {
                         // keep hanging
                     }
+                }
+            case "escape":
+                // a file of the host's /tmp (another run's, a model's): hidden by the sandbox's own /tmp
+                try {
+                    throw new org.weightgames.core.WgException("READ " + java.nio.file.Files.readString(java.nio.file.Path.of(ESCAPE)));
+                } catch (java.io.IOException e) {
+                    throw new org.weightgames.core.WgException("could not read " + ESCAPE + ": " + e.getClass().getSimpleName());
                 }
             case "garbage":
                 // the pipe is standard output in an isolated process: System.out must not reach it

@@ -78,4 +78,20 @@ class IsolationTest {
         assertThat(r.get(0).outcomes().get(0).measures().get("accuracy"))
                 .isGreaterThan(r.get(0).outcomes().get(1).measures().get("accuracy"));
     }
+
+    @Test
+    void anIsolatedJavaAdversaryRunsInTheSandboxAndSeesNoHostFile() throws java.io.IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of(Sandbox.BWRAP)),
+                "bubblewrap is installed by .ci/run");
+        java.nio.file.Path secret = java.nio.file.Path.of(org.weightgames.example.Cheater.ESCAPE);
+        java.nio.file.Files.writeString(secret, "HOST-SECRET");
+        try {
+            List<TrialRecord> r = play("escape", true, 1, 120);
+            assertThat(r.get(0).outcomes().get(0).failure()).contains("could not read", "NoSuchFileException")
+                    .doesNotContain("HOST-SECRET");
+            assertThat(r.get(0).outcomes().get(1).failure()).isNull();
+        } finally {
+            java.nio.file.Files.deleteIfExists(secret);
+        }
+    }
 }

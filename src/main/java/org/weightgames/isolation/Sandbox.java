@@ -1,4 +1,4 @@
-package org.weightgames.plugin;
+package org.weightgames.isolation;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ import org.weightgames.core.WgException;
 public record Sandbox(boolean enabled, int timeoutSeconds, int memoryMb) {
     public static final String COMPONENT = "plugins";
     public static final Sandbox DEFAULT = new Sandbox(true, 600, 4096);
-    static final String BWRAP = "/usr/bin/bwrap";
+    public static final String BWRAP = "/usr/bin/bwrap";
 
     public static Sandbox from(Map<String, Map<String, String>> settings) {
         Map<String, String> m = settings.get(COMPONENT);
@@ -50,7 +50,7 @@ public record Sandbox(boolean enabled, int timeoutSeconds, int memoryMb) {
      * {@link #inside}) in {@code work}: bubblewrap's arguments, then a memory limit when
      * {@code limitMemory}, then the program.
      */
-    List<String> wrap(List<String> program, Path plugin, Path python, Path work, List<Path> readOnly, boolean limitMemory) {
+    public List<String> wrap(List<String> program, Path plugin, Path python, Path work, List<Path> readOnly, boolean limitMemory) {
         List<String> cmd = new ArrayList<>();
         if (enabled) {
             check();
@@ -71,14 +71,20 @@ public record Sandbox(boolean enabled, int timeoutSeconds, int memoryMb) {
             for (Path r : readOnly) {
                 cmd.addAll(List.of("--ro-bind", r.toString(), r.toString()));
             }
-            cmd.addAll(List.of("--ro-bind", plugin.toString(), "/plugin"));
+            if (plugin != null) {
+                cmd.addAll(List.of("--ro-bind", plugin.toString(), "/plugin"));
+            }
             if (python != null) {
                 cmd.addAll(List.of("--ro-bind", python.toString(), "/wg/python"));
             }
-            cmd.addAll(List.of("--bind", work.toString(), "/trial", "--chdir", "/trial", "--unshare-all", "--die-with-parent",
-                    "--new-session", "--clearenv", "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin", "--setenv", "HOME", "/trial",
-                    "--setenv", "PYTHONPATH", "/wg/python", "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "WG_PLUGIN",
-                    "/plugin", "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "LANG", "C.UTF-8"));
+            String inside = plugin != null ? "/trial" : work.toString();
+            cmd.addAll(List.of("--bind", work.toString(), inside, "--chdir", inside, "--unshare-all", "--die-with-parent",
+                    "--new-session", "--clearenv", "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin", "--setenv", "HOME", inside,
+                    "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "LANG", "C.UTF-8"));
+            if (plugin != null) {
+                cmd.addAll(List.of("--setenv", "PYTHONPATH", "/wg/python", "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv",
+                        "WG_PLUGIN", "/plugin"));
+            }
         }
         if (limitMemory && Files.isExecutable(Path.of("/usr/bin/prlimit"))) {
             cmd.addAll(List.of("/usr/bin/prlimit", "--as=" + (long) memoryMb * 1024 * 1024, "--"));
@@ -88,21 +94,17 @@ public record Sandbox(boolean enabled, int timeoutSeconds, int memoryMb) {
     }
 
     /** The plugin's folder as the process sees it. */
-    Path pluginPath(Path folder) {
+    public Path pluginPath(Path folder) {
         return enabled ? Path.of("/plugin") : folder;
     }
 
     /**
-     * The manifest's command with every argument that names a file of the plugin's folder made
-     * absolute, as the process sees that folder.
+     * The command line that runs an isolated adversary's JVM ({@code program}) under bubblewrap
+     * when enabled: the system read-only, the class path entries in {@code readOnly} read-only at
+     * their own paths, its work folder {@code work} writable at its own path, no network, a fresh
+     * /tmp, killed with its parent. The JVM keeps its own heap and native limits.
      */
-    List<String> inside(Manifest m) {
-        List<String> out = new ArrayList<>();
-        for (String a : m.command()) {
-            Path p = m.folder().resolve(a).normalize();
-            boolean local = !a.startsWith("/") && p.startsWith(m.folder()) && Files.exists(p);
-            out.add(local ? pluginPath(m.folder()).resolve(m.folder().relativize(p)).toString() : a);
-        }
-        return out;
+    public List<String> wrapJvm(List<String> program, Path work, List<Path> readOnly) {
+        return wrap(program, null, null, work, readOnly, false);
     }
 }

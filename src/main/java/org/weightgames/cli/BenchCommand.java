@@ -51,8 +51,34 @@ final class BenchCommand extends WgCommand {
     @Option(names = "--prefix", description = "With --model: the block's tensor-name prefix, e.g. model.layers.0.mlp. (default: the first block).")
     String prefix;
 
+    @Option(names = "--protocol", description = "Instead: the plugin protocol's cost, this plugin ext-w adversary against"
+            + " taylor-inversion (or --java) on the audit's default block, --trials trials each, in one run.")
+    String protocol;
+
+    @Option(names = "--java", defaultValue = "taylor-inversion", description = "With --protocol: the Java adversary to compare"
+            + " with (default: ${DEFAULT-VALUE}).")
+    String javaAdversary;
+
+    @Mixin
+    PluginOptions plugins = new PluginOptions();
+
     @Override
     public Integer call() throws Exception {
+        if (protocol != null) {
+            plugins.installQuietly();
+            org.weightgames.core.Nd.init();
+            PrintWriter p = out();
+            java.util.Map<String, Object> r = org.weightgames.run.ProtocolBench.run(javaAdversary, protocol, trials, seed, p);
+            if (json != null) {
+                try {
+                    new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), r);
+                } catch (java.io.IOException e) {
+                    throw new WgException("bench: cannot write " + json + ": " + e.getMessage());
+                }
+            }
+            p.flush();
+            return 0;
+        }
         org.weightgames.safetensors.DType dt;
         try {
             dt = org.weightgames.safetensors.DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));

@@ -102,4 +102,16 @@ class ExamplePluginsTest {
         assertThat(p.exitValue()).as(log).isZero();
         assertThat(log).contains("OK").containsPattern("Ran [1-9][0-9]* tests");
     }
+
+    @Test
+    void theBenchMeasuresTheProtocolsCostOnTheSameTrials() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"bench", "--plugins", EXAMPLES.toString(), "--protocol", "numpy-taylor-inversion",
+            "--trials", "2"}, new PrintStream(out, true), new PrintStream(new ByteArrayOutputStream()));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(text).isZero();
+        // both adversaries win the same two trials; the ratio of their trials per second is reported
+        assertThat(text).contains("taylor-inversion + baseline").contains("numpy-taylor-inversion + baseline").containsPattern(
+                "numpy-taylor-inversion \\+ baseline +2 trials in [0-9.]+ s: [0-9.]+ trials/s, 2 wins").contains("ratio");
+    }
 }

@@ -94,16 +94,14 @@ public final class Plugins {
     }
 
     /**
-     * What a game's provenance records of the plugins among {@code ids} (its scheme and
-     * adversaries): {@code plugin.<id>} = the SHA-256 of its folder, and
+     * What a game's provenance records of the run's plugins (all of them, as they may all have
+     * been planned): {@code plugin.<id>} = the SHA-256 of its folder, and
      * {@code plugin.python-package} = that of WeightGames' Python package. Empty without plugins.
      */
-    public static Map<String, String> versions(List<String> ids) {
+    public static Map<String, String> versions() {
         Map<String, String> v = new java.util.TreeMap<>();
         for (Manifest m : installed) {
-            if (ids.contains(m.id())) {
-                v.put("plugin." + m.id(), m.sha256());
-            }
+            v.put("plugin." + m.id(), m.sha256());
         }
         Path py = python();
         if (!v.isEmpty() && py != null) {

@@ -44,8 +44,11 @@ public final class JsonReport {
         ds.put("sha256", audit.data().sha256());
         ds.put("origin", audit.data().origin());
         ObjectNode versions = root.putObject("versions");
-        Resources.versions().stringPropertyNames().stream().sorted()
-                .forEach(k -> versions.put(k, Resources.versions().getProperty(k)));
+        // the games' provenance holds the tool's versions and, with plugins, their folders' hashes (the same for every game)
+        Map<String, String> v = new TreeMap<>();
+        Resources.versions().stringPropertyNames().forEach(k -> v.put(k, Resources.versions().getProperty(k)));
+        audit.games().forEach(g -> v.putAll(g.provenance().versions()));
+        v.forEach(versions::put);
         ArrayNode arr = root.putArray("results");
         for (GameSummary g : audit.games()) {
             for (Map.Entry<String, Summary> e : g.summaries().entrySet()) {

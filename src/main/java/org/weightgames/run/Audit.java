@@ -275,9 +275,7 @@ public final class Audit {
         Map<String, String> versions = new TreeMap<>();
         Properties v = Resources.versions();
         v.stringPropertyNames().forEach(k -> versions.put(k, v.getProperty(k)));
-        List<String> components = new java.util.ArrayList<>(spec.adversaries());
-        components.add(spec.scheme());
-        versions.putAll(org.weightgames.plugin.Plugins.versions(components));
+        versions.putAll(org.weightgames.plugin.Plugins.versions());
         return new PlannedGame(spec, bound, new Provenance(config.seed(), Seeds.trialPath(config.seed(), spec),
                 defText == null ? null : Resources.sha256(defText), spec.scheme(), spec.definition(), spec.variant(), scheme,
                 definition, adversaries, model, spec.settings().get(Isolation.COMPONENT), spec.data().name(), spec.data().sha256(),

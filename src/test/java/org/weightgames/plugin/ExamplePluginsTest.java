@@ -114,4 +114,25 @@ class ExamplePluginsTest {
         assertThat(text).contains("taylor-inversion + baseline").contains("numpy-taylor-inversion + baseline").containsPattern(
                 "numpy-taylor-inversion \\+ baseline +2 trials in [0-9.]+ s: [0-9.]+ trials/s, 2 wins").contains("ratio");
     }
+
+    @Test
+    void anAuditOfAPluginRecordsItAndReplays(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("report");
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"audit", "--plugins", EXAMPLES.toString(), "--no-sandbox", "--scheme", "numpy-noise",
+            "--definition", "ext-w", "--trials", "2", "--out", out.toString(), "--set", "model.hidden=8"},
+                new PrintStream(text, true), new PrintStream(new ByteArrayOutputStream()));
+        assertThat(status).as(text.toString(StandardCharsets.UTF_8)).isZero();
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("report.json").toFile());
+        // the sandbox's absence is recorded, and what code played: the plugin folder's and the package's hashes
+        assertThat(report.path("settings").path("plugins").path("sandbox").asText()).isEqualTo("false");
+        com.fasterxml.jackson.databind.JsonNode versions = report.path("versions");
+        assertThat(versions.path("plugin.numpy-noise").asText()).hasSize(64);
+        assertThat(versions.path("plugin.python-package").asText()).hasSize(64);
+        assertThat(report.path("results").get(0).path("wins").asInt()).isZero(); // noise keeps read-weights out of 1e-3
+        int replay = Main.run(new String[] {"replay", out.resolve("report.json").toString(), "--trial", "1", "--plugins",
+            EXAMPLES.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        assertThat(replay).as("the plugin's release replays bit for bit from the report").isZero();
+    }
 }

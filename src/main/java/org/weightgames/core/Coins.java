@@ -47,7 +47,7 @@ public final class Coins {
                 return entropy.length * 8;
             }
         };
-        this.drbg = new HashSP800DRBG(new SHA256Digest(), 256, source,
+        this.drbg = new HashSP800DRBG(new JdkSha256(), 256, source,
                 ("weightgames:" + path).getBytes(StandardCharsets.UTF_8), new byte[16]);
     }
 

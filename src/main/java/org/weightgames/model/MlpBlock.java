@@ -113,12 +113,22 @@ public final class MlpBlock implements Layer {
 
     @Override
     public INDArray backward(INDArray g) {
+        return preActivationGradient(g).mmul(v);
+    }
+
+    @Override
+    public void backwardParameters(INDArray g) {
+        preActivationGradient(g);
+    }
+
+    /** Adds the parameter gradients; returns the gradient of the pre-activations. */
+    private INDArray preActivationGradient(INDArray g) {
         grads.get("W").addi(g.transpose().mmul(lastH));
         grads.get("c").addi(g.sum(0));
         INDArray gPre = g.mmul(w).muli(lastDerivative);
         grads.get("V").addi(gPre.transpose().mmul(lastX));
         grads.get("b").addi(gPre.sum(0));
-        return gPre.mmul(v);
+        return gPre;
     }
 
     @Override

@@ -100,9 +100,11 @@ public final class Network {
 
     public void backward(INDArray gradOut) {
         INDArray g = gradOut;
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        for (int i = layers.size() - 1; i > 0; i--) {
             g = layers.get(i).backward(g);
         }
+        // the gradient of the network's input is not needed
+        layers.get(0).backwardParameters(g);
     }
 
     /** Every parameter as {@code <layer index>.<name>}, in layer order. */

@@ -114,13 +114,24 @@ public final class SwiGluBlock implements Layer {
 
     @Override
     public INDArray backward(INDArray g) {
+        INDArray[] gates = gateGradients(g);
+        return gates[0].mmul(vGate).addi(gates[1].mmul(vUp));
+    }
+
+    @Override
+    public void backwardParameters(INDArray g) {
+        gateGradients(g);
+    }
+
+    /** Adds the parameter gradients; returns the gradients of the gate's and the up projection's outputs. */
+    private INDArray[] gateGradients(INDArray g) {
         grads.get("W_down").addi(g.transpose().mmul(lastH));
         INDArray gh = g.mmul(wDown);
         INDArray gGate = gh.mul(lastUp).muli(lastDerivative);
         INDArray gUp = gh.mul(lastAct);
         grads.get("V_gate").addi(gGate.transpose().mmul(lastX));
         grads.get("V_up").addi(gUp.transpose().mmul(lastX));
-        return gGate.mmul(vGate).addi(gUp.mmul(vUp));
+        return new INDArray[] {gGate, gUp};
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
 import org.apache.commons.math3.linear.RealMatrix;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.FunctionExtractor;
@@ -37,6 +38,8 @@ import org.weightgames.model.SwiGluBlock;
  */
 public final class EquationSolving extends AdversaryBase implements FunctionExtractor {
     public static final String ID = "equation-solving";
+    /** The workspace each evaluation of the objective allocates its temporaries in. */
+    private static final String WORKSPACE = "wg-equation-solving";
     private int steps;
     private double lr;
     private double ridge;
@@ -94,17 +97,20 @@ public final class EquationSolving extends AdversaryBase implements FunctionExtr
         int in = (int) init.v().columns();
         double[] theta = concat(init.v().dup('c').data().asDouble(), init.b().dup().data().asDouble());
         Objective f = (t, grad) -> {
-            INDArray v = Nd.matrix(java.util.Arrays.copyOfRange(t, 0, k * in), k, in);
-            INDArray b = Nd.vector(java.util.Arrays.copyOfRange(t, k * in, k * in + k));
-            INDArray pre = x.mmul(v.transpose()).addiRowVector(b);
-            INDArray h = act.apply(pre);
-            INDArray[] wc = outputLayer(h, y, true);
-            INDArray r = h.mmul(wc[0].transpose()).addiRowVector(wc[1]).subi(y);
-            double loss = r.mul(r).sumNumber().doubleValue() / x.rows();
-            // by variable projection the gradient in (V, b) is taken with (W, c) held at their optimum
-            INDArray gPre = r.muli(2.0 / x.rows()).mmul(wc[0]).muli(act.derivative(pre));
-            copy(concat(gPre.transpose().mmul(x).dup('c').data().asDouble(), gPre.sum(0).data().asDouble()), grad);
-            return loss;
+            try (MemoryWorkspace ws = Nd.scratch(WORKSPACE)) {
+                INDArray v = Nd.matrix(java.util.Arrays.copyOfRange(t, 0, k * in), k, in);
+                INDArray b = Nd.vector(java.util.Arrays.copyOfRange(t, k * in, k * in + k));
+                INDArray pre = x.mmul(v.transpose()).addiRowVector(b);
+                INDArray[] ad = act.applyAndDerivative(pre);
+                INDArray h = ad[0];
+                INDArray[] wc = outputLayer(h, y, true);
+                INDArray r = h.mmul(wc[0].transpose()).addiRowVector(wc[1]).subi(y);
+                double loss = r.mul(r).sumNumber().doubleValue() / x.rows();
+                // by variable projection the gradient in (V, b) is taken with (W, c) held at their optimum
+                INDArray gPre = r.muli(2.0 / x.rows()).mmul(wc[0]).muli(ad[1]);
+                copy(concat(gPre.transpose().mmul(x).dup('c').data().asDouble(), gPre.sum(0).data().asDouble()), grad);
+                return loss;
+            }
         };
         lbfgs(f, theta);
         INDArray v = Nd.matrix(java.util.Arrays.copyOfRange(theta, 0, k * in), k, in);
@@ -119,21 +125,24 @@ public final class EquationSolving extends AdversaryBase implements FunctionExtr
         Activation act = init.activation();
         double[] theta = concat(init.vGate().dup('c').data().asDouble(), init.vUp().dup('c').data().asDouble());
         Objective f = (t, grad) -> {
-            INDArray g = Nd.matrix(java.util.Arrays.copyOfRange(t, 0, k * in), k, in);
-            INDArray u = Nd.matrix(java.util.Arrays.copyOfRange(t, k * in, 2 * k * in), k, in);
-            INDArray zg = x.mmul(g.transpose());
-            INDArray zu = x.mmul(u.transpose());
-            INDArray sg = act.apply(zg);
-            INDArray h = sg.mul(zu);
-            INDArray[] wc = outputLayer(h, y, false);
-            INDArray r = h.mmul(wc[0].transpose()).subi(y);
-            double loss = r.mul(r).sumNumber().doubleValue() / x.rows();
-            INDArray gh = r.muli(2.0 / x.rows()).mmul(wc[0]);
-            INDArray gzg = gh.mul(zu).muli(act.derivative(zg));
-            INDArray gzu = gh.mul(sg);
-            copy(concat(gzg.transpose().mmul(x).dup('c').data().asDouble(), gzu.transpose().mmul(x).dup('c').data().asDouble()),
-                    grad);
-            return loss;
+            try (MemoryWorkspace ws = Nd.scratch(WORKSPACE)) {
+                INDArray g = Nd.matrix(java.util.Arrays.copyOfRange(t, 0, k * in), k, in);
+                INDArray u = Nd.matrix(java.util.Arrays.copyOfRange(t, k * in, 2 * k * in), k, in);
+                INDArray zg = x.mmul(g.transpose());
+                INDArray zu = x.mmul(u.transpose());
+                INDArray[] ad = act.applyAndDerivative(zg);
+                INDArray sg = ad[0];
+                INDArray h = sg.mul(zu);
+                INDArray[] wc = outputLayer(h, y, false);
+                INDArray r = h.mmul(wc[0].transpose()).subi(y);
+                double loss = r.mul(r).sumNumber().doubleValue() / x.rows();
+                INDArray gh = r.muli(2.0 / x.rows()).mmul(wc[0]);
+                INDArray gzg = gh.mul(zu).muli(ad[1]);
+                INDArray gzu = gh.mul(sg);
+                copy(concat(gzg.transpose().mmul(x).dup('c').data().asDouble(),
+                        gzu.transpose().mmul(x).dup('c').data().asDouble()), grad);
+                return loss;
+            }
         };
         lbfgs(f, theta);
         INDArray g = Nd.matrix(java.util.Arrays.copyOfRange(theta, 0, k * in), k, in);
@@ -281,8 +290,8 @@ public final class EquationSolving extends AdversaryBase implements FunctionExtr
             a.getColumn(k).assign(1.0);
         }
         int m = (int) a.columns();
-        double[][] ata = a.transpose().mmul(a).toDoubleMatrix();
-        double[][] aty = a.transpose().mmul(y).toDoubleMatrix();
+        double[][] ata = Nd.rows(a.transpose().mmul(a));
+        double[][] aty = Nd.rows(a.transpose().mmul(y));
         double trace = 0;
         for (int i = 0; i < m; i++) {
             trace += ata[i][i];

@@ -16,6 +16,8 @@ import org.bouncycastle.crypto.prng.drbg.HashSP800DRBG;
  */
 public final class Coins {
     private static final int BUFFER = 4096;
+    private static final java.lang.invoke.VarHandle LONG_BE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
     private final byte[] seed;
     private final String path;
@@ -45,7 +47,7 @@ public final class Coins {
                 return entropy.length * 8;
             }
         };
-        this.drbg = new HashSP800DRBG(new SHA256Digest(), 256, source,
+        this.drbg = new HashSP800DRBG(new JdkSha256(), 256, source,
                 ("weightgames:" + path).getBytes(StandardCharsets.UTF_8), new byte[16]);
     }
 
@@ -83,8 +85,16 @@ public final class Coins {
     }
 
     public void nextBytes(byte[] out) {
-        for (int i = 0; i < out.length; i++) {
-            out[i] = nextByte();
+        int i = 0;
+        while (i < out.length) {
+            if (position == BUFFER) {
+                drbg.generate(buffer, null, false);
+                position = 0;
+            }
+            int n = Math.min(out.length - i, BUFFER - position);
+            System.arraycopy(buffer, position, out, i, n);
+            position += n;
+            i += n;
         }
     }
 
@@ -97,6 +107,12 @@ public final class Coins {
     }
 
     public long nextLong() {
+        if (position <= BUFFER - 8) {
+            // the same eight bytes, big-endian, read at once
+            long v = (long) LONG_BE.get(buffer, position);
+            position += 8;
+            return v;
+        }
         long v = 0;
         for (int i = 0; i < 8; i++) {
             v = (v << 8) | (nextByte() & 0xFFL);

@@ -81,6 +81,36 @@ public enum Activation {
         }
     }
 
+    /**
+     * act(x) and act'(x), two new arrays, equal bit for bit to {@link #apply} and
+     * {@link #derivative}: the work they share (the sigmoid, the normal CDF, the tanh) is done once.
+     */
+    public INDArray[] applyAndDerivative(INDArray x) {
+        switch (this) {
+            case SILU: {
+                INDArray s = Transforms.sigmoid(x, true);
+                INDArray a = x.mul(s);
+                // s + (x s) (1 - s), as derivative computes it
+                return new INDArray[] {a, s.add(a.mul(s.rsub(1.0)))};
+            }
+            case GELU: {
+                INDArray p = phiCdf(x);
+                INDArray a = x.mul(p);
+                INDArray pdf = Transforms.exp(x.mul(x).muli(-0.5), false).muli(INV_SQRT_2PI);
+                return new INDArray[] {a, p.addi(x.mul(pdf))};
+            }
+            case GELU_TANH: {
+                INDArray t = tanhInner(x);
+                INDArray du = x.mul(x).muli(3 * TANH_K).addi(1.0).muli(TANH_C);
+                INDArray inner = t.mul(t).rsubi(1.0).muli(du).muli(x).muli(0.5);
+                INDArray half = t.addi(1.0).muli(0.5);
+                return new INDArray[] {x.mul(half), half.addi(inner)};
+            }
+            default:
+                return new INDArray[] {apply(x), derivative(x)};
+        }
+    }
+
     /** act(x) for one value. */
     public double value(double x) {
         switch (this) {

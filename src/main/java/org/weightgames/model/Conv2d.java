@@ -90,12 +90,23 @@ public final class Conv2d extends Affine {
     @Override
     public INDArray backward(INDArray g) {
         int n = (int) g.rows();
+        double[] dcols = outputGradient(g).mmul(w).dup('c').data().asDouble();
+        return Nd.matrix(col2im(dcols, n), n, inputSize());
+    }
+
+    @Override
+    public void backwardParameters(INDArray g) {
+        outputGradient(g);
+    }
+
+    /** Adds the parameter gradients; returns the output's gradient as rows of (image, position) by channel. */
+    private INDArray outputGradient(INDArray g) {
+        int n = (int) g.rows();
         int hw = height * width;
         INDArray g2 = g.reshape('c', n, w.rows(), hw).permute(0, 2, 1).dup('c').reshape('c', (long) n * hw, w.rows());
         gw.addi(g2.transpose().mmul(lastCols));
         gb.addi(g2.sum(0));
-        double[] dcols = g2.mmul(w).dup('c').data().asDouble();
-        return Nd.matrix(col2im(dcols, n), n, inputSize());
+        return g2;
     }
 
     private double[] im2col(double[] x, int n) {

@@ -51,9 +51,14 @@ public final class Dense extends Affine {
 
     @Override
     public INDArray backward(INDArray g) {
+        backwardParameters(g);
+        return g.mmul(w);
+    }
+
+    @Override
+    public void backwardParameters(INDArray g) {
         gw.addi(g.transpose().mmul(lastX));
         gb.addi(g.sum(0));
-        return g.mmul(w);
     }
 
 

@@ -22,6 +22,15 @@ public interface Layer {
 
     INDArray backward(INDArray gradOut);
 
+    /**
+     * {@link #backward} without its result: the parameter gradients only, for the first layer of a
+     * network, whose input gradient nothing reads. A layer whose input gradient costs a matrix
+     * product (or a col2im) overrides it to skip that work; the gradients it adds are the same.
+     */
+    default void backwardParameters(INDArray gradOut) {
+        backward(gradOut);
+    }
+
     /** Trainable parameters by name (live references), in a fixed order; none by default. */
     default Map<String, INDArray> parameters() {
         return Map.of();

@@ -19,7 +19,7 @@ public final class MlpBlock implements Layer {
     private final INDArray c;
     private final Map<String, INDArray> grads = new LinkedHashMap<>();
     private INDArray lastX;
-    private INDArray lastPre;
+    private INDArray lastDerivative;
     private INDArray lastH;
 
     public MlpBlock(Activation act, INDArray v, INDArray b, INDArray w, INDArray c) {
@@ -97,23 +97,38 @@ public final class MlpBlock implements Layer {
     @Override
     public INDArray forward(INDArray x, boolean training) {
         INDArray pre = projection(x).addiRowVector(b);
-        INDArray h = act.apply(pre);
+        INDArray h;
         if (training) {
+            // act' for the backward pass from the same evaluation of the activation
+            INDArray[] ad = act.applyAndDerivative(pre);
+            h = ad[0];
             lastX = x;
-            lastPre = pre;
+            lastDerivative = ad[1];
             lastH = h;
+        } else {
+            h = act.apply(pre);
         }
         return h.mmul(w.transpose()).addiRowVector(c);
     }
 
     @Override
     public INDArray backward(INDArray g) {
+        return preActivationGradient(g).mmul(v);
+    }
+
+    @Override
+    public void backwardParameters(INDArray g) {
+        preActivationGradient(g);
+    }
+
+    /** Adds the parameter gradients; returns the gradient of the pre-activations. */
+    private INDArray preActivationGradient(INDArray g) {
         grads.get("W").addi(g.transpose().mmul(lastH));
         grads.get("c").addi(g.sum(0));
-        INDArray gPre = g.mmul(w).muli(act.derivative(lastPre));
+        INDArray gPre = g.mmul(w).muli(lastDerivative);
         grads.get("V").addi(gPre.transpose().mmul(lastX));
         grads.get("b").addi(gPre.sum(0));
-        return gPre.mmul(v);
+        return gPre;
     }
 
     @Override

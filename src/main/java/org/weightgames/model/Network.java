@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.weightgames.core.Nd;
 
 /** A feed-forward network: layers applied in order, rows of a batch in, logits out. */
 public final class Network {
@@ -64,12 +66,25 @@ public final class Network {
             }
             return org.nd4j.linalg.factory.Nd4j.vstack(parts.toArray(new INDArray[0]));
         }
-        INDArray h = x;
-        for (Layer l : layers) {
-            h = l.forward(h, training);
+        if (training) {
+            INDArray h = x;
+            for (Layer l : layers) {
+                h = l.forward(h, true);
+            }
+            return h;
         }
-        return h;
+        // inference keeps nothing but its output: its temporaries live in a workspace, released in
+        // bulk, instead of a native allocation and free for each of them
+        try (MemoryWorkspace ws = Nd.scratch(INFERENCE_WORKSPACE)) {
+            INDArray h = x;
+            for (Layer l : layers) {
+                h = l.forward(h, false);
+            }
+            return h.detach();
+        }
     }
+
+    private static final String INFERENCE_WORKSPACE = "wg-inference";
 
     /** Inference runs over at most this many rows at a time. */
     static final int INFERENCE_ROWS = 512;
@@ -85,9 +100,11 @@ public final class Network {
 
     public void backward(INDArray gradOut) {
         INDArray g = gradOut;
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        for (int i = layers.size() - 1; i > 0; i--) {
             g = layers.get(i).backward(g);
         }
+        // the gradient of the network's input is not needed
+        layers.get(0).backwardParameters(g);
     }
 
     /** Every parameter as {@code <layer index>.<name>}, in layer order. */

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -20,7 +22,7 @@ abstract class Optimizer {
     Optimizer(Map<String, INDArray> parameters) {
         for (INDArray p : parameters.values()) {
             params.add(p);
-            values.add(p.dup('c').data().asDouble());
+            values.add(read(p));
         }
     }
 
@@ -30,11 +32,27 @@ abstract class Optimizer {
         int i = 0;
         for (INDArray gArr : gradients.values()) {
             double[] x = values.get(i);
-            update(i, x, gArr.dup('c').data().asDouble(), lr);
+            update(i, x, read(gArr), lr);
             INDArray p = params.get(i);
-            p.assign(Nd4j.create(x, p.shape(), p.dataType()));
+            if (whole(p)) {
+                // straight into the tensor's own buffer: no temporary tensor, no native assign
+                p.data().setData(x);
+            } else {
+                p.assign(Nd4j.create(x, p.shape(), p.dataType()));
+            }
             i++;
         }
+    }
+
+    /** The values in row-major order; read from the buffer itself when it is exactly the tensor's. */
+    private static double[] read(INDArray a) {
+        return whole(a) ? a.data().asDouble() : a.dup('c').data().asDouble();
+    }
+
+    /** Whether a tensor is the whole of its buffer, row-major, in double precision. */
+    private static boolean whole(INDArray a) {
+        return !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.dataType() == DataType.DOUBLE
+                && a.data().length() == a.length() && Shape.hasDefaultStridesForShape(a);
     }
 
     /** Called once per step before the tensors' updates. */

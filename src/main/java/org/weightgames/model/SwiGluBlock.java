@@ -19,7 +19,8 @@ public final class SwiGluBlock implements Layer {
     private final Activation act;
     private final Map<String, INDArray> grads = new LinkedHashMap<>();
     private INDArray lastX;
-    private INDArray lastGate;
+    private INDArray lastAct;
+    private INDArray lastDerivative;
     private INDArray lastUp;
     private INDArray lastH;
 
@@ -97,25 +98,40 @@ public final class SwiGluBlock implements Layer {
     public INDArray forward(INDArray x, boolean training) {
         INDArray gate = x.mmul(vGate.transpose());
         INDArray up = x.mmul(vUp.transpose());
-        INDArray h = act.apply(gate).muli(up);
-        if (training) {
-            lastX = x;
-            lastGate = gate;
-            lastUp = up;
-            lastH = h;
+        if (!training) {
+            return act.apply(gate).muli(up).mmul(wDown.transpose());
         }
+        // act and act' for the backward pass from the same evaluation of the activation
+        INDArray[] ad = act.applyAndDerivative(gate);
+        INDArray h = ad[0].mul(up);
+        lastX = x;
+        lastAct = ad[0];
+        lastDerivative = ad[1];
+        lastUp = up;
+        lastH = h;
         return h.mmul(wDown.transpose());
     }
 
     @Override
     public INDArray backward(INDArray g) {
+        INDArray[] gates = gateGradients(g);
+        return gates[0].mmul(vGate).addi(gates[1].mmul(vUp));
+    }
+
+    @Override
+    public void backwardParameters(INDArray g) {
+        gateGradients(g);
+    }
+
+    /** Adds the parameter gradients; returns the gradients of the gate's and the up projection's outputs. */
+    private INDArray[] gateGradients(INDArray g) {
         grads.get("W_down").addi(g.transpose().mmul(lastH));
         INDArray gh = g.mmul(wDown);
-        INDArray gGate = gh.mul(lastUp).muli(act.derivative(lastGate));
-        INDArray gUp = gh.mul(act.apply(lastGate));
+        INDArray gGate = gh.mul(lastUp).muli(lastDerivative);
+        INDArray gUp = gh.mul(lastAct);
         grads.get("V_gate").addi(gGate.transpose().mmul(lastX));
         grads.get("V_up").addi(gUp.transpose().mmul(lastX));
-        return gGate.mmul(vGate).addi(gUp.mmul(vUp));
+        return new INDArray[] {gGate, gUp};
     }
 
     @Override

@@ -1,9 +1,5 @@
 package org.weightgames.plugin;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -17,7 +13,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
-import org.weightgames.core.Params;
 import org.weightgames.data.Dataset;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.AuxiliaryData;
@@ -47,18 +42,15 @@ import org.weightgames.schemes.taylormlp.TaylorLayout;
  * oracles ({@code samples}, {@code query}, {@code data}, which count the budgets) and the
  * scheme's public inference code ({@code infer}). A failing turn is a lost trial with the reason.
  */
-public final class PluginAdversary implements Adversary, PluginScheme.Plugin {
-    private final Manifest manifest;
-    private Map<String, String> params = Map.of();
-
+public final class PluginAdversary extends PluginComponent implements Adversary {
     private PluginAdversary(Manifest manifest) {
-        this.manifest = manifest;
+        super(manifest);
     }
 
     /** An uninitialised instance, of the game interfaces its manifest names. */
     static Adversary of(Manifest m) {
         PluginAdversary impl = new PluginAdversary(m);
-        List<Class<?>> types = new ArrayList<>(List.of(Adversary.class, PluginScheme.Plugin.class));
+        List<Class<?>> types = new ArrayList<>(List.of(Adversary.class, Plugin.class));
         for (String g : m.games()) {
             types.add(switch (g) {
                 case "ext-w" -> WeightExtractor.class;
@@ -69,42 +61,7 @@ public final class PluginAdversary implements Adversary, PluginScheme.Plugin {
                         + "' (the scheme's own users play correct)");
             });
         }
-        InvocationHandler h = (proxy, method, args) -> {
-            if (method.getDeclaringClass() == Object.class) {
-                return switch (method.getName()) {
-                    case "equals" -> proxy == args[0];
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    default -> "plugin adversary " + m.id();
-                };
-            }
-            Method own = impl.getClass().getMethod(method.getName(), method.getParameterTypes());
-            try {
-                return own.invoke(impl, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (Adversary) Proxy.newProxyInstance(PluginAdversary.class.getClassLoader(), types.toArray(new Class<?>[0]), h);
-    }
-
-    @Override
-    public Manifest manifest() {
-        return manifest;
-    }
-
-    @Override
-    public String id() {
-        return manifest.id();
-    }
-
-    @Override
-    public String description() {
-        return manifest.description() + " (plugin)";
-    }
-
-    @Override
-    public void init(Params p) {
-        params = Plugins.params(manifest, p);
+        return Proxies.of(impl, types, "plugin adversary " + m.id(), Adversary.class);
     }
 
     /** By the types its manifest names (any, weights, hosted, usage-control, taylormlp) or a plugin scheme's id. */
@@ -117,7 +74,7 @@ public final class PluginAdversary implements Adversary, PluginScheme.Plugin {
                 case "hosted" -> scheme instanceof Hosted;
                 case "usage-control" -> scheme instanceof UsageControl;
                 case "taylormlp" -> scheme instanceof TaylorLayout;
-                default -> scheme instanceof PluginScheme.Plugin && scheme.id().equals(t);
+                default -> scheme instanceof Plugin && scheme.id().equals(t);
             };
             if (hit) {
                 return true;

@@ -1,9 +1,5 @@
 package org.weightgames.plugin;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -18,8 +14,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
-import org.weightgames.core.Params;
-import org.weightgames.core.WgException;
 import org.weightgames.data.Dataset;
 import org.weightgames.game.Release;
 import org.weightgames.game.ReleasesWeights;
@@ -40,12 +34,9 @@ import org.weightgames.schemes.taylormlp.TaylorLayout;
  * scheme, {@code usage-control} a {@link UsageControl} one, so the built-in adversaries of those
  * types attack it.
  */
-public class PluginScheme implements Scheme {
-    final Manifest manifest;
-    private Map<String, String> params = Map.of();
-
+public class PluginScheme extends PluginComponent implements Scheme {
     PluginScheme(Manifest manifest) {
-        this.manifest = manifest;
+        super(manifest);
     }
 
     /** An uninitialised instance, of every type the manifest declares. */
@@ -60,53 +51,7 @@ public class PluginScheme implements Scheme {
         if (m.usageControl()) {
             types.add(UsageControl.class);
         }
-        InvocationHandler h = (proxy, method, args) -> {
-            if (method.getDeclaringClass() == Object.class) {
-                return switch (method.getName()) {
-                    case "equals" -> proxy == args[0];
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    default -> "plugin scheme " + m.id();
-                };
-            }
-            Method own = find(impl, method);
-            if (own == null && method.isDefault()) {
-                return InvocationHandler.invokeDefault(proxy, method, args);
-            }
-            try {
-                return (own == null ? method : own).invoke(impl, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (Scheme) Proxy.newProxyInstance(PluginScheme.class.getClassLoader(), types.toArray(new Class<?>[0]), h);
-    }
-
-    private static Method find(Object impl, Method m) {
-        try {
-            Method own = impl.getClass().getMethod(m.getName(), m.getParameterTypes());
-            return own.getDeclaringClass() == Object.class ? null : own;
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
-    }
-
-    public Manifest manifest() {
-        return manifest;
-    }
-
-    @Override
-    public String id() {
-        return manifest.id();
-    }
-
-    @Override
-    public String description() {
-        return manifest.description() + " (plugin)";
-    }
-
-    @Override
-    public void init(Params p) {
-        params = Plugins.params(manifest, p);
+        return Proxies.of(impl, types, "plugin scheme " + m.id(), Scheme.class);
     }
 
     @Override
@@ -194,22 +139,5 @@ public class PluginScheme implements Scheme {
             t.put(n, a.tensor(n));
         }
         return t;
-    }
-
-    Map<String, String> params() {
-        return params;
-    }
-
-    /** What every plugin component is, whatever else it is. */
-    public interface Plugin {
-        Manifest manifest();
-    }
-
-    /** Refuses a scheme that is not a plugin. */
-    static Manifest manifestOf(Scheme s) {
-        if (s instanceof Plugin p) {
-            return p.manifest();
-        }
-        throw new WgException("scheme '" + s.id() + "' is not a plugin");
     }
 }

@@ -90,7 +90,8 @@ final class AuditCommand extends WgCommand {
     Path signKey;
 
     @Option(names = "--isolate", description = "Play every adversary of the extraction games in its own JVM, handed only the artifact file and"
-            + " pipes to the oracles (isolation.timeout, isolation.memory, isolation.native set its limits).")
+            + " pipes to the oracles, under bubblewrap unless --no-sandbox (isolation.timeout, isolation.memory, isolation.native set"
+            + " its limits).")
     boolean isolate;
 
     @Override

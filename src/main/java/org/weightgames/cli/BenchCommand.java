@@ -1,8 +1,8 @@
 package org.weightgames.cli;
 
 import java.io.PrintWriter;
-import java.util.Map;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.weightgames.core.WgException;
 
@@ -65,16 +65,15 @@ final class BenchCommand extends WgCommand {
     @Override
     public Integer call() throws Exception {
         if (protocol != null) {
-            plugins.installQuietly();
+            plugins.install();
             org.weightgames.core.Nd.init();
             PrintWriter p = out();
-            java.util.Map<String, Object> r = org.weightgames.run.ProtocolBench.run(javaAdversary, protocol, trials, seed, p);
+            Map<String, Object> r = org.weightgames.run.ProtocolBench.run(javaAdversary, protocol, trials, seed, p);
             if (json != null) {
-                try {
-                    new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), r);
-                } catch (java.io.IOException e) {
-                    throw new WgException("bench: cannot write " + json + ": " + e.getMessage());
-                }
+                // atomically, as the reports are written
+                Path dir = json.toAbsolutePath().getParent();
+                org.weightgames.report.ReportWriter.write(dir, Map.of(json.getFileName().toString(),
+                        org.weightgames.report.ReportWriter.json(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(r))));
             }
             p.flush();
             return 0;

@@ -30,7 +30,7 @@ final class KitCommand extends WgCommand {
         if (plugins.folders.stream().noneMatch(f -> f.toAbsolutePath().normalize().equals(folder.toAbsolutePath().normalize()))) {
             plugins.folders.add(folder);
         }
-        plugins.installQuietly();
+        plugins.install();
         Nd.init();
         PrintWriter out = out();
         List<PluginKit.Check> checks = PluginKit.run(folder.toAbsolutePath().normalize(), seed, DataSource.load("synthetic"), line -> {

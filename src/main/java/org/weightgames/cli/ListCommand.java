@@ -20,7 +20,7 @@ final class ListCommand extends WgCommand {
 
     @Override
     public Integer call() {
-        plugins.installQuietly();
+        plugins.install();
         PrintWriter out = out();
         out.println("Schemes:");
         for (Scheme s : Registry.schemes()) {
@@ -35,7 +35,7 @@ final class ListCommand extends WgCommand {
             List<String> plays = new ArrayList<>();
             for (Scheme s : Registry.schemes()) {
                 for (Definition d : Registry.definitions()) {
-                    if (d.plays().isInstance(a) && a.targets(s)) {
+                    if (Registry.plays(a, d, s)) {
                         plays.add(s.id() + "/" + d.id());
                     }
                 }

@@ -36,8 +36,8 @@ class PluginOptions {
         return Plugins.install(folders, settings);
     }
 
-    /** Installs the plugins with {@code --no-sandbox} as the only sandbox setting (commands without --set). */
-    List<Manifest> installQuietly() {
+    /** Installs the plugins with {@code --no-sandbox} as the only sandbox setting (the commands without --set). */
+    List<Manifest> install() {
         return Plugins.install(folders, noSandbox ? Map.of(Sandbox.COMPONENT, Map.of("sandbox", "false")) : Map.of());
     }
 

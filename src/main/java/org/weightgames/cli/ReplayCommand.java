@@ -28,7 +28,7 @@ final class ReplayCommand extends WgCommand {
 
     @Override
     public Integer call() {
-        plugins.installQuietly();
+        plugins.install();
         Nd.init();
         org.weightgames.run.Replay.Result r = org.weightgames.run.Replay.run(report, result, trial);
         PrintWriter o = out();

@@ -40,7 +40,7 @@ final class VerifyCommand extends WgCommand {
         if (trials != null && trials < 1) {
             throw new WgException("--trials must be at least 1, got " + trials);
         }
-        plugins.installQuietly();
+        plugins.install();
         List<Claims.Claim> claims = new ArrayList<>();
         if (files.isEmpty()) {
             Registry.schemes().forEach(s -> claims.addAll(Claims.builtIn(s.id())));

@@ -82,6 +82,13 @@ public final class Nd {
         return x.norm2Number().doubleValue();
     }
 
+    /** ||got - expected|| / ||expected|| (the plain difference's norm where expected is zero): how the games measure output error. */
+    public static double relativeError(INDArray got, INDArray expected) {
+        double den = norm(expected);
+        double num = norm(got.sub(expected));
+        return den > 0 ? num / den : num;
+    }
+
     /** True when every entry is finite. */
     public static boolean finite(INDArray x) {
         double[] d = x.dup().data().asDouble();

@@ -88,7 +88,7 @@ final class Challenger {
                 : ctx.scheme().inference(release.artifact());
         INDArray released = releasedModel.forward(freshRows.features());
         d.releasedOutputs = released;
-        d.measures.put("release_error", relativeError(released, expected));
+        d.measures.put("release_error", Nd.relativeError(released, expected));
         d.measures.put("original_accuracy", Network.accuracyOfLogits(expected, freshRows.labels()));
         return d;
     }
@@ -134,12 +134,6 @@ final class Challenger {
                 new SampleOracle(ctx.data().train(), samples), api);
     }
 
-    static double relativeError(INDArray got, INDArray expected) {
-        double den = Nd.norm(expected);
-        double num = Nd.norm(got.sub(expected));
-        return den > 0 ? num / den : num;
-    }
-
     /** Whether an answered model can be compared with the original: present, with its input and output sizes. */
     static boolean comparable(Network m, Drawn d) {
         return m != null && m.inputSize() == d.original.inputSize() && m.outputSize() == d.original.outputSize();
@@ -166,7 +160,7 @@ final class Challenger {
      * of multiply-accumulates and of elementwise work.
      */
     static Map<String, Double> fidelity(Network m, INDArray out, Drawn d) {
-        double err = relativeError(out, d.originalOutputs);
+        double err = Nd.relativeError(out, d.originalOutputs);
         Map<String, Double> measures = new TreeMap<>();
         measures.put("relative_error", Double.isFinite(err) ? err : Double.POSITIVE_INFINITY);
         measures.put("agreement", Network.accuracyOfLogits(out, d.originalOutputs.argMax(1).toIntVector()));

@@ -106,12 +106,18 @@ public final class Registry {
 
     /**
      * Whether {@code adversary} plays {@code definition} against {@code scheme}: it implements the
-     * game's interface ({@link Definition#plays()}) and targets the scheme's type
-     * ({@link Adversary#targets}). Asks uninitialised instances: no parameters involved.
+     * game's interface ({@link Definition#plays()}), targets the scheme's type
+     * ({@link Adversary#targets}) and the scheme is played in that game ({@link Scheme#playedIn}).
+     * Asks uninitialised instances: no parameters involved.
      */
     public static boolean plays(Adversary adversary, String definition, String scheme) {
-        Definition d = find(definitions(), Definition::id, definition, "definition");
-        return d.plays().isInstance(adversary) && adversary.targets(find(schemes(), Scheme::id, scheme, "scheme"));
+        return plays(adversary, find(definitions(), Definition::id, definition, "definition"),
+                find(schemes(), Scheme::id, scheme, "scheme"));
+    }
+
+    /** {@link #plays(Adversary, String, String)} on instances at hand. */
+    public static boolean plays(Adversary adversary, Definition definition, Scheme scheme) {
+        return definition.plays().isInstance(adversary) && adversary.targets(scheme) && scheme.playedIn(definition.id());
     }
 
     /** Parameters for a component from the per-component settings, empty when none were given. */

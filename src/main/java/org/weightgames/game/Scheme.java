@@ -65,6 +65,15 @@ public interface Scheme {
     }
 
     /**
+     * Whether this scheme is played in the game {@code definition}: every game by default; a plugin
+     * scheme in the games its manifest names. Asked of uninitialised schemes, like
+     * {@link Adversary#targets}.
+     */
+    default boolean playedIn(String definition) {
+        return true;
+    }
+
+    /**
      * A file in the claims format (schemes/CLAIMS.md) holding this scheme's claims when they do not
      * ship in the jar as {@code schemes/<id>.json}: a plugin's manifest. None by default.
      */

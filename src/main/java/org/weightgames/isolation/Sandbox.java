@@ -46,9 +46,10 @@ public record Sandbox(boolean enabled, int timeoutSeconds, int memoryMb) {
     }
 
     /**
-     * The command line that runs {@code program} (already rewritten to the sandbox's paths by
-     * {@link #inside}) in {@code work}: bubblewrap's arguments, then a memory limit when
-     * {@code limitMemory}, then the program.
+     * The command line that runs {@code program} (its paths already as the sandbox shows them,
+     * {@link #pluginPath}) in {@code work}: bubblewrap's arguments, then a memory limit when
+     * {@code limitMemory}, then the program. With {@code plugin} (a plugin's folder) the work folder
+     * is seen at /trial; without (an isolated JVM) at its own path.
      */
     public List<String> wrap(List<String> program, Path plugin, Path python, Path work, List<Path> readOnly, boolean limitMemory) {
         List<String> cmd = new ArrayList<>();

@@ -100,7 +100,7 @@ public final class PluginKit {
                     org.nd4j.linalg.indexing.NDArrayIndex.all()) : x;
             INDArray want = original.forward(x256);
             INDArray got = scheme.inference(a.artifact()).forward(x256);
-            double err = got.sub(want).norm2Number().doubleValue() / Math.max(1e-300, want.norm2Number().doubleValue());
+            double err = org.weightgames.core.Nd.relativeError(got, want);
             boolean ok = err <= m.fidelity();
             checks.add(new Check("infer within the declared fidelity", ok, String.format("relative output error %.3g (declared %.3g)",
                     err, m.fidelity())));

@@ -9,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,13 +30,13 @@ import org.weightgames.core.WgException;
  * is meant for), {@code fidelity} (the relative output error its inference keeps, checked by the
  * kit), {@code variants} (definition to a list of settings, as built-in schemes' audit variants)
  * and {@code claims} in the claims format (schemes/CLAIMS.md); an adversary adds {@code targets}.
- * Every error names the file and what to write instead.
+ * Every error names the file and what to write instead. {@code sha256} is that of the whole plugin
+ * folder ({@link #folderSha256}), what reports record of the code that played.
  */
 public record Manifest(Path folder, Path file, String id, String kind, List<String> command, String description,
         Map<String, String> defaults, List<String> games, String layout, boolean usageControl, Map<String, String> model,
         double fidelity, Map<String, List<Map<String, Map<String, String>>>> variants, List<String> targets, boolean hasClaims,
         String sha256) {
-    /** {@code sha256}: of the whole plugin folder ({@link #folderSha256}). */
     public static final String FILE = "wg-plugin.json";
     public static final int PROTOCOL = 1;
     static final Set<String> GAMES = Set.of("ext-w", "ext-f", "ind", "uc", "correct");
@@ -188,17 +187,6 @@ public record Manifest(Path folder, Path file, String id, String kind, List<Stri
         return kind.equals("scheme");
     }
 
-    /** Provenance: what a report records of the plugin. */
-    public Map<String, String> provenance() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("kind", kind);
-        m.put("folder", folder.toString());
-        m.put("folder_sha256", sha256);
-        m.put("protocol", Integer.toString(PROTOCOL));
-        return m;
-    }
-
     private static String text(JsonNode n, String field, String at) {
         JsonNode v = n.path(field);
         if (!v.isTextual() || v.asText().isBlank()) {
@@ -222,17 +210,5 @@ public record Manifest(Path folder, Path file, String id, String kind, List<Stri
             out.add(e.asText());
         }
         return List.copyOf(out);
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String sha256(String s) {
-        return sha256(s.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -3,7 +3,6 @@ package org.weightgames.plugin;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -156,9 +155,7 @@ public final class PluginAdversary extends PluginComponent implements Adversary 
         coins.derive("plugin").nextBytes(seed);
         Coins drawCoins = coins.derive("plugin-samples");
         try (Plugins.Work work = Plugins.work(manifest); PluginProcess p = work.start()) {
-            Map<String, String> meta = new LinkedHashMap<>(artifact.metadata());
-            meta.put("wg.scheme", artifact.scheme());
-            TensorFiles.write(work.dir().resolve("artifact.safetensors"), meta, PluginScheme.tensors(artifact));
+            TensorFiles.writeArtifact(work.dir().resolve("artifact.safetensors"), artifact, Map.of("wg.scheme", artifact.scheme()));
             ObjectNode r = p.request("play");
             r.put("game", game);
             r.set("params", PluginProcess.JSON.valueToTree(params));

@@ -54,6 +54,12 @@ public class PluginScheme extends PluginComponent implements Scheme {
         return Proxies.of(impl, types, "plugin scheme " + m.id(), Scheme.class);
     }
 
+    /** In the games its manifest names. */
+    @Override
+    public boolean playedIn(String definition) {
+        return manifest.games().contains(definition);
+    }
+
     @Override
     public Map<String, String> modelDefaults() {
         return manifest.model();
@@ -122,7 +128,7 @@ public class PluginScheme extends PluginComponent implements Scheme {
             return Optional.empty();
         }
         try (Plugins.Work work = Plugins.work(manifest); PluginProcess p = work.start()) {
-            TensorFiles.write(work.dir().resolve("artifact.safetensors"), artifact.metadata(), tensors(artifact));
+            TensorFiles.writeArtifact(work.dir().resolve("artifact.safetensors"), artifact, Map.of());
             TensorFiles.write(work.dir().resolve("secret.safetensors"), Map.of(), secret.protectedParameters());
             ObjectNode r = p.request("restore");
             r.set("params", PluginProcess.JSON.valueToTree(params));
@@ -131,13 +137,5 @@ public class PluginScheme extends PluginComponent implements Scheme {
             JsonNode reply = p.call(r, null);
             return Optional.of(TensorFiles.readNetwork(p.file(reply, "model"), "plugin '" + id() + "' restored model"));
         }
-    }
-
-    static Map<String, INDArray> tensors(Artifact a) {
-        Map<String, INDArray> t = new LinkedHashMap<>();
-        for (String n : a.tensorNames()) {
-            t.put(n, a.tensor(n));
-        }
-        return t;
     }
 }

@@ -26,6 +26,9 @@ public final class Plugins {
     public static final String ENV = "WG_PLUGINS";
     private static volatile List<Manifest> installed = List.of();
     private static volatile Sandbox sandbox = Sandbox.DEFAULT;
+    /** WeightGames' Python package and what reports record of the plugins, found once at install. */
+    private static volatile Path python;
+    private static volatile Map<String, String> versions = Map.of();
 
     private Plugins() {
     }
@@ -71,6 +74,8 @@ public final class Plugins {
         }
         sandbox = s;
         installed = List.copyOf(found.values());
+        python = installed.isEmpty() ? null : python();
+        versions = versions(installed, python);
         if (!installed.isEmpty()) {
             List<Manifest> list = installed;
             Registry.extend(new Registry.Extension() {
@@ -99,15 +104,18 @@ public final class Plugins {
      * {@code plugin.python-package} = that of WeightGames' Python package. Empty without plugins.
      */
     public static Map<String, String> versions() {
+        return versions;
+    }
+
+    private static Map<String, String> versions(List<Manifest> plugins, Path py) {
         Map<String, String> v = new java.util.TreeMap<>();
-        for (Manifest m : installed) {
+        for (Manifest m : plugins) {
             v.put("plugin." + m.id(), m.sha256());
         }
-        Path py = python();
         if (!v.isEmpty() && py != null) {
             v.put("plugin.python-package", Manifest.folderSha256(py.resolve("weightgames")));
         }
-        return v;
+        return java.util.Collections.unmodifiableMap(v);
     }
 
     private static volatile Path log;
@@ -167,7 +175,7 @@ public final class Plugins {
     }
 
     /** WeightGames' Python package (the folder holding {@code weightgames/}), or null where it is not found. */
-    static Path python() {
+    private static Path python() {
         String prop = System.getProperty("wg.python");
         List<Path> candidates = new ArrayList<>();
         if (prop != null) {
@@ -202,7 +210,7 @@ public final class Plugins {
     /** One call's work folder, deleted on close. */
     record Work(Manifest manifest, Path dir) implements AutoCloseable {
         PluginProcess start() {
-            return new PluginProcess(manifest, sandbox, dir, python());
+            return new PluginProcess(manifest, sandbox, dir, python);
         }
 
         @Override

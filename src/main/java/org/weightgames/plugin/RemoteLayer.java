@@ -77,7 +77,7 @@ final class RemoteLayer implements Layer {
         }
         Session s = new Session(work, p);
         try {
-            TensorFiles.write(work.dir().resolve("artifact.safetensors"), artifact.metadata(), PluginScheme.tensors(artifact));
+            TensorFiles.writeArtifact(work.dir().resolve("artifact.safetensors"), artifact, Map.of());
             ObjectNode r = p.request("load");
             r.set("params", PluginProcess.JSON.valueToTree(params));
             r.put("artifact", "artifact.safetensors");

@@ -36,6 +36,17 @@ final class TensorFiles {
         Writer.write(file, meta, tensors, DType.F64);
     }
 
+    /** A public artifact as a file: its metadata, with {@code extra} on top, and its tensors. */
+    static void writeArtifact(Path file, Artifact artifact, Map<String, String> extra) {
+        Map<String, String> meta = new LinkedHashMap<>(artifact.metadata());
+        meta.putAll(extra);
+        Map<String, INDArray> tensors = new LinkedHashMap<>();
+        for (String n : artifact.tensorNames()) {
+            tensors.put(n, artifact.tensor(n));
+        }
+        write(file, meta, tensors);
+    }
+
     static void writeNetwork(Path file, Network net, Architecture architecture) {
         Map<String, String> meta = new LinkedHashMap<>(NetworkCodec.metadata(net));
         meta.put("format", NETWORK);

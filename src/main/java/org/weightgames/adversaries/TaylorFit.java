@@ -43,29 +43,36 @@ public final class TaylorFit {
         return new Fit(s, a, k, quotient(k, g));
     }
 
+    /** Neurons whose Gram matrices {@link #grams} fills at a time: their matrices and probe columns stay in the core's cache. */
+    private static final int GRAM_BLOCK = 256;
+
     /**
      * The Gram matrices of neurons {@code from .. to} at once, from a probe laid out by order, row
      * and neuron ({@code probe[n][r][j]}): gram[j][n * orders + m] = sum_r probe[n][r][j] probe[m][r][j],
      * the sums of {@link #gram} in the same order, with the neuron index innermost so that the JIT
-     * vectorises the loop.
+     * vectorises the loop, {@value #GRAM_BLOCK} neurons at a time (one pass per pair of orders over
+     * every neuron's matrix would write each matrix's cache lines (N+1)(N+2)/2 times from memory).
      */
     public static void grams(double[][][] probe, int from, int to, double[][] gram) {
         int orders = probe.length;
         int rows = probe[0].length;
         double[] s = new double[to]; // indexed as the probe, so that every access in the loop has the same index
-        for (int n = 0; n < orders; n++) {
-            for (int m = n; m < orders; m++) {
-                java.util.Arrays.fill(s, from, to, 0);
-                for (int r = 0; r < rows; r++) {
-                    double[] a = probe[n][r];
-                    double[] b = probe[m][r];
-                    for (int j = from; j < to; j++) {
-                        s[j] += a[j] * b[j];
+        for (int b0 = from; b0 < to; b0 += GRAM_BLOCK) {
+            int b1 = Math.min(to, b0 + GRAM_BLOCK);
+            for (int n = 0; n < orders; n++) {
+                for (int m = n; m < orders; m++) {
+                    java.util.Arrays.fill(s, b0, b1, 0);
+                    for (int r = 0; r < rows; r++) {
+                        double[] a = probe[n][r];
+                        double[] b = probe[m][r];
+                        for (int j = b0; j < b1; j++) {
+                            s[j] += a[j] * b[j];
+                        }
                     }
-                }
-                for (int j = from; j < to; j++) {
-                    gram[j][n * orders + m] = s[j];
-                    gram[j][m * orders + n] = s[j];
+                    for (int j = b0; j < b1; j++) {
+                        gram[j][n * orders + m] = s[j];
+                        gram[j][m * orders + n] = s[j];
+                    }
                 }
             }
         }
@@ -141,6 +148,13 @@ public final class TaylorFit {
     public static void accumulate(double[] kappa, double[] kk, double[] theta, double[] acc, int len) {
         for (int j = 0; j < len; j++) {
             acc[j] += kappa[j] * theta[j] / kk[j];
+        }
+    }
+
+    /** The first order's share of a row of W in single precision: acc[j] = a[j] theta[j] (the same bits as 0 + a[j] theta[j]). */
+    public static void assign(float[] a, float[] theta, float[] acc, int len) {
+        for (int j = 0; j < len; j++) {
+            acc[j] = a[j] * theta[j];
         }
     }
 

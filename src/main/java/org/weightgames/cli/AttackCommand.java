@@ -25,13 +25,18 @@ final class AttackCommand extends WgCommand {
             + " coefficients, the one whose per-neuron fit leaves the smallest residual (default: ${DEFAULT-VALUE}).")
     String activation;
 
+    @Option(names = "--fit", defaultValue = "needed", description = "needed: read the orders that fix every column to the dtype's"
+            + " precision (WeightGames' layout: 0 and 1; the authors': local_approx_output); all: the least-squares fit over every"
+            + " order, the in-memory attack's (default: ${DEFAULT-VALUE}).")
+    String fit;
+
     @Mixin
     ToolThreads threads = new ToolThreads();
 
     @Override
     public Integer call() {
         org.weightgames.scale.CheckpointTools.attack(artifact, out, original, org.weightgames.scale.CheckpointTools.activation(
-                activation), threads.atLeastOne("attack"), out());
+                activation), org.weightgames.scale.Fit.parse(fit), threads.atLeastOne("attack"), out());
         return 0;
     }
 }

@@ -26,8 +26,60 @@ final class ActivationGuess {
     private ActivationGuess() {
     }
 
-    /** The chosen activation, every candidate's median residual, and the signs under the chosen one. */
-    record Guess(Activation activation, Map<String, Double> medianResidual, double[] sign, boolean identified) {
+    /**
+     * The chosen activation, every candidate's median residual, the signs under the chosen one and
+     * each neuron's (scaled) kappa at its sign, kappa[j][n].
+     */
+    record Guess(Activation activation, Map<String, Double> medianResidual, double[] sign, double[][] kappa, boolean identified) {
+    }
+
+    /** Neurons the activation is identified from when the fit reads only the orders it needs. */
+    static final int IDENTIFY_NEURONS = 512;
+
+    /** The first rows of a block's coefficients, as the layout stores them. */
+    interface Probe {
+        /**
+         * Row r of orders 0 .. dst.length - 1 for neurons 0 .. count - 1, into dst[n] (scaled to the
+         * series' coefficients where the layout stores them otherwise).
+         */
+        void row(int r, double[][] dst, int count);
+    }
+
+    /**
+     * The signs and activation of a block from every neuron's Gram matrix over the first
+     * {@code rows} rows of every order (orders 0 and 1 alone would not do: f(-x) = f(x) - x for
+     * SiLU, GELU and tanh-GELU makes the two signs' coefficients agree from order 2 on, and those
+     * shared orders pin the fit's scale that orders 0 and 1 leave free near f(p) = p f'(p)). The
+     * activation, unless given, is identified over every neuron ({@link Fit#ALL}, as the in-memory
+     * attack), or over the first {@value #IDENTIFY_NEURONS} ({@link Fit#NEEDED}: a wrong activation
+     * leaves a median residual orders of magnitude above the right one's on any of them).
+     */
+    static Guess guess(Probe probe, int rows, int order, double[] pRel, Activation given, Fit fit, int threads, String where) {
+        if (fit == Fit.ALL || given != null || pRel.length <= IDENTIFY_NEURONS) {
+            return fitted(probe, rows, order, pRel, pRel.length, given, threads, where);
+        }
+        Guess id = fitted(probe, rows, order, pRel, IDENTIFY_NEURONS, null, threads, where);
+        Guess signs = fitted(probe, rows, order, pRel, pRel.length, id.activation(), threads, where);
+        return new Guess(id.activation(), id.medianResidual(), signs.sign(), signs.kappa(), true);
+    }
+
+    private static Guess fitted(Probe probe, int rows, int order, double[] pRel, int count, Activation given, int threads,
+            String where) {
+        int orders = order + 1;
+        // p[n][r][j]: row r of order n of neuron j; every neuron's Gram matrix over these rows decides its sign
+        double[][][] p = new double[orders][rows][count];
+        double[][] dst = new double[orders][];
+        for (int r = 0; r < rows; r++) {
+            for (int n = 0; n < orders; n++) {
+                dst[n] = p[n][r];
+            }
+            probe.row(r, dst, count);
+        }
+        double[][] gram = new double[count][orders * orders];
+        Rows.parallel(count, threads, (worker, from, to) -> TaylorFit.grams(p, (int) from, (int) to, gram));
+        double[] ones = new double[orders];
+        java.util.Arrays.fill(ones, 1);
+        return choose(gram, count == pRel.length ? pRel : java.util.Arrays.copyOf(pRel, count), order, ones, given, threads, where);
     }
 
     /** kappa_n of one neuron for a candidate (activation, sign), scaled per order (n! for the authors' layout). */
@@ -49,17 +101,21 @@ final class ActivationGuess {
         int orders = order + 1;
         Map<String, Double> med = new LinkedHashMap<>();
         List<double[]> signs = new ArrayList<>();
+        List<double[][]> kappas = new ArrayList<>();
         for (Activation act : acts) {
             double[] res = new double[hidden];
             double[] sign = new double[hidden];
+            double[][] kappa = new double[hidden][];
             Rows.parallel(hidden, threads, (worker, from, to) -> {
                 for (int j = (int) from; j < to; j++) {
                     double best = Double.NEGATIVE_INFINITY;
                     for (double s : new double[] {1, -1}) {
-                        double q = TaylorFit.quotient(kappa(act, pRel[j], s, order, scale), gram[j]);
+                        double[] k = kappa(act, pRel[j], s, order, scale);
+                        double q = TaylorFit.quotient(k, gram[j]);
                         if (q > best) {
                             best = q;
                             sign[j] = s;
+                            kappa[j] = k;
                         }
                     }
                     if (Double.isNaN(best) || best == Double.NEGATIVE_INFINITY) {
@@ -70,6 +126,7 @@ final class ActivationGuess {
             });
             med.put(act.id(), Numerics.median(res));
             signs.add(sign);
+            kappas.add(kappa);
         }
         int bestAct = 0;
         for (int i = 1; i < acts.size(); i++) {
@@ -77,7 +134,7 @@ final class ActivationGuess {
                 bestAct = i;
             }
         }
-        return new Guess(acts.get(bestAct), med, signs.get(bestAct), given == null);
+        return new Guess(acts.get(bestAct), med, signs.get(bestAct), kappas.get(bestAct), given == null);
     }
 
     /** Parses {@code --activation}: null (identify) for "auto". */

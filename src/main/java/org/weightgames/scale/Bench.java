@@ -158,6 +158,32 @@ public final class Bench {
         return (System.nanoTime() - t0) / 1e9;
     }
 
+    /**
+     * Times every task once per repeat, repeat r starting with task r mod k, so that no task always
+     * runs first; returns seconds[task][repeat].
+     */
+    static double[][] rotated(int repeats, Runnable... tasks) {
+        double[][] t = new double[tasks.length][repeats];
+        for (int r = 0; r < repeats; r++) {
+            for (int i = 0; i < tasks.length; i++) {
+                int k = (r + i) % tasks.length;
+                long t0 = System.nanoTime();
+                tasks[k].run();
+                t[k][r] = secs(t0);
+            }
+        }
+        return t;
+    }
+
+    /** a[r] / b[r] per repeat. */
+    static double[] ratio(double[] a, double[] b) {
+        double[] q = new double[a.length];
+        for (int r = 0; r < a.length; r++) {
+            q[r] = a[r] / b[r];
+        }
+        return q;
+    }
+
     static double min(double[] v) {
         return Arrays.stream(v).min().orElse(Double.NaN);
     }

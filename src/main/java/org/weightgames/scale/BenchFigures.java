@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
 import org.weightgames.core.Coins;
+import org.weightgames.model.Activation;
 import org.weightgames.model.SwiGluNames;
 import org.weightgames.safetensors.Safetensors;
 import org.weightgames.schemes.taylormlp.TaylorNames;
@@ -36,59 +37,64 @@ final class BenchFigures {
         this.o = options;
     }
 
-    /** Times the attack against the summing pass, measures the recovery and memory; returns the recovery. */
+    /**
+     * Times the attack (reading the orders it needs) against the summing pass over every
+     * coefficient and over the orders it reads, and the least-squares fit over every order against
+     * the summing pass; measures the recovery and memory; returns the recovery.
+     */
     StreamingInversion.Recovered attackVersusRead(Safetensors art, Safetensors orig, SwiGluNames names,
             ProcessMemory.MemorySampler sampler) {
-        StreamingInversion.readPass(art, o.threads()); // warm the page cache: both passes then read from memory
-        double[] read = new double[o.repeats()];
-        double[] attack = new double[o.repeats()];
-        double[] ratio = new double[o.repeats()];
-        StreamingInversion.Recovered rec = null;
-        for (int r = 0; r < o.repeats(); r++) {
-            boolean readFirst = r % 2 == 0;
-            if (readFirst) {
-                read[r] = timeRead(art);
-            }
-            long t = System.nanoTime();
-            rec = StreamingInversion.recover(art, o.threads(), rec);
-            attack[r] = secs(t);
-            if (!readFirst) {
-                read[r] = timeRead(art);
-            }
-            ratio[r] = attack[r] / read[r];
-        }
+        StreamingInversion.readPass(art, o.threads()); // warm the page cache: every pass then reads from memory
+        Activation act = StreamingInversion.declared(art);
+        StreamingInversion.Recovered[] rec = {StreamingInversion.recover(art, "", act, Fit.NEEDED, o.threads(), null), null};
+        int[] read = rec[0].read();
+        double[][] t = Bench.rotated(o.repeats(),
+                () -> StreamingInversion.readPass(art, o.threads()),
+                () -> rec[0] = StreamingInversion.recover(art, "", act, Fit.NEEDED, o.threads(), rec[0]),
+                () -> StreamingInversion.readPass(art, "", read, o.threads()),
+                () -> rec[1] = StreamingInversion.recover(art, "", act, Fit.ALL, o.threads(), rec[1]));
+        double[] ratio = Bench.ratio(t[1], t[0]);
+        double[] own = Bench.ratio(t[1], t[2]);
+        double[] all = Bench.ratio(t[3], t[0]);
         long peak = ProcessMemory.peakRssBytes();
         long[] parts = sampler.stop();
-        StreamingInversion.Comparison c = StreamingInversion.compare(rec, orig, names, art, o.threads());
+        StreamingInversion.Comparison c = StreamingInversion.compare(rec[0], orig, names, art, o.threads());
+        StreamingInversion.Comparison ca = StreamingInversion.compare(rec[1], orig, names, art, o.threads());
         long coefficients = (long) (o.order() + 1) * art.tensor(BLOCK.p()).elements()
                 * art.tensor(BLOCK.theta(0)).rows();
         double gb = coefficients * (double) art.tensor(BLOCK.theta(0)).dtype().size / 1e9;
+        String orders = CheckpointTools.ordersRead(read, o.order());
         bench.say("  summing pass over %d coefficients (%.2f GB): median %.3f s (%.1f GB/s)%n", coefficients, gb,
-                median(read), gb / median(read));
-        bench.say("  taylor-inversion attack: median %.3f s%n", median(attack));
-        bench.say("  attack / read = %.2f  (spread %.2f .. %.2f over %d repeats)%n", median(ratio), min(ratio), max(ratio),
-                ratio.length);
-        bench.say("  recovered W_down: median column relative error %.2e, max %.2e, Frobenius %.2e; V_gate rows with a"
-                + " wrong sign: %d%n", c.medianColumnError(), c.maxColumnError(), c.relativeError(), c.signErrors());
+                median(t[0]), gb / median(t[0]));
+        bench.say("  taylor-inversion attack (%s): median %.3f s%n", orders, median(t[1]));
+        bench.say("  attack / read = %.2f  (spread %.2f .. %.2f over %d repeats); against a summing pass over the orders it"
+                + " reads (median %.3f s): %.2f (%.2f .. %.2f)%n", median(ratio), min(ratio), max(ratio), ratio.length,
+                median(t[2]), median(own), min(own), max(own));
+        bench.say("  least-squares fit over every order: median %.3f s, / read = %.2f (%.2f .. %.2f)%n", median(t[3]),
+                median(all), min(all), max(all));
+        bench.say("  recovered W_down: median column relative error %.2e, max %.2e, Frobenius %.2e (every order: median %.2e);"
+                + " V_gate rows with a wrong sign: %d%n", c.medianColumnError(), c.maxColumnError(), c.relativeError(),
+                ca.medianColumnError(), c.signErrors());
         bench.say("  peak resident memory during release and attack: %.0f MiB (sampled peaks: %.0f MiB heap and native,"
                 + " %.0f MiB of mapped checkpoint pages)%n", peak / 1048576.0, parts[0] / 1048576.0, parts[1] / 1048576.0);
         bench.put("attack_over_read", median(ratio));
         bench.put("attack_over_read_spread", List.of(min(ratio), max(ratio)));
-        bench.put("read_seconds", median(read));
-        bench.put("attack_seconds", median(attack));
+        bench.put("attack_orders_read", read);
+        bench.put("attack_over_read_of_its_orders", median(own));
+        bench.put("attack_over_read_of_its_orders_spread", List.of(min(own), max(own)));
+        bench.put("all_orders_over_read", median(all));
+        bench.put("all_orders_over_read_spread", List.of(min(all), max(all)));
+        bench.put("read_seconds", median(t[0]));
+        bench.put("attack_seconds", median(t[1]));
+        bench.put("all_orders_seconds", median(t[3]));
         bench.put("coefficients", coefficients);
         bench.put("recovered", Bench.ordered("median_column_relative_error", c.medianColumnError(), "max_column_relative_error",
-                c.maxColumnError(), "relative_error", c.relativeError(), "gate_sign_errors", c.signErrors()));
+                c.maxColumnError(), "relative_error", c.relativeError(), "gate_sign_errors", c.signErrors(),
+                "all_orders_median_column_relative_error", ca.medianColumnError()));
         bench.put("peak_rss_mib_release_attack", peak < 0 ? null : peak / 1048576.0);
         bench.put("peak_anonymous_mib_release_attack", parts[0] / 1048576.0);
         bench.put("peak_mapped_file_mib_release_attack", parts[1] / 1048576.0);
-        return rec;
-    }
-
-    private double timeRead(Safetensors art) {
-        long t = System.nanoTime();
-        StreamingInversion.readPass(art, o.threads());
-        return secs(t);
+        return rec[0];
     }
 
     void inference(Safetensors orig, SwiGluNames names, float[] calib, Coins coins, Path work, ExecutorService pool)

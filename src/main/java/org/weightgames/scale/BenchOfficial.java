@@ -49,32 +49,32 @@ final class BenchOfficial {
         try (Safetensors art = Safetensors.open(artifact)) {
             OfficialNames n = rel.names();
             OfficialInversion.readPass(art, n, o.threads()); // warm the page cache
-            double[] read = new double[o.repeats()];
-            double[] attack = new double[o.repeats()];
-            double[] ratio = new double[o.repeats()];
-            OfficialInversion.Recovered rec = null;
-            for (int r = 0; r < o.repeats(); r++) {
-                boolean readFirst = r % 2 == 0;
-                if (readFirst) {
-                    read[r] = timeRead(art, n);
-                }
-                long t = System.nanoTime();
-                rec = OfficialInversion.recover(art, n, null, o.threads(), rec);
-                attack[r] = secs(t);
-                if (!readFirst) {
-                    read[r] = timeRead(art, n);
-                }
-                ratio[r] = attack[r] / read[r];
-            }
+            OfficialInversion.Recovered[] recs = {OfficialInversion.recover(art, n, null, Fit.NEEDED, o.threads(), null), null};
+            int[] orders = recs[0].read();
+            double[][] t = Bench.rotated(o.repeats(),
+                    () -> OfficialInversion.readPass(art, n, o.threads()),
+                    () -> recs[0] = OfficialInversion.recover(art, n, null, Fit.NEEDED, o.threads(), recs[0]),
+                    () -> OfficialInversion.readPass(art, n, orders, o.threads()),
+                    () -> recs[1] = OfficialInversion.recover(art, n, null, Fit.ALL, o.threads(), recs[1]));
+            double[] read = t[0];
+            double[] attack = t[1];
+            double[] ratio = Bench.ratio(t[1], t[0]);
+            double[] own = Bench.ratio(t[1], t[2]);
+            double[] all = Bench.ratio(t[3], t[0]);
+            OfficialInversion.Recovered rec = recs[0];
             OfficialMerge.Positions pos = OfficialMerge.positions(art, n, rel.shape());
             OfficialMerge.Comparison c = OfficialMerge.compare(rec, art, pos, orig, names, o.threads());
+            OfficialMerge.Comparison ca = OfficialMerge.compare(recs[1], art, pos, orig, names, o.threads());
             int tokens = 4;
             float[] x = SyntheticBlock.tokens(tokens, rel.shape().in(), coins.derive("official-check"));
             double[][] y0 = BlockForward.original(orig, names, Activation.SILU, x, tokens);
             double releaseError = BlockForward.relativeError(BlockForward.released(art, n, Activation.SILU, x, tokens), y0);
-            bench.say("  authors' layout: attack median %.3f s, summing pass %.3f s, attack / read = %.2f (spread %.2f .. %.2f);"
-                    + " activation %s identified%n", median(attack), median(read), median(ratio), min(ratio), max(ratio),
-                    rec.activation().id());
+            bench.say("  authors' layout: attack (%s) median %.3f s, summing pass %.3f s, attack / read = %.2f (spread %.2f .. %.2f);"
+                    + " against a summing pass over the orders it reads (median %.3f s): %.2f (%.2f .. %.2f); activation %s"
+                    + " identified%n", CheckpointTools.ordersRead(orders, o.order()), median(attack), median(read), median(ratio),
+                    min(ratio), max(ratio), median(t[2]), median(own), min(own), max(own), rec.activation().id());
+            bench.say("  authors' layout: least-squares fit over every order median %.3f s, / read = %.2f (%.2f .. %.2f), median"
+                    + " column error %.2e%n", median(t[3]), median(all), min(all), max(all), ca.medianColumnError());
             bench.say("  authors' layout: median column error %.2e, max %.2e, %d gate signs wrong; protected %d parameters,"
                     + " %.2f%% recovered within 1%%; %d shipped in the clear; the release's own output error %.2e on %d tokens%n",
                     c.medianColumnError(), c.maxColumnError(), c.signErrors(), c.protectedParams(), 100 * c.recoveredShare(),
@@ -82,8 +82,11 @@ final class BenchOfficial {
             bench.say("  projected for all %d blocks of Llama-3-8B at this block's size: own layout %.0f s, authors' layout %.0f s%n",
                     LLAMA3_8B_BLOCKS, LLAMA3_8B_BLOCKS * ownAttackSeconds, LLAMA3_8B_BLOCKS * median(attack));
             bench.put("official", Bench.ordered("expanded", rel.shape().expanded(), "attack_over_read", median(ratio),
-                    "attack_over_read_spread", List.of(min(ratio), max(ratio)), "attack_seconds", median(attack), "read_seconds",
-                    median(read), "activation_identified", rec.activation().id(), "median_column_relative_error",
+                    "attack_over_read_spread", List.of(min(ratio), max(ratio)), "attack_orders_read", orders,
+                    "attack_over_read_of_its_orders", median(own), "attack_over_read_of_its_orders_spread", List.of(min(own), max(own)),
+                    "all_orders_over_read", median(all), "all_orders_over_read_spread", List.of(min(all), max(all)),
+                    "all_orders_seconds", median(t[3]), "all_orders_median_column_relative_error", ca.medianColumnError(),
+                    "attack_seconds", median(attack), "read_seconds", median(read), "activation_identified", rec.activation().id(), "median_column_relative_error",
                     c.medianColumnError(), "max_column_relative_error", c.maxColumnError(), "gate_sign_errors", c.signErrors(),
                     "protected_parameters", c.protectedParams(), "protected_recovered_share", c.recoveredShare(),
                     "clear_parameters", c.clearParams(), "release_output_error", releaseError,
@@ -93,9 +96,4 @@ final class BenchOfficial {
         Files.deleteIfExists(artifact);
     }
 
-    private double timeRead(Safetensors art, OfficialNames n) {
-        long t = System.nanoTime();
-        OfficialInversion.readPass(art, n, o.threads());
-        return secs(t);
-    }
 }

@@ -131,6 +131,20 @@ public final class CheckpointTools {
         return b == null || b.isEmpty() ? "" : b.split(",", -1)[0];
     }
 
+    /** Which orders a fit read, for the attack's log: "orders 0, 1 of 0..8 read". */
+    static String ordersRead(int[] read, int order) {
+        StringBuilder b = new StringBuilder(read.length == 1 ? "order " : "orders ");
+        if (read.length == order + 1) {
+            b.append("0..").append(order).append(" (all)");
+        } else {
+            for (int i = 0; i < read.length; i++) {
+                b.append(i == 0 ? "" : ", ").append(read[i]);
+            }
+            b.append(" of 0..").append(order);
+        }
+        return b.append(" read").toString();
+    }
+
     /**
      * Recovers every block of {@code artifactFile} and writes a checkpoint with the original's
      * names ({@code <prefix>gate_proj.weight}, {@code up_proj.weight}, {@code down_proj.weight}) and
@@ -147,10 +161,16 @@ public final class CheckpointTools {
      */
     public static List<OfficialTools.BlockResult> attack(Path artifactFile, Path out, Path original, Activation activation,
             int threads, PrintWriter log) {
+        return attack(artifactFile, out, original, activation, Fit.NEEDED, threads, log);
+    }
+
+    /** As above, the fit reading the orders {@code fit} names. */
+    public static List<OfficialTools.BlockResult> attack(Path artifactFile, Path out, Path original, Activation activation,
+            Fit fit, int threads, PrintWriter log) {
         try (Safetensors art = Safetensors.open(artifactFile)) {
             List<OfficialNames> official = OfficialNames.find(art);
             if (!official.isEmpty()) {
-                return OfficialTools.attack(art, official, artifactFile, out, original, activation, threads, log);
+                return OfficialTools.attack(art, official, artifactFile, out, original, activation, fit, threads, log);
             }
             if (!art.metadata().containsKey("kind") && art.metadata().get("order") == null) {
                 throw new WgException(artifactFile + ": not a streamed TaylorMLP SwiGLU artifact: neither the authors' layout (no tensor named *fuse_weight with"
@@ -182,7 +202,7 @@ public final class CheckpointTools {
                 long t0 = System.nanoTime();
                 for (String p : blocks) {
                     long tb = System.nanoTime();
-                    StreamingInversion.Recovered rec = StreamingInversion.recover(art, p, act, threads, reuse);
+                    StreamingInversion.Recovered rec = StreamingInversion.recover(art, p, act, fit, threads, reuse);
                     double seconds = (System.nanoTime() - tb) / 1e9;
                     reuse = rec;
                     if (rec.wFloat() != null) {
@@ -193,8 +213,9 @@ public final class CheckpointTools {
                     StreamingTaylor.writeSignedRows(w, art, art.tensor(new TaylorNames(p).gate()), rec.sign(), p + SwiGluNames.GATE,
                             threads);
                     StreamingTaylor.copy(w, art.tensor(new TaylorNames(p).up()), p + SwiGluNames.UP);
-                    String line = String.format("block '%s': %d x %d recovered in %.2f s, activation %s (%s)", p, rec.out(),
-                            rec.hidden(), seconds, rec.guess().activation().id(), rec.guess().identified() ? "identified" : "given");
+                    String line = String.format("block '%s': %d x %d recovered in %.2f s, activation %s (%s), %s", p, rec.out(),
+                            rec.hidden(), seconds, rec.guess().activation().id(), rec.guess().identified() ? "identified" : "given",
+                            ordersRead(rec.read(), rec.order()));
                     if (orig != null) {
                         StreamingInversion.Comparison c = StreamingInversion.compare(rec, orig, SwiGluNames.find(orig, p), art, p,
                                 threads);

@@ -11,13 +11,17 @@ import org.weightgames.safetensors.Tensor;
 import org.weightgames.schemes.taylormlp.OfficialNames;
 
 /**
- * The taylor-inversion attack on a block in the authors' layout ({@link OfficialNames}), at the
- * speed of reading its coefficients. Neuron j's observations in output row r are
+ * The taylor-inversion attack on a block in the authors' layout ({@link OfficialNames}), faster
+ * than reading its coefficients. Neuron j's observations in output row r are
  * {@code local_approx_output[r, j]} and {@code fuse_weight[r, j, 0..N-1]}, W_down[r, j] times
  * kappa = (act(p), k! s^k c_k(p)) with p = s p'_j and only s secret. So: the sign (and, unless
  * given, the activation) from the Gram matrices of the first {@value #PROBE_ROWS} rows
- * ({@link ActivationGuess}), fitted with 1/k! applied; then one pass in output-row order, where
- * {@code fuse_weight}'s row is contiguous and interleaved by order: W[r, j] = a_0 approx[r, j] +
+ * ({@link ActivationGuess}), fitted with 1/k! applied; then one pass in output-row order over
+ * what the {@link Fit} reads. By default order 0 alone: W[r, j] = approx[r, j] / act(p_j), one
+ * multiply per coefficient of {@code local_approx_output}, [out, S] and stored apart, which fixes
+ * every column to the dtype's precision ({@code fuse_weight}, interleaved by order, is not read
+ * beyond the probe). With {@link Fit#ALL}, or when some act(p_j) is zero, or in F16: every order,
+ * {@code fuse_weight}'s row contiguous and interleaved: W[r, j] = a_0 approx[r, j] +
  * sum_k a_k fuse[r, j, k-1] with the least-squares weights of the series' coefficients divided by k!,
  * one multiply-add per coefficient read.
  */
@@ -29,7 +33,7 @@ public final class OfficialInversion {
 
     /** W_down of the expanded neurons, [out, S] row-major in release order; their signs; the activation and how it was found. */
     public record Recovered(OfficialNames names, OfficialNames.Shape shape, float[] wFloat, double[] wDouble, double[] sign,
-            ActivationGuess.Guess guess) {
+            int[] read, ActivationGuess.Guess guess) {
         public double w(long r, long q) {
             long i = r * shape.expanded() + q;
             return wFloat != null ? wFloat[(int) i] : wDouble[(int) i];
@@ -51,6 +55,16 @@ public final class OfficialInversion {
     }
 
     public static Recovered recover(Safetensors art, OfficialNames names, Activation given, int threads, Recovered reuse) {
+        return recover(art, names, given, Fit.NEEDED, threads, reuse);
+    }
+
+    /**
+     * The attack reading what {@code fit} names: {@link Fit#NEEDED} reads {@code local_approx_output}
+     * alone (order 0, W_down[r, j] act(p_j)), unless some neuron's act(p_j) is zero or the dtype is
+     * F16; then, as {@link Fit#ALL}, every order.
+     */
+    public static Recovered recover(Safetensors art, OfficialNames names, Activation given, Fit fit, int threads,
+            Recovered reuse) {
         OfficialNames.Shape sh = names.check(art);
         int s = (int) sh.expanded();
         int order = sh.order();
@@ -64,30 +78,38 @@ public final class OfficialInversion {
         double[] pRel = art.tensor(names.point()).toDoubles();
         double[] scale = factorials(order);
         int rows = (int) Math.min(PROBE_ROWS, out);
-        // probe[n][r][j]: row r of order n of neuron j (fuse_weight de-interleaved, 1/n! applied)
-        double[][][] probe = new double[orders][rows][s];
-        double[] fu = new double[s * order];
-        for (int r = 0; r < rows; r++) {
-            approx.read((long) r * s, probe[0][r], 0, s);
-            fuse.read((long) r * s * order, fu, 0, s * order);
-            for (int j = 0; j < s; j++) {
-                for (int n = 1; n <= order; n++) {
-                    probe[n][r][j] = fu[j * order + n - 1] / scale[n];
+        // F16's narrow range can leave a small order-0 coefficient subnormal: every order then
+        Fit used = fuse.dtype() == DType.F16 || approx.dtype() == DType.F16 ? Fit.ALL : fit;
+        // row r of order n of neuron j (fuse_weight de-interleaved, 1/n! applied); fitted with 1/k! applied: the orders
+        // then weigh as in the series, and the signs, which only orders 0 and 1 tell apart, are not drowned by k!
+        ActivationGuess.Guess guess = ActivationGuess.guess((r, dst, count) -> {
+            approx.read((long) r * s, dst[0], 0, count);
+            if (dst.length > 1) {
+                double[] fu = new double[count * order];
+                fuse.read((long) r * s * order, fu, 0, count * order);
+                for (int j = 0; j < count; j++) {
+                    for (int n = 1; n < dst.length; n++) {
+                        dst[n][j] = fu[j * order + n - 1] / scale[n];
+                    }
                 }
             }
-        }
-        double[][] gram = new double[s][orders * orders];
-        Rows.parallel(s, threads, (worker, from, to) -> TaylorFit.grams(probe, (int) from, (int) to, gram));
-        // fitted with 1/k! applied: the orders then weigh as in the series, and the signs, which only orders 0 and 1
-        // tell apart (silu^(k)(-x) (-1)^k = silu^(k)(x) for k >= 2), are not drowned by k! at high orders
-        double[] ones = new double[orders];
-        Arrays.fill(ones, 1);
-        ActivationGuess.Guess guess = ActivationGuess.choose(gram, pRel, order, ones, given, threads, art.file().toString());
+        }, rows, order, pRel, given, used, threads, art.file().toString());
         double[] sign = guess.sign();
+        if (used == Fit.NEEDED) {
+            // order 0 alone: W[r, j] = approx[r, j] / act(p_j), unless some act(p_j) is zero
+            double[] k0 = new double[s];
+            boolean zero = false;
+            for (int j = 0; j < s; j++) {
+                k0[j] = guess.kappa()[j][0];
+                zero |= !(k0[j] != 0 && Double.isFinite(k0[j]));
+            }
+            return zero ? recover(art, names, given, Fit.ALL, threads, reuse)
+                    : orderZero(art, names, sh, k0, sign, guess, threads, reuse);
+        }
         // the least-squares weights, interleaved as fuse_weight is: a[j * orders + n]
         double[] a = new double[s * orders];
         for (int j = 0; j < s; j++) {
-            double[] k = ActivationGuess.kappa(guess.activation(), pRel[j], sign[j], order, ones);
+            double[] k = guess.kappa()[j];
             double kk = TaylorFit.squares(k);
             if (!(kk > 0) || !Double.isFinite(kk)) {
                 throw new WgException(art.file() + ": neuron " + j + " of block '" + names.prefix() + "' has degenerate coefficients"
@@ -152,7 +174,89 @@ public final class OfficialInversion {
                 }
             });
         }
-        return new Recovered(names, sh, wf, wd, sign, guess);
+        return new Recovered(names, sh, wf, wd, sign, all(order), guess);
+    }
+
+    private static int[] all(int order) {
+        int[] a = new int[order + 1];
+        for (int n = 0; n <= order; n++) {
+            a[n] = n;
+        }
+        return a;
+    }
+
+    /** W_down[r, j] = local_approx_output[r, j] / act(p_j) (k0[j]): one multiply per coefficient of order 0, the only ones read. */
+    private static Recovered orderZero(Safetensors art, OfficialNames names, OfficialNames.Shape sh, double[] k0, double[] sign,
+            ActivationGuess.Guess guess, int threads, Recovered reuse) {
+        int s = (int) sh.expanded();
+        long out = sh.out();
+        Tensor approx = art.tensor(names.approx());
+        double[] inv = new double[s];
+        for (int j = 0; j < s; j++) {
+            inv[j] = 1 / k0[j];
+        }
+        boolean f64 = approx.dtype() == DType.F64;
+        boolean fits = reuse != null && reuse.shape().equals(sh) && (f64 ? reuse.wDouble() != null : reuse.wFloat() != null);
+        float[] wf = f64 ? null : fits ? reuse.wFloat() : new float[(int) (out * s)];
+        double[] wd = f64 ? fits ? reuse.wDouble() : new double[(int) (out * s)] : null;
+        if (f64) {
+            Rows.parallel(out, threads, (worker, from, to) -> {
+                double[] l = new double[s];
+                for (long r = from; r < to; r++) {
+                    approx.read(r * s, l, 0, s);
+                    int base = (int) (r * s);
+                    for (int j = 0; j < s; j++) {
+                        wd[base + j] = l[j] * inv[j];
+                    }
+                }
+            });
+        } else {
+            float[] invf = new float[s];
+            for (int j = 0; j < s; j++) {
+                invf[j] = (float) inv[j];
+            }
+            Rows.parallel(out, threads, (worker, from, to) -> {
+                float[] l = new float[s];
+                for (long r = from; r < to; r++) {
+                    approx.read(r * s, l, 0, s);
+                    for (int j = 0; j < s; j++) {
+                        l[j] *= invf[j];
+                    }
+                    System.arraycopy(l, 0, wf, (int) (r * s), s);
+                }
+            });
+        }
+        return new Recovered(names, sh, wf, wd, sign, new int[] {0}, guess);
+    }
+
+    /**
+     * The summing pass over the orders a fit read: {0}, {@code local_approx_output} alone; otherwise
+     * every coefficient, as {@link #readPass(Safetensors, OfficialNames, int)}.
+     */
+    public static double readPass(Safetensors art, OfficialNames names, int[] orders, int threads) {
+        if (orders.length != 1) {
+            return readPass(art, names, threads);
+        }
+        OfficialNames.Shape sh = names.check(art);
+        int s = (int) sh.expanded();
+        Tensor approx = art.tensor(names.approx());
+        double[] total = new double[Math.max(1, threads)];
+        Rows.parallel(sh.out(), threads, (worker, from, to) -> {
+            float[] l = new float[s];
+            float[] acc = new float[s];
+            for (long r = from; r < to; r++) {
+                approx.read(r * s, l, 0, s);
+                for (int j = 0; j < s; j++) {
+                    acc[j] += l[j];
+                }
+            }
+            double t = 0;
+            for (float v : acc) {
+                t += v;
+            }
+            total[worker] = t;
+        });
+        return Arrays.stream(total).sum();
     }
 
     /** The summing pass the attack is measured against: every coefficient of the block read once and added up. */

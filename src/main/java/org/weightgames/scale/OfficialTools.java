@@ -31,7 +31,7 @@ public final class OfficialTools {
     }
 
     public static List<BlockResult> attack(Safetensors art, List<OfficialNames> blocks, Path artifactFile, Path out, Path original,
-            Activation given, int threads, PrintWriter log) {
+            Activation given, Fit fit, int threads, PrintWriter log) {
         Map<String, Spec> specs = new LinkedHashMap<>();
         List<String> consumed = new ArrayList<>();
         List<OfficialNames.Shape> shapes = new ArrayList<>();
@@ -55,7 +55,7 @@ public final class OfficialTools {
                 for (int b = 0; b < blocks.size(); b++) {
                     OfficialNames n = blocks.get(b);
                     long tb = System.nanoTime();
-                    OfficialInversion.Recovered rec = OfficialInversion.recover(art, n, given, threads, reuse);
+                    OfficialInversion.Recovered rec = OfficialInversion.recover(art, n, given, fit, threads, reuse);
                     double seconds = (System.nanoTime() - tb) / 1e9;
                     OfficialMerge.Positions pos = OfficialMerge.positions(art, n, shapes.get(b));
                     OfficialMerge.write(w, art, rec, pos, threads);
@@ -98,9 +98,9 @@ public final class OfficialTools {
     private static String describe(OfficialNames n, OfficialNames.Shape sh, OfficialInversion.Recovered rec,
             OfficialMerge.Positions pos, double seconds, OfficialMerge.Comparison c) {
         StringBuilder b = new StringBuilder(String.format("block '%s' (authors' layout): %d of %d neurons expanded at N = %d, %d x %d"
-                + " recovered in %.2f s; activation %s (%s; median fit residual %s); neurons %s", n.prefix(), sh.expanded(),
-                sh.intermediate(), sh.order(), sh.out(), sh.expanded(), seconds, rec.activation().id(),
-                rec.guess().identified() ? "identified" : "given", residuals(rec.guess().medianResidual()),
+                + " recovered in %.2f s, %s; activation %s (%s; median fit residual %s); neurons %s", n.prefix(), sh.expanded(),
+                sh.intermediate(), sh.order(), sh.out(), sh.expanded(), seconds, CheckpointTools.ordersRead(rec.read(), sh.order()),
+                rec.activation().id(), rec.guess().identified() ? "identified" : "given", residuals(rec.guess().medianResidual()),
                 pos.original() ? "in the original order (sampled_dim/ffn_dim)"
                         : "in the release's own order, expanded then plain (no indices; the same function, hidden neurons commute)"));
         if (c != null) {

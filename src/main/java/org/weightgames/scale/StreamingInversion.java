@@ -12,16 +12,18 @@ import org.weightgames.schemes.taylormlp.TaylorNames;
 import org.weightgames.safetensors.Tensor;
 
 /**
- * The {@code taylor-inversion} attack on a streamed TaylorMLP SwiGLU artifact, at the speed of
- * reading its coefficients. Every column Theta_n[:, j] is W_down[:, j] times
+ * The {@code taylor-inversion} attack on a streamed TaylorMLP SwiGLU artifact, faster than reading
+ * its coefficients. Every column Theta_n[:, j] is W_down[:, j] times
  * kappa_n = s^n silu^(n)(s p'_j) / n!, with p' public and only the sign s secret, so:
  * <ol>
  * <li>the sign of each neuron: the rank-one fit of its first {@value #PROBE_ROWS} rows of every
  * order (a Gram matrix of (N+1)^2 entries per neuron) is exact for the true sign only; the sign
  * with the larger Rayleigh quotient wins;</li>
- * <li>one pass over the coefficients: W_down[r, j] = sum_n kappa_n Theta_n[r, j] / sum_n kappa_n^2,
- * the least-squares fit over all orders, as the in-memory attack computes it (double, for F64), or
- * one multiply-add per coefficient read with the weights rounded to float (F32/F16/BF16);</li>
+ * <li>one pass over the orders the {@link Fit} reads (by default 0 and 1, which fix every column
+ * to the dtype's precision; {@link Fit#ALL} every order): W_down[r, j] = sum_n kappa_n Theta_n[r, j]
+ * / sum_n kappa_n^2 over those orders, the least-squares fit, as the in-memory attack computes it
+ * over every order (double, for F64), or one multiply-add per coefficient read with the weights
+ * rounded to float (F32/F16/BF16);</li>
  * <li>V_gate = s * V'_gate (its rows are public up to the sign).</li>
  * </ol>
  * Memory: the recovered W_down plus one row of every order per thread.
@@ -32,8 +34,11 @@ public final class StreamingInversion {
     private StreamingInversion() {
     }
 
-    /** The recovered block: W_down row-major (floats, or doubles from an F64 artifact), the signs, the coefficients used. */
-    public record Recovered(long out, long hidden, float[] wFloat, double[] wDouble, double[] sign, int order,
+    /**
+     * The recovered block: W_down row-major (floats, or doubles from an F64 artifact), the signs, the
+     * order of the artifact and the orders the fit read.
+     */
+    public record Recovered(long out, long hidden, float[] wFloat, double[] wDouble, double[] sign, int order, int[] read,
             ActivationGuess.Guess guess) {
         public double w(long r, long j) {
             long i = r * hidden + j;
@@ -66,7 +71,7 @@ public final class StreamingInversion {
      * operating system's first touch of a fresh 235 MB array).
      */
     public static Recovered recover(Safetensors artifact, String prefix, int threads, Recovered reuse) {
-        return recover(artifact, prefix, declared(artifact), threads, reuse);
+        return recover(artifact, prefix, declared(artifact), Fit.NEEDED, threads, reuse);
     }
 
     /** The activation an artifact's metadata declares (SiLU when it declares none, as every earlier release). */
@@ -75,8 +80,11 @@ public final class StreamingInversion {
         return a == null ? Activation.SILU : ActivationGuess.parse(a);
     }
 
-    /** As above with the activation given, or identified from the coefficients when {@code given} is null. */
-    public static Recovered recover(Safetensors artifact, String prefix, Activation given, int threads, Recovered reuse) {
+    /**
+     * As above with the activation given, or identified from the coefficients when {@code given} is
+     * null, reading the orders {@code fit} names.
+     */
+    public static Recovered recover(Safetensors artifact, String prefix, Activation given, Fit fit, int threads, Recovered reuse) {
         TaylorNames names = new TaylorNames(prefix);
         int order = names.streamedOrder(artifact);
         Tensor[] theta = new Tensor[order + 1];
@@ -89,71 +97,112 @@ public final class StreamingInversion {
         if (out * hidden > Integer.MAX_VALUE - 16) {
             throw new WgException(artifact.file() + ": a block of " + out + " x " + hidden + " is too large for one array");
         }
-        ActivationGuess.Guess guess = signs(artifact, theta, pRel, order, given, threads);
+        int rows = (int) Math.min(PROBE_ROWS, out);
+        ActivationGuess.Guess guess = ActivationGuess.guess((r, dst, count) -> {
+            for (int n = 0; n < dst.length; n++) {
+                theta[n].read((long) r * hidden, dst[n], 0, count);
+            }
+        }, rows, order, pRel, given, fit, threads, artifact.file().toString());
         double[] sign = guess.sign();
-        Activation act = guess.activation();
-        // kappa[n][j] of every neuron at its sign, kk[j] = sum_n kappa[n][j]^2
-        double[][] kappa = new double[order + 1][hidden];
-        double[] kk = new double[hidden];
+        int[] read = fit == Fit.NEEDED ? new int[] {0, 1} : all(order);
+        // kappa[i][j] of every neuron at its sign for the i-th order read (as the sign's fit computed it)
+        double[][] kappa = new double[read.length][hidden];
         for (int j = 0; j < hidden; j++) {
-            double[] k = TaylorCoefficients.kappa(act, sign[j] * pRel[j], sign[j], order);
-            kk[j] = TaylorFit.squares(k);
-            if (!(kk[j] > 0) || !Double.isFinite(kk[j])) {
+            double[] k = guess.kappa()[j];
+            for (int i = 0; i < read.length; i++) {
+                kappa[i][j] = k[read[i]];
+            }
+        }
+        double[] kk = squares(kappa, hidden);
+        if (fit == Fit.NEEDED && !determined(kk)) {
+            return recover(artifact, prefix, given, Fit.ALL, threads, reuse); // orders 0 and 1 leave a neuron open
+        }
+        for (int j = 0; j < hidden; j++) {
+            if (!determined(kk[j])) {
                 throw new WgException(artifact.file() + ": neuron " + j + " has degenerate coefficients (p' = " + pRel[j]
                         + "); the artifact is damaged");
             }
-            for (int n = 0; n <= order; n++) {
-                kappa[n][j] = k[n];
-            }
         }
+        int[] orders = read;
         boolean f64 = theta[0].dtype() == DType.F64;
         boolean fits = reuse != null && reuse.out() == out && reuse.hidden() == hidden && (f64 ? reuse.wDouble() != null
                 : reuse.wFloat() != null);
         float[] wf = f64 ? null : fits ? reuse.wFloat() : new float[(int) (out * hidden)];
         double[] wd = f64 ? fits ? reuse.wDouble() : new double[(int) (out * hidden)] : null;
         if (f64) {
+            double[] kkf = kk;
             Rows.parallel(out, threads, (worker, from, to) -> {
                 double[] acc = new double[hidden];
                 double[] b = new double[hidden];
                 for (long r = from; r < to; r++) {
                     java.util.Arrays.fill(acc, 0);
-                    for (int n = 0; n <= order; n++) {
-                        theta[n].read(r * hidden, b, 0, hidden);
-                        TaylorFit.accumulate(kappa[n], kk, b, acc, hidden);
+                    for (int i = 0; i < orders.length; i++) {
+                        theta[orders[i]].read(r * hidden, b, 0, hidden);
+                        TaylorFit.accumulate(kappa[i], kkf, b, acc, hidden);
                     }
                     System.arraycopy(acc, 0, wd, (int) (r * hidden), hidden);
                 }
             });
         } else {
             // single precision throughout, the weights kappa_n / sum kappa^2 rounded once: the weights
-            // of all orders (9 x 57 KB at Llama's width) stay in the core's cache while the
+            // of the orders read (57 KB each at Llama's width) stay in the core's cache while the
             // coefficients stream past; every term of the sum is kappa_n^2 w / sum kappa^2, of one
             // sign, so no cancellation costs precision
-            float[][] af = new float[order + 1][hidden];
-            double[] k = new double[order + 1];
-            for (int j = 0; j < hidden; j++) {
-                for (int n = 0; n <= order; n++) {
-                    k[n] = kappa[n][j];
-                }
-                double[] a = TaylorFit.weights(k);
-                for (int n = 0; n <= order; n++) {
-                    af[n][j] = (float) a[n];
+            float[][] af = new float[orders.length][hidden];
+            for (int i = 0; i < orders.length; i++) {
+                for (int j = 0; j < hidden; j++) {
+                    af[i][j] = (float) (kappa[i][j] / kk[j]);
                 }
             }
             Rows.parallel(out, threads, (worker, from, to) -> {
                 float[] acc = new float[hidden];
                 float[] b = new float[hidden];
                 for (long r = from; r < to; r++) {
-                    java.util.Arrays.fill(acc, 0);
-                    for (int n = 0; n <= order; n++) {
-                        theta[n].read(r * hidden, b, 0, hidden);
-                        TaylorFit.accumulate(af[n], b, acc, hidden);
+                    for (int i = 0; i < orders.length; i++) {
+                        theta[orders[i]].read(r * hidden, b, 0, hidden);
+                        if (i == 0) {
+                            TaylorFit.assign(af[i], b, acc, hidden);
+                        } else {
+                            TaylorFit.accumulate(af[i], b, acc, hidden);
+                        }
                     }
                     System.arraycopy(acc, 0, wf, (int) (r * hidden), hidden);
                 }
             });
         }
-        return new Recovered(out, hidden, wf, wd, sign, order, guess);
+        return new Recovered(out, hidden, wf, wd, sign, order, orders, guess);
+    }
+
+    private static int[] all(int order) {
+        int[] a = new int[order + 1];
+        for (int n = 0; n <= order; n++) {
+            a[n] = n;
+        }
+        return a;
+    }
+
+    /** kk[j] = sum over the orders read of kappa_n(j)^2, the denominator of neuron j's least-squares weights. */
+    private static double[] squares(double[][] kappa, int hidden) {
+        double[] kk = new double[hidden];
+        for (double[] k : kappa) {
+            for (int j = 0; j < hidden; j++) {
+                kk[j] += k[j] * k[j];
+            }
+        }
+        return kk;
+    }
+
+    private static boolean determined(double kk) {
+        return kk > 0 && Double.isFinite(kk);
+    }
+
+    private static boolean determined(double[] kk) {
+        for (double v : kk) {
+            if (!determined(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The summing pass the attack is measured against: every coefficient read once and added to its column's sum. */
@@ -163,15 +212,20 @@ public final class StreamingInversion {
 
     /** The summing pass over the block under {@code prefix}. */
     public static double readPass(Safetensors artifact, String prefix, int threads) {
+        return readPass(artifact, prefix, all(new TaylorNames(prefix).streamedOrder(artifact)), threads);
+    }
+
+    /** The summing pass over the given orders of the block under {@code prefix} (a fit's own share of the coefficients). */
+    public static double readPass(Safetensors artifact, String prefix, int[] orders, int threads) {
         TaylorNames names = new TaylorNames(prefix);
-        int order = names.streamedOrder(artifact);
+        names.streamedOrder(artifact);
         long hidden = artifact.tensor(names.p()).elements();
         long out = artifact.tensor(names.theta(0)).rows();
         boolean f64 = artifact.tensor(names.theta(0)).dtype() == DType.F64;
         double[] total = new double[Math.max(1, threads)];
-        Tensor[] theta = new Tensor[order + 1];
-        for (int n = 0; n <= order; n++) {
-            theta[n] = artifact.tensor(names.theta(n));
+        Tensor[] theta = new Tensor[orders.length];
+        for (int i = 0; i < orders.length; i++) {
+            theta[i] = artifact.tensor(names.theta(orders[i]));
         }
         Rows.parallel(out, threads, (worker, from, to) -> {
             int h = (int) hidden;
@@ -180,8 +234,8 @@ public final class StreamingInversion {
                 double[] acc = new double[h];
                 double[] b = new double[h];
                 for (long r = from; r < to; r++) {
-                    for (int n = 0; n <= order; n++) {
-                        theta[n].read(r * hidden, b, 0, h);
+                    for (Tensor t : theta) {
+                        t.read(r * hidden, b, 0, h);
                         for (int j = 0; j < h; j++) {
                             acc[j] += b[j];
                         }
@@ -194,8 +248,8 @@ public final class StreamingInversion {
                 float[] acc = new float[h];
                 float[] b = new float[h];
                 for (long r = from; r < to; r++) {
-                    for (int n = 0; n <= order; n++) {
-                        theta[n].read(r * hidden, b, 0, h);
+                    for (Tensor t : theta) {
+                        t.read(r * hidden, b, 0, h);
                         for (int j = 0; j < h; j++) {
                             acc[j] += b[j];
                         }
@@ -212,25 +266,6 @@ public final class StreamingInversion {
             s += v;
         }
         return s;
-    }
-
-    private static ActivationGuess.Guess signs(Safetensors artifact, Tensor[] theta, double[] pRel, int order, Activation given,
-            int threads) {
-        int hidden = pRel.length;
-        int rows = (int) Math.min(PROBE_ROWS, theta[0].rows());
-        int orders = order + 1;
-        // probe[n][r] is row r of Theta_n; every neuron's Gram matrix over these rows decides its sign
-        double[][][] probe = new double[orders][rows][hidden];
-        for (int n = 0; n < orders; n++) {
-            for (int r = 0; r < rows; r++) {
-                theta[n].read((long) r * hidden, probe[n][r], 0, hidden);
-            }
-        }
-        double[][] gram = new double[hidden][orders * orders];
-        Rows.parallel(hidden, threads, (worker, from, to) -> TaylorFit.grams(probe, (int) from, (int) to, gram));
-        double[] ones = new double[orders];
-        java.util.Arrays.fill(ones, 1);
-        return ActivationGuess.choose(gram, pRel, order, ones, given, threads, artifact.file().toString());
     }
 
     /**

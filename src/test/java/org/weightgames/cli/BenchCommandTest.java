@@ -28,6 +28,11 @@ class BenchCommandTest {
             assertThat(b.path("taylor_over_original").path(n).asDouble()).as("N = " + n).isPositive();
         }
         assertThat(b.path("recovered").path("median_column_relative_error").asDouble()).isLessThan(1e-5);
+        // the attack read orders 0 and 1; the fit over every order, timed beside it, recovers as well
+        assertThat(b.path("attack_orders_read").toString()).isEqualTo("[0,1]");
+        assertThat(b.path("attack_over_read_of_its_orders").asDouble()).isPositive();
+        assertThat(b.path("all_orders_over_read").asDouble()).isPositive();
+        assertThat(b.path("recovered").path("all_orders_median_column_relative_error").asDouble()).isLessThan(1e-5);
         assertThat(b.path("recovered").path("gate_sign_errors").asLong()).isZero();
         // the authors' layout: 2500 of 3584 neurons expanded, recovered, its protected parameters counted
         JsonNode off = b.path("official");
@@ -35,6 +40,9 @@ class BenchCommandTest {
         assertThat(off.path("attack_over_read").asDouble()).isPositive();
         assertThat(off.path("activation_identified").asText()).isEqualTo("silu");
         assertThat(off.path("median_column_relative_error").asDouble()).isLessThan(1e-5);
+        assertThat(off.path("attack_orders_read").toString()).isEqualTo("[0]");
+        assertThat(off.path("all_orders_over_read").asDouble()).isPositive();
+        assertThat(off.path("all_orders_median_column_relative_error").asDouble()).isLessThan(1e-5);
         assertThat(off.path("gate_sign_errors").asLong()).isZero();
         assertThat(off.path("protected_parameters").asLong()).isEqualTo(2500L * 1024 + 2500);
         assertThat(off.path("protected_recovered_share").asDouble()).isGreaterThan(0.99);
@@ -45,7 +53,7 @@ class BenchCommandTest {
         // bench.json's keys in the order the figures are recorded, whatever the JVM's hashing
         assertThat(fieldNames(b.path("shape"))).containsExactly("in", "hidden", "out");
         assertThat(fieldNames(b.path("recovered"))).containsExactly("median_column_relative_error", "max_column_relative_error",
-                "relative_error", "gate_sign_errors");
+                "relative_error", "gate_sign_errors", "all_orders_median_column_relative_error");
         assertThat(fieldNames(b.path("trials"))).containsExactly("played", "won");
         assertThat(fieldNames(b)).startsWith("shape", "dtype", "order", "threads", "repeats", "seed", "versions", "release_seconds",
                 "attack_over_read");

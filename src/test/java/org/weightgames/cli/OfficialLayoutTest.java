@@ -22,6 +22,7 @@ import org.weightgames.safetensors.Safetensors;
 import org.weightgames.safetensors.Spec;
 import org.weightgames.safetensors.Writer;
 import org.weightgames.scale.CheckpointTools;
+import org.weightgames.scale.Fit;
 import org.weightgames.scale.OfficialTools;
 import org.weightgames.scale.SyntheticBlock;
 import org.weightgames.schemes.taylormlp.OfficialNames;
@@ -125,6 +126,55 @@ class OfficialLayoutTest {
                                 .containsExactly(orig.tensor("model.layers.0.mlp.up_proj.weight").toDoubles());
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * The attack reads local_approx_output alone (order 0), which fixes every column to the dtype's
+     * precision, unless told to fit every order or the dtype is F16 (whose narrow range can leave a
+     * small order-0 coefficient subnormal): then it reads every order.
+     */
+    @Test
+    void theAttackReadsOrderZeroUnlessItCannot() {
+        Path model = model(DType.F32, 13);
+        Path art = tmp.resolve("fit-f32.safetensors");
+        assertThat(wg("release", "--model", model.toString(), "--out", art.toString(), "--layout", "official", "--order", "6",
+                "--select", "40").status()).isZero();
+        CliTest.Run needed = wg("attack", art.toString(), "--out", tmp.resolve("fit-needed.safetensors").toString(), "--original",
+                model.toString());
+        CliTest.Run all = wg("attack", art.toString(), "--out", tmp.resolve("fit-all.safetensors").toString(), "--original",
+                model.toString(), "--fit", "all");
+        assertThat(needed.status()).as(needed.err()).isZero();
+        assertThat(all.status()).as(all.err()).isZero();
+        assertThat(needed.out()).contains("order 0 of 0..6 read", "0 gate signs wrong").doesNotContain("(all) read");
+        assertThat(all.out()).contains("orders 0..6 (all) read", "0 gate signs wrong");
+        assertThat(wg("attack", art.toString(), "--out", tmp.resolve("x.safetensors").toString(), "--fit", "some").err())
+                .contains("--fit 'some'", "needed", "all");
+        Path model16 = model(DType.F16, 13);
+        Path art16 = tmp.resolve("fit-f16.safetensors");
+        assertThat(wg("release", "--model", model16.toString(), "--out", art16.toString(), "--layout", "official", "--order", "6",
+                "--select", "40").status()).isZero();
+        CliTest.Run f16 = wg("attack", art16.toString(), "--out", tmp.resolve("fit-f16-rec.safetensors").toString(), "--original",
+                model16.toString());
+        assertThat(f16.status()).as(f16.err()).isZero();
+        assertThat(f16.out()).contains("orders 0..6 (all) read", "0 gate signs wrong");
+        for (DType dtype : new DType[] {DType.F32, DType.BF16}) {
+            Path m = model(dtype, 17);
+            Path a = tmp.resolve("fit-cmp-" + dtype + ".safetensors");
+            assertThat(wg("release", "--model", m.toString(), "--out", a.toString(), "--layout", "official", "--order", "6",
+                    "--select", "40").status()).isZero();
+            List<OfficialTools.BlockResult> n = CheckpointTools.attack(a, tmp.resolve("n.safetensors"), m, null, Fit.NEEDED, 2,
+                    new PrintWriter(new StringWriter()));
+            List<OfficialTools.BlockResult> f = CheckpointTools.attack(a, tmp.resolve("f.safetensors"), m, null, Fit.ALL, 2,
+                    new PrintWriter(new StringWriter()));
+            for (int b = 0; b < 2; b++) {
+                double en = n.get(b).comparison().medianColumnError();
+                double ea = f.get(b).comparison().medianColumnError();
+                assertThat(en).as("%s", dtype).isLessThan(dtype == DType.F32 ? 1e-6 : 5e-3);
+                // order 0 alone: at most a few times the rounding of the fit over seven orders
+                assertThat(en).as("%s", dtype).isLessThan(4 * ea);
+                assertThat(n.get(b).recoveredError()).as("%s", dtype).isLessThan(dtype == DType.F32 ? 1e-5 : 2e-2);
             }
         }
     }

@@ -55,6 +55,40 @@ class StreamingTaylorTest {
     }
 
     /**
+     * By default the attack reads orders 0 and 1 only (each coefficient is W_down times a number the
+     * attacker computes, so any one order fixes a column to the dtype's precision) and recovers W_down
+     * as precisely as the least-squares fit over every order, in every float dtype.
+     */
+    @Test
+    void theAttackReadsOrdersZeroAndOneAndLosesNoPrecision() {
+        for (DType dtype : new DType[] {DType.F32, DType.BF16, DType.F64}) {
+            Coins coins = Coins.root(12);
+            Path orig = tmp.resolve("fit-orig-" + dtype + ".safetensors");
+            SwiGluNames names = SyntheticBlock.write(orig, 48, 160, 40, 0.5, dtype, coins, 2);
+            Path art = tmp.resolve("fit-art-" + dtype + ".safetensors");
+            try (Safetensors o = Safetensors.open(orig)) {
+                StreamingTaylor.release(o, names, SyntheticBlock.tokens(64, 48, coins), 8, coins.derive("release"), art, dtype, 2);
+                try (Safetensors a = Safetensors.open(art)) {
+                    StreamingInversion.Recovered needed = StreamingInversion.recover(a, 2);
+                    StreamingInversion.Recovered all = StreamingInversion.recover(a, "", StreamingInversion.declared(a), Fit.ALL, 2,
+                            null);
+                    assertThat(needed.read()).containsExactly(0, 1);
+                    assertThat(all.read()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8);
+                    assertThat(needed.sign()).containsExactly(all.sign());
+                    StreamingInversion.Comparison cn = StreamingInversion.compare(needed, o, names, a, 2);
+                    StreamingInversion.Comparison ca = StreamingInversion.compare(all, o, names, a, 2);
+                    double bound = dtype == DType.F64 ? 1e-12 : dtype == DType.F32 ? 1e-6 : 5e-3;
+                    assertThat(cn.medianColumnError()).as("%s", dtype).isLessThan(bound);
+                    assertThat(ca.medianColumnError()).as("%s", dtype).isLessThan(bound);
+                    // within a factor of three of every order's fit: the other orders only average roundings
+                    assertThat(cn.medianColumnError()).as("%s", dtype).isLessThan(3 * ca.medianColumnError());
+                    assertThat(cn.signErrors()).isZero();
+                }
+            }
+        }
+    }
+
+    /**
      * One naming, one kernel: an artifact released in memory (the games' TaylorMlp) written to a
      * file as it is, its tensors under the layer's prefix {@code 0.}, is read by the streamed attack,
      * which recovers the signs and W_down to the bit as the in-memory adversary does.
@@ -80,7 +114,8 @@ class StreamingTaylorTest {
         var inMemory = org.weightgames.adversaries.TaylorInversion.recover(artifact,
                 org.weightgames.adversaries.SearchRange.from(org.weightgames.core.Params.empty("taylor-inversion"))).get(0);
         try (Safetensors a = Safetensors.open(f)) {
-            StreamingInversion.Recovered streamed = StreamingInversion.recover(a, names.prefix(), 2, null);
+            StreamingInversion.Recovered streamed = StreamingInversion.recover(a, names.prefix(), StreamingInversion.declared(a), Fit.ALL, 2,
+                    null);
             assertThat(streamed.sign()).containsExactly(inMemory.sign);
             assertThat(streamed.wDouble()).containsExactly(inMemory.w.dup('c').data().asDouble());
         }

@@ -11,8 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wg bench}: TaylorMLP attack and inference costs at LLM scale, each a ratio measured in the run. */
-@Command(name = "bench", description = "TaylorMLP at LLM scale: the taylor-inversion attack against a summing pass over the same "
-        + "coefficients, TaylorMLP and taylor-collapse inference against the original block, and ext-w trials per second, "
+@Command(name = "bench", description = "TaylorMLP at LLM scale: the taylor-inversion attack (reading the orders it needs) and "
+        + "the fit over every order against a summing pass over the release's coefficients, in both layouts, TaylorMLP and taylor-collapse inference against the original block, and ext-w trials per second, "
         + "each a ratio measured in this run. Quarter-scale block (1024 x 3584) by default, Llama-3-8B's (4096 x 14336) with --full.")
 final class BenchCommand extends WgCommand {
     @Option(names = "--full", description = "Use the full Llama-3-8B block, 4096 x 14336 (about 10 GB of scratch files).")

@@ -24,8 +24,12 @@ import org.weightgames.core.Resources;
  * {@code wg bench}: TaylorMLP at LLM scale, every figure a ratio of two times measured in the same
  * run on the same files, with its spread over repeats:
  * <ul>
- * <li>{@code attack_over_read}: the taylor-inversion attack over a released block against one
- * summing pass over the same coefficients (the practical limit of any attack that reads them);</li>
+ * <li>{@code attack_over_read}: the taylor-inversion attack over a released block (reading the
+ * orders it needs, {@link Fit#NEEDED}) against one summing pass over every coefficient of the
+ * release (the practical limit of any attack that reads them all); {@code
+ * attack_over_read_of_its_orders}: against a summing pass over the orders it read;
+ * {@code all_orders_over_read}: the fit over every order ({@link Fit#ALL}) against the summing
+ * pass; the same under {@code official} for the authors' layout;</li>
  * <li>{@code taylor_over_original}: one token through the released block against the original,
  * for N = 2, 4, 8, 16;</li>
  * <li>{@code collapse_over_original}: one token through the taylor-collapse model against the

@@ -7,7 +7,6 @@ import org.weightgames.safetensors.DType;
 import org.weightgames.adversaries.TaylorFit;
 import org.weightgames.definitions.WeightExtraction;
 import org.weightgames.model.Activation;
-import org.weightgames.schemes.taylormlp.TaylorCoefficients;
 import org.weightgames.schemes.taylormlp.TaylorNames;
 import org.weightgames.safetensors.Tensor;
 

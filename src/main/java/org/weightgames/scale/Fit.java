@@ -30,6 +30,15 @@ public enum Fit {
         return id;
     }
 
+    /** Every order of a release of order {@code order}: 0, 1, ..., order. */
+    static int[] every(int order) {
+        int[] a = new int[order + 1];
+        for (int n = 0; n <= order; n++) {
+            a[n] = n;
+        }
+        return a;
+    }
+
     /** Parses {@code --fit}. */
     public static Fit parse(String id) {
         for (Fit f : values()) {

@@ -174,15 +174,7 @@ public final class OfficialInversion {
                 }
             });
         }
-        return new Recovered(names, sh, wf, wd, sign, all(order), guess);
-    }
-
-    private static int[] all(int order) {
-        int[] a = new int[order + 1];
-        for (int n = 0; n <= order; n++) {
-            a[n] = n;
-        }
-        return a;
+        return new Recovered(names, sh, wf, wd, sign, Fit.every(order), guess);
     }
 
     /** W_down[r, j] = local_approx_output[r, j] / act(p_j) (k0[j]): one multiply per coefficient of order 0, the only ones read. */

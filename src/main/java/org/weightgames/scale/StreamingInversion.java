@@ -103,7 +103,7 @@ public final class StreamingInversion {
             }
         }, rows, order, pRel, given, fit, threads, artifact.file().toString());
         double[] sign = guess.sign();
-        int[] read = fit == Fit.NEEDED ? new int[] {0, 1} : all(order);
+        int[] read = fit == Fit.NEEDED ? new int[] {0, 1} : Fit.every(order);
         // kappa[i][j] of every neuron at its sign for the i-th order read (as the sign's fit computed it)
         double[][] kappa = new double[read.length][hidden];
         for (int j = 0; j < hidden; j++) {
@@ -172,14 +172,6 @@ public final class StreamingInversion {
         return new Recovered(out, hidden, wf, wd, sign, order, orders, guess);
     }
 
-    private static int[] all(int order) {
-        int[] a = new int[order + 1];
-        for (int n = 0; n <= order; n++) {
-            a[n] = n;
-        }
-        return a;
-    }
-
     /** kk[j] = sum over the orders read of kappa_n(j)^2, the denominator of neuron j's least-squares weights. */
     private static double[] squares(double[][] kappa, int hidden) {
         double[] kk = new double[hidden];
@@ -211,7 +203,7 @@ public final class StreamingInversion {
 
     /** The summing pass over the block under {@code prefix}. */
     public static double readPass(Safetensors artifact, String prefix, int threads) {
-        return readPass(artifact, prefix, all(new TaylorNames(prefix).streamedOrder(artifact)), threads);
+        return readPass(artifact, prefix, Fit.every(new TaylorNames(prefix).streamedOrder(artifact)), threads);
     }
 
     /** The summing pass over the given orders of the block under {@code prefix} (a fit's own share of the coefficients). */

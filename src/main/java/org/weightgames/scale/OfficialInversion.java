@@ -120,9 +120,8 @@ public final class OfficialInversion {
             }
         }
         boolean f64 = fuse.dtype() == DType.F64;
-        boolean fits = reuse != null && reuse.shape().equals(sh) && (f64 ? reuse.wDouble() != null : reuse.wFloat() != null);
-        float[] wf = f64 ? null : fits ? reuse.wFloat() : new float[(int) (out * s)];
-        double[] wd = f64 ? fits ? reuse.wDouble() : new double[(int) (out * s)] : null;
+        float[] wf = f64 ? null : floats(sh, reuse);
+        double[] wd = f64 ? doubles(sh, reuse) : null;
         if (f64) {
             Rows.parallel(out, threads, (worker, from, to) -> {
                 double[] l = new double[s];
@@ -177,6 +176,18 @@ public final class OfficialInversion {
         return new Recovered(names, sh, wf, wd, sign, Fit.every(order), guess);
     }
 
+    /** W_down's floats: those of {@code reuse} when it recovered a block of this shape in floats, else new ones. */
+    private static float[] floats(OfficialNames.Shape sh, Recovered reuse) {
+        return reuse != null && reuse.shape().equals(sh) && reuse.wFloat() != null ? reuse.wFloat()
+                : new float[(int) (sh.out() * sh.expanded())];
+    }
+
+    /** W_down's doubles, as {@link #floats}. */
+    private static double[] doubles(OfficialNames.Shape sh, Recovered reuse) {
+        return reuse != null && reuse.shape().equals(sh) && reuse.wDouble() != null ? reuse.wDouble()
+                : new double[(int) (sh.out() * sh.expanded())];
+    }
+
     /** W_down[r, j] = local_approx_output[r, j] / act(p_j) (k0[j]): one multiply per coefficient of order 0, the only ones read. */
     private static Recovered orderZero(Safetensors art, OfficialNames names, OfficialNames.Shape sh, double[] k0, double[] sign,
             ActivationGuess.Guess guess, int threads, Recovered reuse) {
@@ -188,9 +199,8 @@ public final class OfficialInversion {
             inv[j] = 1 / k0[j];
         }
         boolean f64 = approx.dtype() == DType.F64;
-        boolean fits = reuse != null && reuse.shape().equals(sh) && (f64 ? reuse.wDouble() != null : reuse.wFloat() != null);
-        float[] wf = f64 ? null : fits ? reuse.wFloat() : new float[(int) (out * s)];
-        double[] wd = f64 ? fits ? reuse.wDouble() : new double[(int) (out * s)] : null;
+        float[] wf = f64 ? null : floats(sh, reuse);
+        double[] wd = f64 ? doubles(sh, reuse) : null;
         if (f64) {
             Rows.parallel(out, threads, (worker, from, to) -> {
                 double[] l = new double[s];

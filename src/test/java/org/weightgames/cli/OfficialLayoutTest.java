@@ -138,9 +138,7 @@ class OfficialLayoutTest {
     @Test
     void theAttackReadsOrderZeroUnlessItCannot() {
         Path model = model(DType.F32, 13);
-        Path art = tmp.resolve("fit-f32.safetensors");
-        assertThat(wg("release", "--model", model.toString(), "--out", art.toString(), "--layout", "official", "--order", "6",
-                "--select", "40").status()).isZero();
+        Path art = releaseOfficial(model, "fit-f32.safetensors");
         CliTest.Run needed = wg("attack", art.toString(), "--out", tmp.resolve("fit-needed.safetensors").toString(), "--original",
                 model.toString());
         CliTest.Run all = wg("attack", art.toString(), "--out", tmp.resolve("fit-all.safetensors").toString(), "--original",
@@ -152,18 +150,14 @@ class OfficialLayoutTest {
         assertThat(wg("attack", art.toString(), "--out", tmp.resolve("x.safetensors").toString(), "--fit", "some").err())
                 .contains("--fit 'some'", "needed", "all");
         Path model16 = model(DType.F16, 13);
-        Path art16 = tmp.resolve("fit-f16.safetensors");
-        assertThat(wg("release", "--model", model16.toString(), "--out", art16.toString(), "--layout", "official", "--order", "6",
-                "--select", "40").status()).isZero();
+        Path art16 = releaseOfficial(model16, "fit-f16.safetensors");
         CliTest.Run f16 = wg("attack", art16.toString(), "--out", tmp.resolve("fit-f16-rec.safetensors").toString(), "--original",
                 model16.toString());
         assertThat(f16.status()).as(f16.err()).isZero();
         assertThat(f16.out()).contains("orders 0..6 (all) read", "0 gate signs wrong");
         for (DType dtype : new DType[] {DType.F32, DType.BF16}) {
             Path m = model(dtype, 17);
-            Path a = tmp.resolve("fit-cmp-" + dtype + ".safetensors");
-            assertThat(wg("release", "--model", m.toString(), "--out", a.toString(), "--layout", "official", "--order", "6",
-                    "--select", "40").status()).isZero();
+            Path a = releaseOfficial(m, "fit-cmp-" + dtype + ".safetensors");
             List<OfficialTools.BlockResult> n = CheckpointTools.attack(a, tmp.resolve("n.safetensors"), m, null, Fit.NEEDED, 2,
                     new PrintWriter(new StringWriter()));
             List<OfficialTools.BlockResult> f = CheckpointTools.attack(a, tmp.resolve("f.safetensors"), m, null, Fit.ALL, 2,
@@ -177,6 +171,15 @@ class OfficialLayoutTest {
                 assertThat(n.get(b).recoveredError()).as("%s", dtype).isLessThan(dtype == DType.F32 ? 1e-5 : 2e-2);
             }
         }
+    }
+
+    /** {@code wg release --layout official} of a test model at N = 6 with 40 of 64 neurons expanded per block. */
+    private Path releaseOfficial(Path model, String name) {
+        Path art = tmp.resolve(name);
+        CliTest.Run r = wg("release", "--model", model.toString(), "--out", art.toString(), "--layout", "official", "--order", "6",
+                "--select", "40");
+        assertThat(r.status()).as(r.err()).isZero();
+        return art;
     }
 
     /** The released coefficients, checked from the original with arithmetic that shares nothing with the release. */

@@ -126,6 +126,7 @@ public final class OfficialInversion {
             Rows.parallel(out, threads, (worker, from, to) -> {
                 double[] l = new double[s];
                 double[] f = new double[s * order];
+                double[] guard = new double[s];
                 for (long r = from; r < to; r++) {
                     approx.read(r * s, l, 0, s);
                     fuse.read(r * s * order, f, 0, f.length);
@@ -139,7 +140,9 @@ public final class OfficialInversion {
                         }
                         wd[base + j] = acc;
                     }
+                    Rows.guard(wd, base, guard, s);
                 }
+                damaged(art, names, Rows.firstNonFinite(guard), true);
             });
         } else {
             // the weights laid out as fuse_weight's row (a1[j * order + n - 1]) and a0 apart: each row is then one
@@ -155,6 +158,7 @@ public final class OfficialInversion {
             Rows.parallel(out, threads, (worker, from, to) -> {
                 float[] l = new float[s];
                 float[] f = new float[s * order];
+                float[] guard = new float[s];
                 for (long r = from; r < to; r++) {
                     approx.read(r * s, l, 0, s);
                     fuse.read(r * s * order, f, 0, f.length);
@@ -170,10 +174,21 @@ public final class OfficialInversion {
                         }
                         wf[base + j] = acc;
                     }
+                    Rows.guard(wf, base, guard, s);
                 }
+                damaged(art, names, Rows.firstNonFinite(guard), true);
             });
         }
         return new Recovered(names, sh, wf, wd, sign, Fit.every(order), guess);
+    }
+
+    /** Refuses the artifact when expanded neuron {@code q} (>= 0) came out NaN or infinite in some row. */
+    private static void damaged(Safetensors art, OfficialNames names, int q, boolean fuse) {
+        if (q >= 0) {
+            throw new WgException(art.file() + ": the recovered W_down column of expanded neuron " + q + " holds NaN or an"
+                    + " infinity; its coefficients in " + names.approx() + (fuse ? " or " + names.fuse() : "") + " are damaged"
+                    + " (copy the artifact again from its source)");
+        }
     }
 
     /** W_down's floats: those of {@code reuse} when it recovered a block of this shape in floats, else new ones. */
@@ -204,13 +219,16 @@ public final class OfficialInversion {
         if (f64) {
             Rows.parallel(out, threads, (worker, from, to) -> {
                 double[] l = new double[s];
+                double[] guard = new double[s];
                 for (long r = from; r < to; r++) {
                     approx.read(r * s, l, 0, s);
                     int base = (int) (r * s);
                     for (int j = 0; j < s; j++) {
                         wd[base + j] = l[j] * inv[j];
                     }
+                    Rows.guard(wd, base, guard, s);
                 }
+                damaged(art, names, Rows.firstNonFinite(guard), false);
             });
         } else {
             float[] invf = new float[s];
@@ -219,13 +237,16 @@ public final class OfficialInversion {
             }
             Rows.parallel(out, threads, (worker, from, to) -> {
                 float[] l = new float[s];
+                float[] guard = new float[s];
                 for (long r = from; r < to; r++) {
                     approx.read(r * s, l, 0, s);
                     for (int j = 0; j < s; j++) {
                         l[j] *= invf[j];
                     }
+                    Rows.guard(l, 0, guard, s);
                     System.arraycopy(l, 0, wf, (int) (r * s), s);
                 }
+                damaged(art, names, Rows.firstNonFinite(guard), false);
             });
         }
         return new Recovered(names, sh, wf, wd, sign, new int[] {0}, guess);

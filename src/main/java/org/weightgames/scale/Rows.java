@@ -69,6 +69,43 @@ final class Rows {
         }
     }
 
+    /**
+     * guard[j] += row[off + j] * 0: stays 0 while every value of column j is finite and becomes NaN at
+     * the first NaN or infinity; one vectorised pass per row ({@link #firstNonFinite} reads it at the end).
+     */
+    static void guard(float[] row, int off, float[] guard, int len) {
+        for (int j = 0; j < len; j++) {
+            guard[j] += row[off + j] * 0f;
+        }
+    }
+
+    /** As {@link #guard(float[], int, float[], int)} for doubles. */
+    static void guard(double[] row, int off, double[] guard, int len) {
+        for (int j = 0; j < len; j++) {
+            guard[j] += row[off + j] * 0.0;
+        }
+    }
+
+    /** The first column a guard saw a NaN or an infinity in, or -1. */
+    static int firstNonFinite(float[] guard) {
+        for (int j = 0; j < guard.length; j++) {
+            if (guard[j] != 0) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /** As {@link #firstNonFinite(float[])} for doubles. */
+    static int firstNonFinite(double[] guard) {
+        for (int j = 0; j < guard.length; j++) {
+            if (guard[j] != 0) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
     static ExecutorService pool(int threads) {
         return Executors.newFixedThreadPool(threads, r -> {
             Thread th = new Thread(r, "wg-rows");

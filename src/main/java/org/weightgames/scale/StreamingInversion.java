@@ -133,14 +133,17 @@ public final class StreamingInversion {
             Rows.parallel(out, threads, (worker, from, to) -> {
                 double[] acc = new double[hidden];
                 double[] b = new double[hidden];
+                double[] guard = new double[hidden];
                 for (long r = from; r < to; r++) {
                     java.util.Arrays.fill(acc, 0);
                     for (int i = 0; i < orders.length; i++) {
                         theta[orders[i]].read(r * hidden, b, 0, hidden);
                         TaylorFit.accumulate(kappa[i], kkf, b, acc, hidden);
                     }
+                    Rows.guard(acc, 0, guard, hidden);
                     System.arraycopy(acc, 0, wd, (int) (r * hidden), hidden);
                 }
+                damaged(artifact, names, orders, Rows.firstNonFinite(guard));
             });
         } else {
             // single precision throughout, the weights kappa_n / sum kappa^2 rounded once: the weights
@@ -156,6 +159,7 @@ public final class StreamingInversion {
             Rows.parallel(out, threads, (worker, from, to) -> {
                 float[] acc = new float[hidden];
                 float[] b = new float[hidden];
+                float[] guard = new float[hidden];
                 for (long r = from; r < to; r++) {
                     for (int i = 0; i < orders.length; i++) {
                         theta[orders[i]].read(r * hidden, b, 0, hidden);
@@ -165,11 +169,25 @@ public final class StreamingInversion {
                             TaylorFit.accumulate(af[i], b, acc, hidden);
                         }
                     }
+                    Rows.guard(acc, 0, guard, hidden);
                     System.arraycopy(acc, 0, wf, (int) (r * hidden), hidden);
                 }
+                damaged(artifact, names, orders, Rows.firstNonFinite(guard));
             });
         }
         return new Recovered(out, hidden, wf, wd, sign, order, orders, guess);
+    }
+
+    /** Refuses the artifact when neuron {@code j} (>= 0) came out NaN or infinite in some row. */
+    private static void damaged(Safetensors artifact, TaylorNames names, int[] orders, int j) {
+        if (j >= 0) {
+            StringBuilder t = new StringBuilder();
+            for (int n : orders) {
+                t.append(t.length() == 0 ? "" : ", ").append(names.theta(n));
+            }
+            throw new WgException(artifact.file() + ": the recovered W_down column of neuron " + j + " holds NaN or an infinity;"
+                    + " its coefficients in " + t + " are damaged (copy the artifact again from its source)");
+        }
     }
 
     /** kk[j] = sum over the orders read of kappa_n(j)^2, the denominator of neuron j's least-squares weights. */

@@ -155,6 +155,16 @@ class OfficialLayoutTest {
                 model16.toString());
         assertThat(f16.status()).as(f16.err()).isZero();
         assertThat(f16.out()).contains("orders 0..6 (all) read", "0 gate signs wrong");
+        // a NaN past the 16-row probe: refused by name where the fit reads it
+        Path nan = org.weightgames.scale.Damage.copyWith(art, tmp.resolve("fit-nan.safetensors"),
+                "model.layers.1.mlp.local_approx_output", 20L * 40 + 3, Float.NaN);
+        for (String fit : new String[] {"needed", "all"}) {
+            CliTest.Run r = wg("attack", nan.toString(), "--out", tmp.resolve("nan-" + fit + ".safetensors").toString(), "--fit", fit);
+            assertThat(r.status()).isNotZero();
+            assertThat(r.err()).contains(nan.toString(), "expanded neuron 3", "model.layers.1.mlp.local_approx_output",
+                    "NaN or an infinity");
+            assertThat(tmp.resolve("nan-" + fit + ".safetensors")).doesNotExist();
+        }
         for (DType dtype : new DType[] {DType.F32, DType.BF16}) {
             Path m = model(dtype, 17);
             Path a = releaseOfficial(m, "fit-cmp-" + dtype + ".safetensors");

@@ -89,6 +89,37 @@ class StreamingTaylorTest {
     }
 
     /**
+     * A NaN or an infinity past the sign's 16-row probe is refused, naming the neuron and the
+     * tensors, by either fit when it lies in an order the fit reads; an order the fit does not read
+     * does not matter to it.
+     */
+    @Test
+    void aDamagedCoefficientPastTheProbeIsRefusedWhereItIsRead() {
+        Coins coins = Coins.root(14);
+        Path orig = tmp.resolve("damage-orig.safetensors");
+        SwiGluNames names = SyntheticBlock.write(orig, 48, 160, 40, 0.5, DType.F32, coins, 2);
+        Path art = tmp.resolve("damage-art.safetensors");
+        try (Safetensors o = Safetensors.open(orig)) {
+            StreamingTaylor.release(o, names, SyntheticBlock.tokens(64, 48, coins), 8, coins.derive("release"), art, DType.F32, 2);
+        }
+        long element = 30L * 160 + 7; // row 30 (past the probe's 16), neuron 7
+        Path order0 = Damage.copyWith(art, tmp.resolve("damage-0.safetensors"), "theta.0", element, Float.NaN);
+        Path order5 = Damage.copyWith(art, tmp.resolve("damage-5.safetensors"), "theta.5", element, Float.POSITIVE_INFINITY);
+        try (Safetensors a = Safetensors.open(order0)) {
+            for (Fit fit : Fit.values()) {
+                assertThatThrownBy(() -> StreamingInversion.recover(a, "", null, fit, 2, null)).isInstanceOf(WgException.class)
+                        .hasMessageContaining(order0.toString()).hasMessageContaining("neuron 7").hasMessageContaining("theta.0")
+                        .hasMessageContaining("NaN or an infinity");
+            }
+        }
+        try (Safetensors a = Safetensors.open(order5)) {
+            assertThatThrownBy(() -> StreamingInversion.recover(a, "", null, Fit.ALL, 2, null)).isInstanceOf(WgException.class)
+                    .hasMessageContaining("neuron 7").hasMessageContaining("theta.5");
+            assertThat(StreamingInversion.recover(a, 2).read()).containsExactly(0, 1); // theta.5 is not read
+        }
+    }
+
+    /**
      * One naming, one kernel: an artifact released in memory (the games' TaylorMlp) written to a
      * file as it is, its tensors under the layer's prefix {@code 0.}, is read by the streamed attack,
      * which recovers the signs and W_down to the bit as the in-memory adversary does.

@@ -14,10 +14,10 @@ import org.weightgames.schemes.taylormlp.TaylorCoefficients;
  * <li>for a candidate (s, a), the best rank-one fit leaves trace(G) - kappa' G kappa / kappa' kappa,
  * so the candidate with the larger Rayleigh quotient ({@link #quotient}) wins; a SwiGLU neuron's
  * point is public up to its sign, a = s p', so only the sign is tried ({@link #gatedSign});</li>
- * <li>w_j by least squares over every order, w_j[r] = sum_n kappa_n Theta_n[r, j] / sum kappa^2,
+ * <li>w_j by least squares over the orders read, w_j[r] = sum_n kappa_n Theta_n[r, j] / sum kappa^2,
  * one order at a time ({@link #accumulate}): in double term by term, or, for a streamed artifact
- * of floats, in single precision with the weights kappa_n / sum kappa^2 rounded once
- * ({@link #weights}) so that one multiply-add per coefficient read remains.</li>
+ * of floats, in single precision with the weights kappa_n / sum kappa^2 rounded once so that one
+ * multiply-add per coefficient read remains.</li>
  * </ul>
  */
 public final class TaylorFit {
@@ -122,16 +122,6 @@ public final class TaylorFit {
         return best;
     }
 
-    /** The least-squares weights a_n = kappa_n / sum_m kappa_m^2 of the fitted orders (for the single-precision pass). */
-    public static double[] weights(double[] kappa) {
-        double kk = squares(kappa);
-        double[] a = new double[kappa.length];
-        for (int n = 0; n < a.length; n++) {
-            a[n] = kappa[n] / kk;
-        }
-        return a;
-    }
-
     /** sum_n kappa_n^2, the denominator of the weights. */
     public static double squares(double[] kappa) {
         double kk = 0;
@@ -158,7 +148,7 @@ public final class TaylorFit {
         }
     }
 
-    /** One order's share of a row of W in single precision: acc[j] += a[j] theta[j], a that order's {@link #weights}. */
+    /** One order's share of a row of W in single precision: acc[j] += a[j] theta[j], a that order's weight kappa_n / sum kappa^2. */
     public static void accumulate(float[] a, float[] theta, float[] acc, int len) {
         for (int j = 0; j < len; j++) {
             acc[j] += a[j] * theta[j];

@@ -122,36 +122,34 @@ public final class StreamingInversion {
                         + "); the artifact is damaged");
             }
         }
-        int[] orders = read;
         boolean f64 = theta[0].dtype() == DType.F64;
         boolean fits = reuse != null && reuse.out() == out && reuse.hidden() == hidden && (f64 ? reuse.wDouble() != null
                 : reuse.wFloat() != null);
         float[] wf = f64 ? null : fits ? reuse.wFloat() : new float[(int) (out * hidden)];
         double[] wd = f64 ? fits ? reuse.wDouble() : new double[(int) (out * hidden)] : null;
         if (f64) {
-            double[] kkf = kk;
             Rows.parallel(out, threads, (worker, from, to) -> {
                 double[] acc = new double[hidden];
                 double[] b = new double[hidden];
                 double[] guard = new double[hidden];
                 for (long r = from; r < to; r++) {
                     java.util.Arrays.fill(acc, 0);
-                    for (int i = 0; i < orders.length; i++) {
-                        theta[orders[i]].read(r * hidden, b, 0, hidden);
-                        TaylorFit.accumulate(kappa[i], kkf, b, acc, hidden);
+                    for (int i = 0; i < read.length; i++) {
+                        theta[read[i]].read(r * hidden, b, 0, hidden);
+                        TaylorFit.accumulate(kappa[i], kk, b, acc, hidden);
                     }
                     Rows.guard(acc, 0, guard, hidden);
                     System.arraycopy(acc, 0, wd, (int) (r * hidden), hidden);
                 }
-                damaged(artifact, names, orders, Rows.firstNonFinite(guard));
+                damaged(artifact, names, read, Rows.firstNonFinite(guard));
             });
         } else {
             // single precision throughout, the weights kappa_n / sum kappa^2 rounded once: the weights
             // of the orders read (57 KB each at Llama's width) stay in the core's cache while the
             // coefficients stream past; every term of the sum is kappa_n^2 w / sum kappa^2, of one
             // sign, so no cancellation costs precision
-            float[][] af = new float[orders.length][hidden];
-            for (int i = 0; i < orders.length; i++) {
+            float[][] af = new float[read.length][hidden];
+            for (int i = 0; i < read.length; i++) {
                 for (int j = 0; j < hidden; j++) {
                     af[i][j] = (float) (kappa[i][j] / kk[j]);
                 }
@@ -161,8 +159,8 @@ public final class StreamingInversion {
                 float[] b = new float[hidden];
                 float[] guard = new float[hidden];
                 for (long r = from; r < to; r++) {
-                    for (int i = 0; i < orders.length; i++) {
-                        theta[orders[i]].read(r * hidden, b, 0, hidden);
+                    for (int i = 0; i < read.length; i++) {
+                        theta[read[i]].read(r * hidden, b, 0, hidden);
                         if (i == 0) {
                             TaylorFit.assign(af[i], b, acc, hidden);
                         } else {
@@ -172,10 +170,10 @@ public final class StreamingInversion {
                     Rows.guard(acc, 0, guard, hidden);
                     System.arraycopy(acc, 0, wf, (int) (r * hidden), hidden);
                 }
-                damaged(artifact, names, orders, Rows.firstNonFinite(guard));
+                damaged(artifact, names, read, Rows.firstNonFinite(guard));
             });
         }
-        return new Recovered(out, hidden, wf, wd, sign, order, orders, guess);
+        return new Recovered(out, hidden, wf, wd, sign, order, read, guess);
     }
 
     /** Refuses the artifact when neuron {@code j} (>= 0) came out NaN or infinite in some row. */
@@ -227,7 +225,7 @@ public final class StreamingInversion {
     /** The summing pass over the given orders of the block under {@code prefix} (a fit's own share of the coefficients). */
     public static double readPass(Safetensors artifact, String prefix, int[] orders, int threads) {
         TaylorNames names = new TaylorNames(prefix);
-        names.streamedOrder(artifact);
+        names.streamedOrder(artifact); // checks the block's tensors against each other
         long hidden = artifact.tensor(names.p()).elements();
         long out = artifact.tensor(names.theta(0)).rows();
         boolean f64 = artifact.tensor(names.theta(0)).dtype() == DType.F64;

@@ -13,6 +13,7 @@ import org.weightgames.data.Dataset;
 import org.weightgames.game.Adversary;
 import org.weightgames.game.Challenge;
 import org.weightgames.game.Contract;
+import org.weightgames.game.SecretShapes;
 import org.weightgames.core.Coins;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.Hosted;
@@ -79,6 +80,7 @@ final class Challenger {
         Dataset train = ctx.data().train();
         Dataset calib = train.rows(coins.derive("calibration").sample(train.size(), Math.min(calibration, train.size())));
         Release release = ctx.scheme().release(original, calib, coins.derive("release"));
+        SecretShapes.check(ctx.scheme().id(), release.secret(), original);
         Dataset test = ctx.data().test();
         Dataset freshRows = test.rows(coins.derive("fresh").sample(test.size(), Math.min(fresh, test.size())));
         INDArray expected = original.forward(freshRows.features());

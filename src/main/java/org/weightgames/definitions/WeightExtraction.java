@@ -1,9 +1,12 @@
 package org.weightgames.definitions;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.game.Component;
 import org.weightgames.game.Adversary;
@@ -16,12 +19,15 @@ import org.weightgames.core.Params;
 import org.weightgames.game.TrialContext;
 import org.weightgames.game.TrialRecord;
 import org.weightgames.core.Nd;
+import org.weightgames.model.UnitMatching;
 
 /**
  * {@code ext-w}, weight extraction (definitions/ext-w.md). The adversary outputs values for the
  * parameters the scheme claims to protect; it wins when their joint relative error
  * ||theta' - theta|| / ||theta|| is at most {@code epsilon} (1e-3). Measures: that error and the
- * largest per-tensor error.
+ * largest per-tensor error. {@code judge}: {@code match} (default) first puts the answer's hidden
+ * units in the truth's order ({@link UnitMatching}: a release that publishes the weights in another
+ * order is not safe), {@code position} compares tensors position by position.
  */
 public final class WeightExtraction extends Component implements Definition {
     public WeightExtraction() {
@@ -32,11 +38,13 @@ public final class WeightExtraction extends Component implements Definition {
     public static final double EPSILON = 1e-3;
 
     private double epsilon;
+    private boolean matching;
     private Challenger challenger;
 
     @Override
     public void init(Params params) {
         epsilon = params.getDouble("epsilon", EPSILON, 0, 1e6);
+        matching = params.getString("judge", "match", Set.of("match", "position")).equals("match");
         challenger = new Challenger(params);
         params.checkAllUsed();
     }
@@ -51,8 +59,9 @@ public final class WeightExtraction extends Component implements Definition {
         Challenger.Drawn d = challenger.draw(ctx, ctx.challengerCoins());
         Map<String, INDArray> truth = d.release.secret().protectedParameters();
         long all = d.original.parameters().values().stream().mapToLong(INDArray::length).sum();
+        List<UnitMatching.Group> groups = matching ? UnitMatching.groups(d.original) : List.of();
         return challenger.playEach(ctx, d, adversaries, contract(), () -> challenger.challenge(ctx, d.release),
-                (adversary, ch, guess) -> counted(judge(adversary, guess, truth), truth, all), ch -> nanMeasures());
+                (adversary, ch, guess) -> counted(judge(adversary, guess, truth, groups), truth, all), ch -> nanMeasures());
     }
 
     /** Entry-wise tolerance of "recovered": within 1% of the true value (the public TaylorAttack reproduction's criterion). */
@@ -81,6 +90,21 @@ public final class WeightExtraction extends Component implements Definition {
     }
 
     Outcome judge(String adversary, Map<String, INDArray> guess, Map<String, INDArray> truth) {
+        return judge(adversary, guess, truth, List.of());
+    }
+
+    /**
+     * The error of {@code guess} after the matching judge has put its hidden units in the truth's
+     * order ({@code groups} empty: the positional judge); {@code judge_units_moved} counts the units
+     * it moved.
+     */
+    Outcome judge(String adversary, Map<String, INDArray> guess, Map<String, INDArray> truth, List<UnitMatching.Group> groups) {
+        int moved = 0;
+        if (!groups.isEmpty() && guess != null && shapesMatch(guess, truth)) {
+            UnitMatching.Aligned a = UnitMatching.align(truth, guess, groups);
+            guess = a.tensors();
+            moved = a.moved();
+        }
         double num = 0;
         double den = 0;
         double worst = 0;
@@ -88,15 +112,15 @@ public final class WeightExtraction extends Component implements Definition {
         long entries = 0;
         for (Map.Entry<String, INDArray> e : truth.entrySet()) {
             INDArray g = guess == null ? null : guess.get(e.getKey());
-            if (g == null || !java.util.Arrays.equals(g.shape(), e.getValue().shape())) {
-                return Outcome.failed(adversary + " answered no " + java.util.Arrays.toString(e.getValue().shape())
+            if (g == null || !Arrays.equals(g.shape(), e.getValue().shape())) {
+                return Outcome.failed(adversary + " answered no " + Arrays.toString(e.getValue().shape())
                         + " tensor for " + e.getKey(), nanMeasures());
             }
             if (!Nd.finite(g)) {
                 return Outcome.failed(adversary + " answered NaN or infinite values for " + e.getKey(), nanMeasures());
             }
-            double[] gv = g.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup('c').data().asDouble();
-            double[] tv = e.getValue().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup('c').data().asDouble();
+            double[] gv = g.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+            double[] tv = e.getValue().castTo(DataType.DOUBLE).dup('c').data().asDouble();
             for (int i = 0; i < tv.length; i++) {
                 within += Math.abs(gv[i] - tv[i]) <= RECOVERED_WITHIN * Math.abs(tv[i]) ? 1 : 0;
             }
@@ -112,7 +136,20 @@ public final class WeightExtraction extends Component implements Definition {
         m.put("relative_error", rel);
         m.put("max_tensor_error", worst);
         m.put("protected_recovered_share", entries == 0 ? Double.NaN : (double) within / entries);
+        if (!groups.isEmpty()) {
+            m.put("judge_units_moved", (double) moved);
+        }
         return new Outcome(wins(rel, epsilon), m, null);
+    }
+
+    private static boolean shapesMatch(Map<String, INDArray> guess, Map<String, INDArray> truth) {
+        for (Map.Entry<String, INDArray> e : truth.entrySet()) {
+            INDArray g = guess.get(e.getKey());
+            if (g == null || !Arrays.equals(g.shape(), e.getValue().shape()) || !Nd.finite(g)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -17,6 +17,7 @@ import org.weightgames.game.Outcome;
 import org.weightgames.game.Registry;
 import org.weightgames.game.Release;
 import org.weightgames.game.Scheme;
+import org.weightgames.game.SecretShapes;
 import org.weightgames.game.TrialRecord;
 import org.weightgames.model.ModelFamily;
 import org.weightgames.model.Network;
@@ -94,6 +95,10 @@ public final class PluginKit {
         Map<String, INDArray> secret = a.secret().protectedParameters();
         checks.add(new Check("protected tensors exist", !secret.isEmpty(), secret.keySet().size() + " protected tensors: "
                 + String.join(", ", secret.keySet().stream().limit(6).toList())));
+        String malformed = secret.isEmpty() ? null : SecretShapes.problem(secret, original.state());
+        checks.add(new Check("secret names the original's tensors with their shapes", malformed == null, malformed == null
+                ? "every protected tensor is a tensor of the original, or a part of one"
+                : malformed + "; ext-w could judge no answer (docs/plugins.md, 'The secret')"));
         try {
             INDArray x = data.test().features();
             INDArray x256 = x.rows() > 256 ? x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 256),

@@ -2,6 +2,7 @@ package org.weightgames.kit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -17,6 +18,7 @@ import org.weightgames.core.Coins;
 import org.weightgames.game.Registry;
 import org.weightgames.game.Release;
 import org.weightgames.game.Scheme;
+import org.weightgames.game.SecretShapes;
 import org.weightgames.model.ModelFamily;
 import org.weightgames.core.Nd;
 import org.weightgames.model.Network;
@@ -91,6 +93,9 @@ public abstract class SchemeTestKit {
         Release b = newScheme().release(original, data.train().head(256), Coins.root(seed()).derive("kit/release"));
         assertEquals(a.artifact().sha256(), b.artifact().sha256(), "the same coins must give the same artifact");
         assertFalse(a.secret().protectedParameters().isEmpty(), "the secret must name what the scheme protects");
+        String malformed = SecretShapes.problem(a.secret().protectedParameters(), original.state());
+        assertNull(malformed, () -> "the secret must name the original's tensors with their shapes (or parts of them): "
+                + malformed);
     }
 
     @Test

@@ -41,8 +41,10 @@ final class AuditCommand extends WgCommand {
     @Option(names = "--adversary", description = "Adversary id (repeatable; default: every adversary that plays the game). The baseline always plays.")
     List<String> adversaries = new ArrayList<>();
 
-    @Option(names = "--trials", defaultValue = "50", description = "Trials per game (default: ${DEFAULT-VALUE}).")
-    int trials;
+    @Option(names = "--trials", defaultValue = "auto", description = "Trials per game, or auto: per game the trials that decide"
+            + " its claim when no adversary wins (at least 50; 72 at bound 0.05), stopped early only when the verdict at that"
+            + " count can no longer change, and 3 when every outcome is one exact value (default: ${DEFAULT-VALUE}).")
+    String trials;
 
     @Option(names = "--seed", defaultValue = "1", description = "Run seed: the same seed replays every trial (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -137,7 +139,7 @@ final class AuditCommand extends WgCommand {
         replay.addAll(plugins.replayFlags());
         replay.add("--level " + level);
         int nThreads = trialThreads.threadCount();
-        Audit audit = new Audit(new Audit.Config(schemes, definitions, adversaries, trials, seed, dataset, settings, level,
+        Audit audit = new Audit(new Audit.Config(schemes, definitions, adversaries, Audit.trials(trials), seed, dataset, settings, level,
                 nThreads, targetWidth, maxTrials, replay), err);
         Nd.init();
         if (signKey != null && !Files.isReadable(signKey)) {
@@ -198,6 +200,11 @@ final class AuditCommand extends WgCommand {
             org.weightgames.report.Signing.sign(dir, signKey);
         }
         PrintWriter o = out();
+        results.forEach(g -> o.printf("%-10s %-6s %-18s %3d/%-3d rate %.3f CI [%.3f, %.3f] -> %s%s%n", g.scheme(), g.definition(),
+                "[all " + g.strongest().adversaries().size() + "]", g.strongest().wins(), g.strongest().trials(),
+                g.strongest().advantage(), g.strongest().ci().low(), g.strongest().ci().high(), g.strongest().verdict().label(),
+                g.variant().isEmpty() ? "" : "   [" + g.variant() + "]"));
+        o.println("per adversary:");
         results.forEach(g -> g.summaries().forEach((adv, s) -> o.printf("%-10s %-6s %-18s %3d/%-3d advantage %.3f CI [%.3f, %.3f] -> %s%s%n",
                 g.scheme(), g.definition(), adv, s.wins, s.trials, s.advantage, s.ci.low(), s.ci.high(),
                 s.verdict.label(), g.variant().isEmpty() ? "" : "   [" + g.variant() + "]")));

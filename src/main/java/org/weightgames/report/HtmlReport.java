@@ -36,7 +36,8 @@ public final class HtmlReport {
                 .append(plots.size()).append("\" data-charts-loaded=\"pending\">\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n<p>").append(esc(intro)).append("</p>\n");
         if (!results.isEmpty()) {
-            h.append("<h2>Verdicts</h2>\n<table><tr><th>scheme</th><th>definition</th><th>adversary</th><th>wins / trials</th>")
+            h.append(StrongestReport.html(results));
+            h.append("<h2>Verdicts per adversary</h2>\n<table><tr><th>scheme</th><th>definition</th><th>adversary</th><th>wins / trials</th>")
                     .append("<th>advantage</th><th>95% CI (Clopper&ndash;Pearson)</th><th>baseline</th><th>claimed bound</th><th>verdict</th></tr>\n");
             for (GameSummary g : results) {
                 for (Map.Entry<String, Summary> e : g.summaries().entrySet()) {

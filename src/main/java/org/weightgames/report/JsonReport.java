@@ -13,6 +13,7 @@ import org.weightgames.stats.AuditSummary;
 import org.weightgames.stats.GameSummary;
 import org.weightgames.stats.Interval;
 import org.weightgames.stats.Measure;
+import org.weightgames.stats.Strongest;
 import org.weightgames.stats.Summary;
 
 /**
@@ -49,6 +50,10 @@ public final class JsonReport {
         Resources.versions().stringPropertyNames().forEach(k -> v.put(k, Resources.versions().getProperty(k)));
         audit.games().forEach(g -> v.putAll(g.provenance().versions()));
         v.forEach(versions::put);
+        ArrayNode all = root.putArray("verdicts");
+        for (GameSummary g : audit.games()) {
+            all.add(strongest(g));
+        }
         ArrayNode arr = root.putArray("results");
         for (GameSummary g : audit.games()) {
             for (Map.Entry<String, Summary> e : g.summaries().entrySet()) {
@@ -56,6 +61,32 @@ public final class JsonReport {
             }
         }
         return root;
+    }
+
+    /** A game's verdict against every adversary at once. */
+    private static ObjectNode strongest(GameSummary g) {
+        Strongest s = g.strongest();
+        ObjectNode n = JSON.objectNode();
+        n.put("scheme", g.scheme());
+        n.put("definition", g.definition());
+        if (!g.variant().isEmpty()) {
+            n.put("variant", g.variant());
+        }
+        ArrayNode advs = n.putArray("adversaries");
+        s.adversaries().forEach(advs::add);
+        n.put("strongest", s.leader());
+        n.put("rule", s.rule());
+        n.put("trials", s.trials());
+        n.put("trials_lost", s.wins());
+        n.put("rate", s.advantage());
+        n.set("ci", interval(s.ci()));
+        n.put("bound", g.bound().value());
+        n.put("verdict", s.verdict().label());
+        n.put("exact", s.exact());
+        if (s.decideAt() != 0) {
+            n.put("trials_to_decide", s.decideAt());
+        }
+        return n;
     }
 
     private static ObjectNode entry(GameSummary g, String adversary, Summary s) {
@@ -88,6 +119,11 @@ public final class JsonReport {
         claim.put("statement", g.bound().statement());
         claim.put("source", g.bound().source());
         n.put("verdict", s.verdict.label());
+        n.put("exact", s.exact);
+        n.put("distinct_releases", s.distinctReleases);
+        if (s.decideAt != 0) {
+            n.put("trials_to_decide", s.decideAt);
+        }
         n.set("measures", measures(s.measures));
         n.set("challenger_measures", measures(s.challengerMeasures));
         if (!s.failureExamples.isEmpty()) {

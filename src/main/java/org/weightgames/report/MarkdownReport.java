@@ -30,16 +30,18 @@ public final class MarkdownReport {
         md.append("Generated ").append(generated).append(" with seed ").append(c.seed()).append(" on data set `")
                 .append(data.name()).append("` (sha256 `").append(data.sha256(), 0, 16).append("…`). Intervals are ")
                 .append(Math.round(c.level() * 100)).append("% two-sided.\n\n");
-        md.append("## Verdicts\n\n");
-        md.append("| scheme | definition | adversary | wins / trials | advantage | CI (Clopper–Pearson) | baseline | claimed bound | verdict |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        md.append(StrongestReport.markdown(results));
+        md.append("## Verdicts per adversary\n\n");
+        md.append("| scheme | definition | adversary | wins / trials | advantage | CI (Clopper–Pearson) | baseline | claimed bound | verdict | note |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (GameSummary g : results) {
             for (Map.Entry<String, Summary> e : g.summaries().entrySet()) {
                 Summary s = e.getValue();
                 md.append("| ").append(g.scheme()).append(" | ").append(g.definitionLabel()).append(" | ")
                         .append(e.getKey()).append(" | ").append(s.wins).append(" / ").append(s.trials).append(" | ")
                         .append(f(s.advantage)).append(" | ").append(range(s.ci)).append(" | ").append(f(s.baselineAdvantage))
-                        .append(" | ").append(f(g.bound().value())).append(" | **").append(s.verdict.label()).append("** |\n");
+                        .append(" | ").append(f(g.bound().value())).append(" | **").append(s.verdict.label()).append("** | ")
+                        .append(StrongestReport.note(s, g)).append(" |\n");
             }
         }
         md.append("\nA verdict compares the advantage's interval with the bound the scheme's authors claim: ")
@@ -83,7 +85,7 @@ public final class MarkdownReport {
                         .append("`: ").append(s.baselineWins).append(" wins, advantage ").append(f(s.baselineAdvantage))
                         .append("; difference in win rate ").append(f((double) (s.wins - s.baselineWins) / s.trials))
                         .append(", Newcombe CI ").append(range(s.overBaseline)).append('\n');
-                md.append("- verdict: **").append(s.verdict.label()).append("**\n");
+                md.append("- verdict: **").append(s.verdict.label()).append("** (").append(StrongestReport.note(s, g)).append(")\n");
                 measures(md, "adversary's measures", s.measures);
                 measures(md, "challenger's measures", s.challengerMeasures);
                 measures(md, "gain over the reference adversary (mean paired difference, bootstrap CI)", s.overBaselineMeasures);

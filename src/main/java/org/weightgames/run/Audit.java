@@ -23,7 +23,10 @@ import org.weightgames.game.Provenance;
 import org.weightgames.stats.AuditSummary;
 import org.weightgames.stats.Bound;
 import org.weightgames.stats.GameSummary;
+import org.weightgames.stats.Proportions;
+import org.weightgames.stats.Strongest;
 import org.weightgames.stats.Summary;
+import org.weightgames.stats.Verdict;
 
 /**
  * An audit: every selected scheme against every selected definition, each with the adversaries
@@ -48,6 +51,40 @@ public final class Audit {
         }
     }
 
+    /** {@code --trials auto}: per game, the trials that decide its claim ({@link #planned}). */
+    public static final int AUTO = 0;
+    /** The fewest trials of an automatic plan. */
+    static final int AUTO_MIN = 50;
+    /** Trials first played in an automatic plan: if every outcome is the same in all of them, the game is one exact value. */
+    static final int EXACT_PROBE = 3;
+    /** An automatic plan looks at its verdicts after every this many trials (fixed, so thread counts do not change the report). */
+    static final int LOOK_EVERY = 8;
+
+    /** The value of {@code --trials}: a count, or {@code auto}. */
+    public static int trials(String text) {
+        if (text.equalsIgnoreCase("auto")) {
+            return AUTO;
+        }
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new WgException("--trials must be a whole number of at least 1, or auto; got '" + text + "'");
+    }
+
+    /**
+     * The trials an automatic plan plays for a claim with {@code bound}: enough that no win decides
+     * it ({@link Proportions#trialsToHold}), at least {@link #AUTO_MIN}, at most 1000.
+     */
+    public static int planned(double bound, double level) {
+        int n = Proportions.trialsToHold(bound, level);
+        return n < 0 ? AUTO_MIN : Math.min(1000, Math.max(AUTO_MIN, n));
+    }
+
     private final Config config;
     private final PrintStream progress;
 
@@ -58,8 +95,8 @@ public final class Audit {
 
     /** Checks every id, parameter and setting before any trial runs, so bad input fails fast. */
     public List<PlannedGame> plan(DataSource data) {
-        if (config.trials() < 1) {
-            throw new WgException("--trials must be at least 1, got " + config.trials());
+        if (config.trials() < 1 && config.trials() != AUTO) {
+            throw new WgException("--trials must be at least 1 or auto, got " + config.trials());
         }
         if (!(config.level() > 0 && config.level() < 1)) {
             throw new WgException("--level must be between 0 and 1 (e.g. 0.95), got " + config.level());
@@ -172,18 +209,31 @@ public final class Audit {
         String label = spec.label();
         long started = System.nanoTime();
         List<TrialRecord> records = new ArrayList<>();
-        int target = config.trials();
+        boolean auto = config.trials() == AUTO;
+        int planned = auto ? planned(game.bound().value(), config.level()) : config.trials();
         boolean sequential = config.targetWidth() > 0;
-        int cap = sequential ? Math.max(config.maxTrials(), config.trials()) : config.trials();
+        int cap = sequential ? Math.max(config.maxTrials(), planned) : planned;
+        int target = auto ? Math.min(EXACT_PROBE, planned) : planned;
         Map<String, Summary> summaries;
         while (true) {
             int from = records.size();
             int to = Math.min(target, cap);
-            final int total = to;
+            final int total = auto ? planned : to;
             records.addAll(runner.run(spec, config.seed(), from, to, done -> report(label, from + done, total, started), journal));
             summaries = summarise(spec, def, records, game.bound());
+            if (records.size() >= cap) {
+                break;
+            }
+            if (auto) {
+                if (summaries.values().stream().allMatch(s -> s.exact) || settled(summaries, strongest(spec, def, records, summaries,
+                        game.bound(), config.level()), def.guessing(), planned, game.bound().value())) {
+                    break;
+                }
+                target = records.size() < EXACT_PROBE ? EXACT_PROBE : Math.min(planned, records.size() + LOOK_EVERY);
+                continue;
+            }
             boolean narrow = summaries.values().stream().allMatch(s -> s.ci.width() <= config.targetWidth());
-            if (!sequential || narrow || records.size() >= cap) {
+            if (!sequential || narrow) {
                 break;
             }
             target = Math.min(cap, records.size() + Math.max(10, records.size() / 2));
@@ -194,7 +244,8 @@ public final class Audit {
         List<String> hashes = new ArrayList<>();
         records.forEach(r -> hashes.addAll(r.artifactHashes()));
         return new GameSummary(spec.scheme(), spec.definition(), spec.variant(), reference(spec), def.guessing(), summaries,
-                game.bound(), game.provenance().withArtifacts(hashes));
+                game.bound(), game.provenance().withArtifacts(hashes), strongest(spec, def, records, summaries, game.bound(),
+                        config.level()));
     }
 
     /** One summary per adversary but the reference (the last one played), each against the reference. */
@@ -208,6 +259,42 @@ public final class Audit {
             out.put(id, new Summary(records, i, baseline, def.guessing(), level, bound.value(), boot.derive(id)));
         }
         return out;
+    }
+
+    /**
+     * Whether every verdict the game would give after {@code planned} trials is already fixed
+     * (curtailment): with k wins in m trials the count at {@code planned} lies in
+     * [k, k + planned - m], and the verdict is monotone in it, so when both ends give the same verdict
+     * the remaining trials cannot change it. The verdict of the m trials played is then that same
+     * verdict (a decided interval on m trials stays decided with more trials at either end), so
+     * stopping changes no verdict. Guessing games (|2p - 1| is not monotone in the count) play on.
+     */
+    static boolean settled(Map<String, Summary> summaries, Strongest strongest, boolean guessing, int planned, double bound) {
+        if (guessing) {
+            return false;
+        }
+        for (Summary s : summaries.values()) {
+            if (!s.exact && !fixed(s.wins, s.trials, planned, bound, s.ci.level())) {
+                return false;
+            }
+        }
+        return strongest.exact() || fixed(strongest.wins(), strongest.trials(), planned, bound, strongest.ci().level());
+    }
+
+    private static boolean fixed(int wins, int played, int planned, double bound, double level) {
+        int rest = planned - played;
+        return Verdict.of(Proportions.clopperPearson(wins, planned, level), bound) == Verdict.of(
+                Proportions.clopperPearson(wins + rest, planned, level), bound);
+    }
+
+    /** The verdict against every adversary of the game but the reference. */
+    static Strongest strongest(GameSpec spec, Definition def, List<TrialRecord> records, Map<String, Summary> summaries, Bound bound,
+            double level) {
+        List<Integer> indices = new ArrayList<>();
+        for (int i = 0; i < spec.adversaries().size() - 1; i++) {
+            indices.add(i);
+        }
+        return Strongest.of(records, spec.adversaries(), indices, summaries, def.guessing(), level, bound.value());
     }
 
     private Map<String, Summary> summarise(GameSpec spec, Definition def, List<TrialRecord> records, Bound bound) {

@@ -10,10 +10,11 @@ import org.weightgames.game.Provenance;
  * One game's result as the reports render it: which game (scheme, definition, variant), the
  * reference adversary every other is compared with, whether advantage is a guessing advantage,
  * one {@link Summary} per adversary (the reference excluded, in play order), the bound the
- * verdicts are judged against, and the provenance that replays it.
+ * verdicts are judged against, the provenance that replays it, and the verdict against every
+ * adversary at once ({@link Strongest}).
  */
 public record GameSummary(String scheme, String definition, String variant, String reference, boolean guessing,
-        Map<String, Summary> summaries, Bound bound, Provenance provenance) {
+        Map<String, Summary> summaries, Bound bound, Provenance provenance, Strongest strongest) {
 
     public GameSummary {
         variant = variant == null ? "" : variant;

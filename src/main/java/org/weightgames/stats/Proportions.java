@@ -67,6 +67,61 @@ public final class Proportions {
         return new Interval(p.level(), p.method() + " on |2p-1|", low, Math.max(a, b));
     }
 
+    /** The trials above which the verdict search stops: beyond them a claim is undecidable in practice. */
+    public static final int DECIDE_CAP = 1_000_000;
+
+    /**
+     * The fewest trials at which no win at all shows a rate at most {@code bound} with the two-sided
+     * Clopper-Pearson interval at {@code level}: the upper end 1 - (alpha/2)^(1/n) <= bound, so
+     * n >= ln(alpha/2) / ln(1 - bound) (72 at bound 0.05 and 95%). 0 when the bound is 1 or more
+     * (any count decides), -1 when it is 0 or less (no count can show it).
+     */
+    public static int trialsToHold(double bound, double level) {
+        if (bound >= 1) {
+            return 0;
+        }
+        if (bound <= 0) {
+            return -1;
+        }
+        int n = (int) Math.ceil(Math.log((1 - level) / 2) / Math.log(1 - bound));
+        // guard the rounding of the logarithms with the interval itself
+        while (clopperPearson(0, n, level).high() > bound) {
+            n++;
+        }
+        while (n > 1 && clopperPearson(0, n - 1, level).high() <= bound) {
+            n--;
+        }
+        return n;
+    }
+
+    /**
+     * How many trials in all would decide a verdict left inconclusive, were the win rate to stay
+     * at the observed {@code wins / trials}: the fewest n > trials at which round(rate * n) wins of
+     * n give an interval clear of {@code bound} (on |2p - 1| for a guessing game). -1 when none up
+     * to {@link #DECIDE_CAP} does (the observed rate sits on the bound).
+     */
+    public static int trialsToDecide(int wins, int trials, double bound, double level, boolean guessing) {
+        check(wins, trials, level);
+        double rate = (double) wins / trials;
+        int n = trials + 1;
+        while (n <= DECIDE_CAP) {
+            Interval p = clopperPearson((int) Math.round(rate * n), n, level);
+            if (Verdict.of(guessing ? guessingAdvantage(p) : p, bound) != Verdict.INCONCLUSIVE) {
+                // step back over the coarse steps to the first n that decides
+                int lo = Math.max(trials + 1, n - Math.max(1, n / 50));
+                for (int m = lo; m < n; m++) {
+                    Interval q = clopperPearson((int) Math.round(rate * m), m, level);
+                    if (Verdict.of(guessing ? guessingAdvantage(q) : q, bound) != Verdict.INCONCLUSIVE) {
+                        return m;
+                    }
+                }
+                return n;
+            }
+            n += Math.max(1, n / 50);
+        }
+        return -1;
+    }
+
     static double z(double level) {
         return new NormalDistribution(null, 0, 1).inverseCumulativeProbability(1 - (1 - level) / 2);
     }

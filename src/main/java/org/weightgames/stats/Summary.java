@@ -30,6 +30,20 @@ public final class Summary {
     public final Interval baselineCi;
     public final Interval overBaseline;
     public final Verdict verdict;
+    /**
+     * For an inconclusive verdict: how many trials in all would decide it were the observed rate to
+     * hold ({@link Proportions#trialsToDecide}); -1 when none would; 0 when the verdict is decided.
+     */
+    public final int decideAt;
+    /** How many distinct releases the trials played against (1: every trial judged one artifact). */
+    public final int distinctReleases;
+    /**
+     * True when the trials are copies of one outcome: one release, and this adversary's outcome
+     * (win, measures, failure) the same in every trial. Its advantage is then an exact value on that
+     * release, not an estimate from independent trials: the interval is the point, and the verdict
+     * compares the value with the bound.
+     */
+    public final boolean exact;
     public final double bound;
     public final int failures;
     public final List<String> failureExamples;
@@ -48,7 +62,11 @@ public final class Summary {
         this.bound = bound;
         this.wins = count(records, adversary);
         this.baselineWins = count(records, baseline);
-        Interval p = Proportions.clopperPearson(wins, trials, level);
+        this.distinctReleases = (int) records.stream().map(TrialRecord::artifactHashes).distinct().count();
+        this.exact = !guessing && trials > 1 && distinctReleases == 1 && records.stream().map(r -> r.outcomes().get(adversary))
+                .distinct().count() == 1;
+        Interval p = exact ? new Interval(level, "exact (one outcome)", (double) wins / trials, (double) wins / trials)
+                : Proportions.clopperPearson(wins, trials, level);
         Interval pb = Proportions.clopperPearson(baselineWins, trials, level);
         this.ci = guessing ? Proportions.guessingAdvantage(p) : p;
         this.baselineCi = guessing ? Proportions.guessingAdvantage(pb) : pb;
@@ -58,6 +76,7 @@ public final class Summary {
         this.baselineAdvantage = guessing ? Math.abs(2.0 * baselineWins / trials - 1) : (double) baselineWins / trials;
         this.overBaseline = Proportions.newcombe(wins, trials, baselineWins, trials, level);
         this.verdict = Verdict.of(ci, bound);
+        this.decideAt = verdict != Verdict.INCONCLUSIVE ? 0 : Proportions.trialsToDecide(wins, trials, bound, level, guessing);
         int f = 0;
         Set<String> examples = new LinkedHashSet<>();
         for (TrialRecord r : records) {

@@ -48,6 +48,31 @@ def ext_w(challenge, rng):
             hog.append(bytearray(64 << 20))
     if mode == "die":
         os._exit(3)
+    if mode == "secrets":
+        found = []
+        for p in ("/etc/shadow", "/etc/gshadow", "/etc/ssh/ssh_host_ed25519_key", "/plugin/root-only.txt"):
+            try:
+                with open(p) as f:
+                    found.append(f"{p}: READ-OK {f.read()}")
+            except OSError as e:
+                found.append(f"{p}: {type(e).__name__}")
+        raise wg.PluginError("SECRETS " + "; ".join(found))
+    if mode == "fill":
+        chunk = bytes(1 << 20)
+        for i in range(1 << 30):
+            with open(f"fill-{i}.bin", "wb") as f:
+                f.write(chunk)
+    if mode == "spin":
+        for _ in range(os.cpu_count() - 1):
+            if os.fork() == 0:
+                while True:
+                    pass
+        while True:
+            pass
+    if mode == "flood":
+        for i in range(20000):
+            sys.stderr.write(f"\x1b[31mflood {i}\r\u202e" + "A" * 500 + "\n")
+        raise wg.PluginError("FLOODED")
     raise wg.PluginError(f"unknown mode {mode}")
 
 

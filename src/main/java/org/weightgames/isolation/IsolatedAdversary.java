@@ -116,6 +116,7 @@ public final class IsolatedAdversary<C extends Challenge, R> implements Adversar
         Path dir = null;
         Process proc = null;
         AtomicBoolean timedOut = new AtomicBoolean();
+        AtomicBoolean overQuota = new AtomicBoolean();
         try {
             dir = Files.createTempDirectory("wg-isolated-");
             Path artifactFile = dir.resolve("artifact.safetensors");
@@ -127,6 +128,7 @@ public final class IsolatedAdversary<C extends Challenge, R> implements Adversar
                 tensors.put(n, ch.artifact().tensor(n));
             }
             Writer.write(artifactFile, meta, tensors, DType.F64);
+            WorkQuota.readable(artifactFile);
             Path home = Files.createDirectories(dir.resolve("home"));
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -158,13 +160,20 @@ public final class IsolatedAdversary<C extends Challenge, R> implements Adversar
             }, "wg-isolation-watchdog");
             watchdog.setDaemon(true);
             watchdog.start();
+            if (sandbox.enabled()) {
+                new WorkQuota(dir, sandbox.diskBytes()).watch(p, () -> {
+                    overQuota.set(true);
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                });
+            }
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(proc.getOutputStream()));
                     DataInputStream in = new DataInputStream(new BufferedInputStream(proc.getInputStream()))) {
                 Served served = request(out, ch, coins, artifactFile);
                 return serve(in, out, served);
             } catch (IOException e) {
                 proc.waitFor(5, TimeUnit.SECONDS);
-                throw new WgException(reason(timedOut.get(), proc, log, e));
+                throw new WgException(reason(timedOut.get(), overQuota.get(), proc, log, e));
             } finally {
                 watchdog.interrupt();
             }
@@ -314,9 +323,13 @@ public final class IsolatedAdversary<C extends Challenge, R> implements Adversar
         return codec.readAnswer(in);
     }
 
-    private String reason(boolean timedOut, Process p, Path log, Exception e) {
+    private String reason(boolean timedOut, boolean overQuota, Process p, Path log, Exception e) {
         if (timedOut) {
             return "isolated adversary '" + id() + "' ran past its " + isolation.timeoutSeconds() + " s and was stopped";
+        }
+        if (overQuota) {
+            return "isolated adversary '" + id() + "' wrote more than its " + sandbox.diskMb() + " MB into its work folder"
+                    + " (plugins.disk) and was stopped";
         }
         String tail = "";
         try {
@@ -325,7 +338,8 @@ public final class IsolatedAdversary<C extends Challenge, R> implements Adversar
         } catch (IOException ignored) {
             // no log to quote
         }
-        String exit = p.isAlive() ? "still running" : "exit status " + p.exitValue();
+        String limit = p.isAlive() ? null : sandbox.limitReached(p.exitValue());
+        String exit = p.isAlive() ? "still running" : limit != null ? limit : "exit status " + p.exitValue();
         return "isolated adversary '" + id() + "' crashed (" + exit + ", " + e.getClass().getSimpleName() + ")"
                 + (tail.isEmpty() ? "" : ": " + tail);
     }

@@ -83,20 +83,20 @@ public final class PluginAdversary extends PluginComponent implements Adversary 
     }
 
     public Map<String, INDArray> extractWeights(ExtractionChallenge ch, Coins coins) {
-        return play("ext-w", ch.artifact(), ch.architecture(), coins, ch::releasedModel, (dir, r) -> extraction(r, ch),
+        return play("ext-w", ch.artifact(), ch.architecture(), coins, ch::releasedModel, (work, r) -> extraction(r, ch),
                 oracles(ch, null), (p, reply) -> TensorFiles.read(p.file(reply, "weights"), "plugin '" + id() + "' answer").tensors());
     }
 
     public Network extractFunction(ExtractionChallenge ch, Coins coins) {
-        return play("ext-f", ch.artifact(), ch.architecture(), coins, ch::releasedModel, (dir, r) -> extraction(r, ch),
+        return play("ext-f", ch.artifact(), ch.architecture(), coins, ch::releasedModel, (work, r) -> extraction(r, ch),
                 oracles(ch, null), this::model);
     }
 
     public int distinguish(DistinguishChallenge ch, Coins coins) {
-        return play("ind", ch.artifact(), ch.architecture(), coins, ch.release()::releasedModel, (dir, r) -> {
+        return play("ind", ch.artifact(), ch.architecture(), coins, ch.release()::releasedModel, (work, r) -> {
             extraction(r, ch.release());
-            TensorFiles.writeNetwork(dir.resolve("candidate-0.safetensors"), ch.candidate(0), ch.architecture());
-            TensorFiles.writeNetwork(dir.resolve("candidate-1.safetensors"), ch.candidate(1), ch.architecture());
+            work.input("candidate-0.safetensors", f -> TensorFiles.writeNetwork(f, ch.candidate(0), ch.architecture()));
+            work.input("candidate-1.safetensors", f -> TensorFiles.writeNetwork(f, ch.candidate(1), ch.architecture()));
             r.putArray("candidates").add("candidate-0.safetensors").add("candidate-1.safetensors");
         }, oracles(ch.release(), null), (p, reply) -> {
             JsonNode bit = reply.path("bit");
@@ -108,7 +108,7 @@ public final class PluginAdversary extends PluginComponent implements Adversary 
     }
 
     public Network useWithoutKey(UsageChallenge ch, Coins coins) {
-        return play("uc", ch.artifact(), ch.architecture(), coins, ch::lockedModel, (dir, r) -> {
+        return play("uc", ch.artifact(), ch.architecture(), coins, ch::lockedModel, (work, r) -> {
             ObjectNode d = r.putObject("data");
             d.put("size", ch.data().size());
             d.put("epochs", ch.data().epochs());
@@ -141,7 +141,7 @@ public final class PluginAdversary extends PluginComponent implements Adversary 
     }
 
     private interface Extra {
-        void add(Path dir, ObjectNode request);
+        void add(Plugins.Work work, ObjectNode request);
     }
 
     private interface Reader<T> {
@@ -155,7 +155,7 @@ public final class PluginAdversary extends PluginComponent implements Adversary 
         coins.derive("plugin").nextBytes(seed);
         Coins drawCoins = coins.derive("plugin-samples");
         try (Plugins.Work work = Plugins.work(manifest); PluginProcess p = work.start()) {
-            TensorFiles.writeArtifact(work.dir().resolve("artifact.safetensors"), artifact, Map.of("wg.scheme", artifact.scheme()));
+            work.input("artifact.safetensors", f -> TensorFiles.writeArtifact(f, artifact, Map.of("wg.scheme", artifact.scheme())));
             ObjectNode r = p.request("play");
             r.put("game", game);
             r.set("params", PluginProcess.JSON.valueToTree(params));
@@ -163,7 +163,7 @@ public final class PluginAdversary extends PluginComponent implements Adversary 
             r.put("artifact", "artifact.safetensors");
             r.set("architecture", PluginProcess.JSON.valueToTree(architecture == null ? Map.of() : architecture.toMap()));
             r.put("coins", HexFormat.of().formatHex(seed));
-            extra.add(work.dir(), r);
+            extra.add(work, r);
             Network[] model = new Network[1];
             JsonNode reply = p.call(r, call -> answer(p, call, oracles, drawCoins, () -> {
                 if (model[0] == null) {
@@ -190,7 +190,7 @@ public final class PluginAdversary extends PluginComponent implements Adversary 
                 }
                 INDArray x = o.samples().draw(n, drawCoins);
                 String name = p.names().name("samples");
-                TensorFiles.write(p.work().resolve(name), Map.of(), Map.of("samples", x));
+                p.input(name, f -> TensorFiles.write(f, Map.of(), Map.of("samples", x)));
                 ok.put("samples", name);
                 return ok;
             }
@@ -208,7 +208,7 @@ public final class PluginAdversary extends PluginComponent implements Adversary 
                     y = released.get().forward(x);
                 }
                 String name = p.names().name("outputs");
-                TensorFiles.write(p.work().resolve(name), Map.of(), Map.of("outputs", y));
+                p.input(name, f -> TensorFiles.write(f, Map.of(), Map.of("outputs", y)));
                 ok.put("outputs", name);
                 return ok;
             }
@@ -226,7 +226,7 @@ public final class PluginAdversary extends PluginComponent implements Adversary 
                 }
                 Dataset d = o.data().rows(idx);
                 String name = p.names().name("data");
-                TensorFiles.writeData(p.work().resolve(name), d);
+                p.input(name, f -> TensorFiles.writeData(f, d));
                 ok.put("data", name);
                 return ok;
             }

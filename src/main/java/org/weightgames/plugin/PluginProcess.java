@@ -7,25 +7,27 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.weightgames.core.WgException;
 import org.weightgames.isolation.Sandbox;
+import org.weightgames.isolation.WorkQuota;
 
 /**
  * One plugin process speaking protocol v1 (docs/plugins.md): JSON lines on its stdin and stdout,
  * tensors as safetensors files in its work folder, stderr copied to the run's log with the
- * plugin's id. Every call has the sandbox's time limit; a plugin that runs past it, dies, prints
+ * plugin's id ({@link PluginLog}). Every call has the sandbox's time limit, and the process its
+ * CPU, file and work-folder ({@link WorkQuota}) limits; a plugin that runs past one, dies, prints
  * something that is not a JSON object or names a file outside its work folder is stopped, and
  * the call fails with one {@link WgException} giving the reason and the last lines of its stderr.
  * Closing it says {@code bye} and kills what is left.
@@ -46,15 +48,21 @@ final class PluginProcess implements AutoCloseable {
     private final Process process;
     private final OutputStream stdin;
     private final BlockingQueue<Object> lines = new LinkedBlockingQueue<>();
-    private final Deque<String> stderrTail = new ArrayDeque<>();
+    private final PluginLog stderr;
+    private final WorkQuota quota;
+    /** Why WeightGames stopped the process (a limit), or null. */
+    private volatile String stopped;
     private final Counter names = new Counter();
     private int requests;
 
-    PluginProcess(Manifest manifest, Sandbox sandbox, Path work, Path python) {
+    PluginProcess(Manifest manifest, Sandbox sandbox, Path work, Path python, WorkQuota quota) {
         this.manifest = manifest;
         this.sandbox = sandbox;
         this.work = work;
-        List<String> cmd = sandbox.wrap(inside(manifest, sandbox), manifest.folder(), python, work, List.of(), true);
+        this.quota = quota;
+        this.stderr = new PluginLog(manifest.id(), (long) sandbox.logKb() << 10, (long) sandbox.logRunKb() << 10,
+                Plugins.logged(manifest.id()));
+        List<String> cmd = sandbox.wrap(inside(manifest, sandbox), manifest.folder(), python, work);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
         if (!sandbox.enabled()) {
             Map<String, String> env = pb.environment();
@@ -77,9 +85,24 @@ final class PluginProcess implements AutoCloseable {
         Thread out = new Thread(() -> readLines(process.getInputStream()), "wg-plugin-out-" + manifest.id());
         out.setDaemon(true);
         out.start();
-        Thread err = new Thread(() -> copyStderr(process.getErrorStream()), "wg-plugin-err-" + manifest.id());
+        Thread err = new Thread(() -> stderr.copy(process.getErrorStream()), "wg-plugin-err-" + manifest.id());
         err.setDaemon(true);
         err.start();
+        if (sandbox.enabled()) {
+            quota.watch(process, () -> stop("wrote more than its " + sandbox.diskMb() + " MB into its work folder (plugins.disk)"
+                    + " and was stopped"));
+        }
+    }
+
+    private void stop(String why) {
+        stopped = why;
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    /** A file of WeightGames' own written into the work folder, not counted against the plugin's quota. */
+    Path input(String name, Consumer<Path> writer) {
+        return quota.write(name, writer);
     }
 
     /**
@@ -87,7 +110,7 @@ final class PluginProcess implements AutoCloseable {
      * absolute, as the process sees that folder.
      */
     static List<String> inside(Manifest m, Sandbox sandbox) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (String a : m.command()) {
             Path p = m.folder().resolve(a).normalize();
             boolean local = !a.startsWith("/") && p.startsWith(m.folder()) && Files.exists(p);
@@ -133,11 +156,11 @@ final class PluginProcess implements AutoCloseable {
                 process.destroyForcibly();
                 throw new WgException("interrupted while plugin '" + manifest.id() + "' answered '" + op + "'");
             }
-            if (line == null) {
+            if (line == null && stopped == null) {
                 process.destroyForcibly();
                 throw fail("did not answer '" + op + "' within its " + sandbox.timeoutSeconds() + " s and was stopped");
             }
-            if (line == EOF) {
+            if (line == EOF || line == null) {
                 waitQuietly();
                 throw fail("ended while answering '" + op + "' (" + exit() + ")");
             }
@@ -205,10 +228,7 @@ final class PluginProcess implements AutoCloseable {
     }
 
     WgException fail(String what) {
-        String tail;
-        synchronized (stderrTail) {
-            tail = String.join(" | ", stderrTail);
-        }
+        String tail = stderr.tail();
         return new WgException("plugin '" + manifest.id() + "' " + what + (tail.isEmpty() ? "" : "; its stderr ends: " + tail));
     }
 
@@ -248,25 +268,6 @@ final class PluginProcess implements AutoCloseable {
         }
     }
 
-    private void copyStderr(InputStream in) {
-        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                String l = line.length() > 300 ? line.substring(0, 300) + "..." : line;
-                synchronized (stderrTail) {
-                    stderrTail.addLast(l);
-                    if (stderrTail.size() > 3) {
-                        stderrTail.removeFirst();
-                    }
-                }
-                System.err.println("[plugin " + manifest.id() + "] " + l);
-                Plugins.log("[plugin " + manifest.id() + "] " + l);
-            }
-        } catch (IOException ignored) {
-            // the process ended
-        }
-    }
-
     private void waitQuietly() {
         try {
             process.waitFor(5, TimeUnit.SECONDS);
@@ -276,10 +277,17 @@ final class PluginProcess implements AutoCloseable {
     }
 
     private String exit() {
+        if (stopped != null) {
+            return stopped;
+        }
         if (process.isAlive()) {
             return "still running";
         }
         int s = process.exitValue();
+        String limit = sandbox.limitReached(s);
+        if (limit != null) {
+            return limit;
+        }
         return s > 128 ? "killed by signal " + (s - 128) + (s == 137 ? ", e.g. out of memory or time" : "") : "exit status " + s;
     }
 

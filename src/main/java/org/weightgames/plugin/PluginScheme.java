@@ -80,8 +80,8 @@ public class PluginScheme extends PluginComponent implements Scheme {
         byte[] seed = new byte[32];
         coins.nextBytes(seed);
         try (Plugins.Work work = Plugins.work(manifest); PluginProcess p = work.start()) {
-            TensorFiles.writeNetwork(work.dir().resolve("model.safetensors"), original, null);
-            TensorFiles.writeData(work.dir().resolve("calibration.safetensors"), calibration);
+            work.input("model.safetensors", f -> TensorFiles.writeNetwork(f, original, null));
+            work.input("calibration.safetensors", f -> TensorFiles.writeData(f, calibration));
             ObjectNode r = p.request("release");
             r.set("params", PluginProcess.JSON.valueToTree(params));
             r.put("model", "model.safetensors");
@@ -128,8 +128,8 @@ public class PluginScheme extends PluginComponent implements Scheme {
             return Optional.empty();
         }
         try (Plugins.Work work = Plugins.work(manifest); PluginProcess p = work.start()) {
-            TensorFiles.writeArtifact(work.dir().resolve("artifact.safetensors"), artifact, Map.of());
-            TensorFiles.write(work.dir().resolve("secret.safetensors"), Map.of(), secret.protectedParameters());
+            work.input("artifact.safetensors", f -> TensorFiles.writeArtifact(f, artifact, Map.of()));
+            work.input("secret.safetensors", f -> TensorFiles.write(f, Map.of(), secret.protectedParameters()));
             ObjectNode r = p.request("restore");
             r.set("params", PluginProcess.JSON.valueToTree(params));
             r.put("artifact", "artifact.safetensors");

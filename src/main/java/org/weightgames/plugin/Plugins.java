@@ -1,6 +1,7 @@
 package org.weightgames.plugin;
 
 import org.weightgames.isolation.Sandbox;
+import org.weightgames.isolation.WorkQuota;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.weightgames.core.Params;
@@ -120,9 +124,17 @@ public final class Plugins {
 
     private static volatile Path log;
 
+    /** The bytes of stderr each plugin has logged since the last {@link #logTo} (its cap is {@code plugins.log-run}). */
+    private static final Map<String, AtomicLong> LOGGED = new ConcurrentHashMap<>();
+
     /** Where plugins' stderr is copied besides the run's own stderr (the report folder's plugins.log); null: nowhere. */
     public static void logTo(Path file) {
         log = file;
+        LOGGED.clear();
+    }
+
+    static AtomicLong logged(String id) {
+        return LOGGED.computeIfAbsent(id, k -> new AtomicLong());
     }
 
     static synchronized void log(String line) {
@@ -201,16 +213,22 @@ public final class Plugins {
     /** A fresh work folder for one call of {@code m}. */
     static Work work(Manifest m) {
         try {
-            return new Work(m, Files.createTempDirectory("wg-plugin-" + m.id() + "-").toAbsolutePath().normalize());
+            Path dir = Files.createTempDirectory("wg-plugin-" + m.id() + "-").toAbsolutePath().normalize();
+            return new Work(m, dir, new WorkQuota(dir, sandbox.diskBytes()));
         } catch (IOException e) {
             throw new WgException("cannot create a work folder for plugin '" + m.id() + "': " + e.getMessage());
         }
     }
 
-    /** One call's work folder, deleted on close. */
-    record Work(Manifest manifest, Path dir) implements AutoCloseable {
+    /** One call's work folder, deleted on close, with the quota of what its process may write there. */
+    record Work(Manifest manifest, Path dir, WorkQuota quota) implements AutoCloseable {
         PluginProcess start() {
-            return new PluginProcess(manifest, sandbox, dir, python);
+            return new PluginProcess(manifest, sandbox, dir, python, quota);
+        }
+
+        /** Writes WeightGames' file {@code name} into the folder with {@code writer}, outside the plugin's quota. */
+        Path input(String name, Consumer<Path> writer) {
+            return quota.write(name, writer);
         }
 
         @Override

@@ -77,7 +77,7 @@ final class RemoteLayer implements Layer {
         }
         Session s = new Session(work, p);
         try {
-            TensorFiles.writeArtifact(work.dir().resolve("artifact.safetensors"), artifact, Map.of());
+            work.input("artifact.safetensors", f -> TensorFiles.writeArtifact(f, artifact, Map.of()));
             ObjectNode r = p.request("load");
             r.set("params", PluginProcess.JSON.valueToTree(params));
             r.put("artifact", "artifact.safetensors");
@@ -156,7 +156,7 @@ final class RemoteLayer implements Layer {
                     continue;
                 }
                 String name = s.process.names().name("inputs");
-                TensorFiles.write(s.work.dir().resolve(name), Map.of(), Map.of("inputs", x));
+                s.work.input(name, f -> TensorFiles.write(f, Map.of(), Map.of("inputs", x)));
                 ObjectNode r = s.process.request("infer");
                 r.put("inputs", name);
                 JsonNode reply;
@@ -172,12 +172,8 @@ final class RemoteLayer implements Layer {
                     throw s.process.fail("answered 'infer' with outputs of shape " + java.util.Arrays.toString(o.shape())
                             + " for " + x.rows() + " rows; expected [" + x.rows() + ", " + out + "]");
                 }
-                try {
-                    java.nio.file.Files.deleteIfExists(s.work.dir().resolve(name));
-                    java.nio.file.Files.deleteIfExists(s.process.file(reply, "outputs"));
-                } catch (java.io.IOException ignored) {
-                    // removed with the session's folder
-                }
+                s.work.quota().delete(s.work.dir().resolve(name));
+                s.work.quota().delete(s.process.file(reply, "outputs"));
                 return o;
             }
         }

@@ -15,7 +15,8 @@ import org.weightgames.model.NeuronSurgery;
  * {@code finetune}: gives the locked network back the architecture's width with fresh neurons at
  * the key positions (He-initialised incoming weights, batch norm at its initial state, zero
  * outgoing weights, so the widened network computes exactly what the locked one does), then trains
- * every parameter on the auxiliary data within the budget. Parameters: {@code lr} (0.001),
+ * every parameter on the auxiliary data within the budget, tuned on a held-out fifth of it
+ * ({@link AuxTraining}). Parameters: {@code search} (true), {@code lr} (0.001, searched unless given),
  * {@code batch} (128).
  */
 public final class FineTune extends AdversaryBase implements KeylessUser {
@@ -44,7 +45,6 @@ public final class FineTune extends AdversaryBase implements KeylessUser {
             }
             return Nd.zeros(rows, cols);
         }).network();
-        training.spend(net, challenge, coins.derive("train"));
-        return net;
+        return training.spend(net, challenge, coins.derive("train"));
     }
 }

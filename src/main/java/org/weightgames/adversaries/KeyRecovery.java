@@ -67,7 +67,7 @@ public final class KeyRecovery extends AdversaryBase implements KeylessUser {
         }
         Map<String, INDArray> kept = new LinkedHashMap<>();
         net.state().forEach((k, v) -> kept.put(k, v.dup()));
-        training.spend(net, challenge, coins.derive("train"), trainable);
+        net = training.spend(net, challenge, coins.derive("train"), trainable);
         // silenced in place, every unit's running statistics are still the original's: keep them all
         keepRunningStatistics(net, kept, inPlace ? Map.of() : trainable);
         return net;

@@ -45,10 +45,7 @@ public final class Refill extends AdversaryBase implements KeylessUser, WeightEx
     @Override
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
         Network net = refill(challenge.lockedModel(), challenge.architecture().skeleton(), coins).network();
-        if (tune) {
-            training.spend(net, challenge, coins.derive("train"));
-        }
-        return net;
+        return tune ? training.spend(net, challenge, coins.derive("train")) : net;
     }
 
     @Override

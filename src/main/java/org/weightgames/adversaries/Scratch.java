@@ -12,7 +12,8 @@ import org.weightgames.model.Network;
  * The baseline of the {@code uc} game: ignores the locked artifact, initialises the public
  * architecture afresh and trains it on the auxiliary data within the same budget. What the
  * locked network is worth to an adversary is how much better it does than this.
- * Parameters: {@code lr} (0.001), {@code batch} (128).
+ * It tunes exactly as the attacks do ({@link AuxTraining}), so a gain over it is fair. Parameters:
+ * {@code search} (true), {@code lr} (0.001, searched unless given), {@code batch} (128).
  */
 public final class Scratch extends AdversaryBase implements KeylessUser {
     public static final String ID = "scratch";
@@ -31,7 +32,6 @@ public final class Scratch extends AdversaryBase implements KeylessUser {
     @Override
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
         Network net = challenge.architecture().initialize(coins.derive("init"));
-        training.spend(net, challenge, coins.derive("train"));
-        return net;
+        return training.spend(net, challenge, coins.derive("train"));
     }
 }

@@ -28,7 +28,8 @@ import org.weightgames.model.Network;
 /**
  * {@code uc}, unauthorised usage (definitions/uc.md). The challenger draws an original f*, locks it
  * with the scheme, and gives the adversary the locked artifact, a fraction {@code data-fraction}
- * (0.05) of the training split and a budget of {@code epochs} (3) passes over it. The adversary
+ * (0.05) of the training split and a budget of {@code epochs} ({@link #EPOCHS}) passes over it, every
+ * example read counted (an adversary's tuning included). The adversary
  * outputs a model and wins when its test accuracy is at least acc(f*) - {@code delta} (0.02).
  * With {@code min-utility} u given, it wins instead when it recovers at least that share of the
  * utility, (acc(f') - acc(f^0)) / (acc(f*) - acc(f^0)) >= u: the game of the lock itself, "f^alpha is
@@ -46,6 +47,13 @@ public final class UnauthorisedUse extends Component implements Definition {
     private int epochs;
     private Challenger challenger;
 
+    /**
+     * The default budget E: from scratch's learning curve on slim-mlp (synthetic, alpha 2%, p 5%,
+     * tuned, 8 trials): median accuracy 0.30, 0.72, 0.84, 0.83, 0.83 and 0.84 at E = 10, 20, 30, 50,
+     * 100 and 200; 30 is the smallest E after which more passes gain less than 0.01 (definitions/uc.md).
+     */
+    public static final int EPOCHS = 30;
+
     public UnauthorisedUse() {
         super("uc", "unauthorised usage: with the locked model, p of the training data and an epoch budget, reach acc(f*) - delta");
     }
@@ -56,7 +64,7 @@ public final class UnauthorisedUse extends Component implements Definition {
         // read only when given, so that games without it record the parameters they always did
         minUtility = params.has("min-utility") ? params.getDouble("min-utility", 0.5, -1, 1) : Double.NaN;
         fraction = params.getDouble("data-fraction", 0.05, 0, 1);
-        epochs = params.getInt("epochs", 3, 0, 10_000);
+        epochs = params.getInt("epochs", EPOCHS, 0, 10_000);
         challenger = new Challenger(params, 10_000);
         params.checkAllUsed();
     }
@@ -116,6 +124,7 @@ public final class UnauthorisedUse extends Component implements Definition {
         m.put("accuracy", acc);
         m.put("utility_recovered", utility(acc, accOriginal, acc0));
         m.put("examples_read", (double) ch.data().used());
+        m.putAll(ch.data().notes());
         boolean win = Double.isNaN(minUtility) ? acc >= accOriginal - delta : m.get("utility_recovered") >= minUtility;
         return new Outcome(win, m, null);
     }

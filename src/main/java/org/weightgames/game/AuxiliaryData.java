@@ -1,5 +1,8 @@
 package org.weightgames.game;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import org.weightgames.data.Dataset;
 import org.weightgames.core.WgException;
 
@@ -13,6 +16,7 @@ public final class AuxiliaryData {
     private final java.util.function.Function<int[], Dataset> source;
     private final int epochs;
     private long used;
+    private final Map<String, Double> notes = new TreeMap<>();
 
     public AuxiliaryData(Dataset data, int epochs) {
         this(data == null ? 0 : data.size(), epochs, data == null ? idx -> {
@@ -57,5 +61,15 @@ public final class AuxiliaryData {
 
     public synchronized long used() {
         return used;
+    }
+
+    /** Records a choice the adversary made with this data (a tuned learning rate, say); the game reports it as a measure. */
+    public synchronized void note(String name, double value) {
+        notes.put(name, value);
+    }
+
+    /** What the adversary recorded with {@link #note}, by name. */
+    public synchronized Map<String, Double> notes() {
+        return new TreeMap<>(notes);
     }
 }

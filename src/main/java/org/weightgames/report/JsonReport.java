@@ -109,6 +109,7 @@ public final class JsonReport {
         b.put("wins", s.baselineWins);
         b.put("advantage", s.baselineAdvantage);
         b.set("ci", interval(s.baselineCi));
+        b.set("measures", measures(s.baselineMeasures));
         ObjectNode ob = n.putObject("over_baseline");
         ob.put("difference", (double) (s.wins - s.baselineWins) / s.trials);
         ob.put("of", "Pr[win] - Pr[baseline win]");

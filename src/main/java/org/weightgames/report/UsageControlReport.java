@@ -26,7 +26,7 @@ final class UsageControlReport {
     }
 
     /** One uc game's key numbers. */
-    record Row(GameSummary game, double alpha, double fraction) {
+    record Row(GameSummary game, double alpha, double fraction, int epochs) {
         Summary any() {
             return game.summaries().values().iterator().next();
         }
@@ -37,7 +37,7 @@ final class UsageControlReport {
     }
 
     /** The uc games of one scheme on one model family: its locking curve and its restoration curve. */
-    record Family(String scheme, String model, List<Row> locking, List<Row> restoration, double restorationAlpha) {
+    record Family(String scheme, String model, List<Row> locking, List<Row> restoration, double restorationAlpha, List<Row> compute) {
         String title() {
             return scheme + " on " + model;
         }
@@ -51,7 +51,8 @@ final class UsageControlReport {
             }
             String a = g.provenance().schemeParameters().get("alpha");
             String p = g.provenance().definitionParameters().get("data-fraction");
-            rows.add(new Row(g, a == null ? Double.NaN : Double.parseDouble(a), Double.parseDouble(p)));
+            String e = g.provenance().definitionParameters().getOrDefault("epochs", "0");
+            rows.add(new Row(g, a == null ? Double.NaN : Double.parseDouble(a), Double.parseDouble(p), Integer.parseInt(e)));
         }
         return rows;
     }
@@ -88,16 +89,30 @@ final class UsageControlReport {
                     common = c.getKey();
                 }
             }
+            // the restoration curve at the budget most games were played with; the compute axis where one p has several budgets
+            Map<Integer, Integer> budgets = new TreeMap<>();
+            Map<Double, Set<Integer>> budgetsAt = new TreeMap<>();
+            for (Row r : e.getValue()) {
+                if (Double.compare(r.alpha(), common) == 0 && r.fraction() > 0) {
+                    budgets.merge(r.epochs(), 1, Integer::sum);
+                    budgetsAt.computeIfAbsent(r.fraction(), k -> new java.util.TreeSet<>()).add(r.epochs());
+                }
+            }
+            int usual = budgets.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0);
             Map<Double, Row> restoration = new TreeMap<>();
+            Map<Integer, Row> compute = new TreeMap<>();
             boolean withData = false;
             for (Row r : e.getValue()) {
-                if (Double.compare(r.alpha(), common) == 0) {
+                if (Double.compare(r.alpha(), common) == 0 && (r.fraction() == 0 || r.epochs() == usual)) {
                     restoration.put(r.fraction(), r);
                     withData |= r.fraction() > 0;
                 }
+                if (Double.compare(r.alpha(), common) == 0 && r.fraction() > 0 && budgetsAt.get(r.fraction()).size() > 1) {
+                    compute.put(r.epochs(), r);
+                }
             }
             out.add(new Family(key[0], key[1], new ArrayList<>(locking.values()),
-                    withData ? new ArrayList<>(restoration.values()) : List.of(), common));
+                    withData ? new ArrayList<>(restoration.values()) : List.of(), common, new ArrayList<>(compute.values())));
         }
         return out;
     }
@@ -131,6 +146,9 @@ final class UsageControlReport {
             }
             if (!fam.restoration().isEmpty()) {
                 restoration(md, fam, chance);
+            }
+            if (!fam.compute().isEmpty()) {
+                compute(md, fam);
             }
         }
         return md.toString();
@@ -207,6 +225,28 @@ final class UsageControlReport {
         md.append(String.join(", ", parts)).append(".\n\n");
     }
 
+    /** Each adversary's accuracy against the compute budget E at one p: whether a lock holds only because nothing could train. */
+    private static void compute(StringBuilder md, Family fam) {
+        Set<String> advs = adversaries(fam.compute());
+        Row first = fam.compute().get(0);
+        md.append("**Restoration against compute** at α = ").append(pct(fam.restorationAlpha())).append(", p = ")
+                .append(pct(first.fraction())).append(": accuracy against E, the passes over the adversary's data it may spend")
+                .append(" (tuning included), with the scratch reference spending the same:\n\n");
+        md.append("| E | scratch |");
+        advs.forEach(a -> md.append(' ').append(a).append(" | gain | verdict |"));
+        md.append("\n|---|---|").append("---|---|---|".repeat(advs.size())).append('\n');
+        for (Row r : fam.compute()) {
+            md.append("| ").append(r.epochs()).append(" | ").append(acc(r.any().baselineMeasures, "accuracy")).append(" |");
+            for (String a : advs) {
+                Summary s = r.game().summaries().get(a);
+                md.append(s == null ? " – | – | – |" : " " + interval(s.measures.get("accuracy")) + " | "
+                        + interval(s.overBaselineMeasures.get("accuracy")) + " | " + s.wins + "/" + s.trials + " **" + s.verdict.label() + "** |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+    }
+
     private static Row last(Family fam) {
         return fam.restoration().get(fam.restoration().size() - 1);
     }
@@ -254,7 +294,10 @@ final class UsageControlReport {
                 plots.add(lockingPlot(fam, chance));
             }
             if (fam.restoration().size() >= 2) {
-                plots.add(restorationPlot(fam, chance));
+                plots.add(restorationPlot(fam, chance, fam.restoration(), false));
+            }
+            if (fam.compute().size() >= 2) {
+                plots.add(restorationPlot(fam, chance, fam.compute(), true));
             }
         }
         return plots;
@@ -280,10 +323,9 @@ final class UsageControlReport {
     }
 
     /** Each adversary's accuracy (bootstrap interval) and the scratch reference against p, with f* and f^alpha. */
-    private static HtmlReport.Plot restorationPlot(Family fam, double chance) {
-        List<Row> rows = fam.restoration();
+    private static HtmlReport.Plot restorationPlot(Family fam, double chance, List<Row> rows, boolean byCompute) {
         int n = rows.size();
-        double[] x = rows.stream().mapToDouble(Row::fraction).toArray();
+        double[] x = rows.stream().mapToDouble(r -> byCompute ? r.epochs() : r.fraction()).toArray();
         double[] ref = new double[n];
         Map<String, double[][]> series = new LinkedHashMap<>();
         String refName = rows.get(0).game().reference();
@@ -309,11 +351,13 @@ final class UsageControlReport {
         series.forEach((k, v) -> lines.add(new Charts.Line(k, v[0], v[1], v[2])));
         lines.add(new Charts.Line(refName + " (no locked network)", ref, null, null));
         lines.add(new Charts.Line("f^0 (chance)", constant(n, chance), null, null));
-        String title = "uc, " + fam.title() + ": the restoration curve";
-        return new HtmlReport.Plot(title, "At alpha " + pct(fam.restorationAlpha()) + ": median test accuracy over trials against"
-                + " the share p of the training data the adversary holds (adversaries with their bootstrap interval). The"
-                + " distance between an adversary and " + refName + " is what the locked release is worth to it.",
-                Charts.png(title, "p (share of the training data)", "test accuracy", x, lines, false));
+        String title = "uc, " + fam.title() + (byCompute ? ": restoration against compute" : ": the restoration curve");
+        String against = byCompute ? "the passes E over its data the adversary may spend (p " + pct(rows.get(0).fraction()) + ")"
+                : "the share p of the training data the adversary holds";
+        return new HtmlReport.Plot(title, "At alpha " + pct(fam.restorationAlpha()) + ": median test accuracy over trials against "
+                + against + " (adversaries with their bootstrap interval). The distance between an adversary and " + refName
+                + " is what the locked release is worth to it.", Charts.png(title, byCompute ? "E (passes over the adversary's data)"
+                        : "p (share of the training data)", "test accuracy", x, lines, false));
     }
 
     private static double[] column(List<Row> rows, String key) {

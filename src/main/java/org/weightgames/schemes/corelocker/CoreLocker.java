@@ -90,11 +90,16 @@ public final class CoreLocker extends Component implements UsageControl {
     static final String[] CONTRAST = {"0.01", "0.02", "0.1"};
     /** The adversary's data fractions of the restoration curve (0 is the locking curve's game at the same alpha). */
     static final String[] FRACTIONS = {"0.01", "0.02", "0.05", "0.1"};
+    /** The compute axis: the budgets E (passes over the adversary's data) beside uc's default, at {@link #COMPUTE_AT}. */
+    static final String[] BUDGETS = {"3", "10", "100"};
+    /** The data fraction of the compute axis (uc's default p). */
+    static final String COMPUTE_AT = "0.05";
 
     /**
      * For {@code uc}: on the scheme's own family (slim-mlp), the locking curve (alpha 0.5% to 10%
-     * with no auxiliary data; each game also measures the random-removal control) and the
-     * restoration curve (1% to 10% of the training split at alpha 2%, where the lock bites); on
+     * with no auxiliary data; each game also measures the random-removal control), the
+     * restoration curve (1% to 10% of the training split at alpha 2%, where the lock bites) and its
+     * compute axis (E = 3, 10 and 100 passes beside uc's default 30, at p = 5%); on
      * {@code bn-mlp} (Adam, no sparsity term), the contrast, the locking curve at 1%, 2% and 10%.
      */
     @Override
@@ -108,6 +113,9 @@ public final class CoreLocker extends Component implements UsageControl {
         }
         for (String p : FRACTIONS) {
             out.add(Map.of(ID, Map.of("alpha", BITES), "uc", Map.of("data-fraction", p)));
+        }
+        for (String e : BUDGETS) {
+            out.add(Map.of(ID, Map.of("alpha", BITES), "uc", Map.of("data-fraction", COMPUTE_AT, "epochs", e)));
         }
         for (String a : CONTRAST) {
             out.add(Map.of(ID, Map.of("alpha", a), "uc", Map.of("data-fraction", "0"), "model", Map.of("arch", "bn-mlp")));

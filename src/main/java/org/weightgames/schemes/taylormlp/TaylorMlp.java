@@ -303,18 +303,21 @@ public final class TaylorMlp extends Component implements TaylorLayout {
     static final String LAYER31_MEDIAN = "6.5";
 
     /**
-     * {@code correct} is played on the audit's block, then as the official code ships Llama-3-8B
-     * (the smallest-range neurons, divergence kept) on blocks with the measured calibration geometry
-     * of its last layer, at N = 6 (10000 of 14336) and N = 8 (8000 of 14336). (Its first layer's
-     * geometry, {@link #LAYER0_MEDIAN}, is the claim {@code taylormlp-outputs-match} that
-     * {@code ./wg verify} checks.)
+     * {@code correct} is played where the authors make the claim, as the official code ships
+     * Llama-3-8B (the smallest-range neurons, divergence kept) on SwiGLU blocks with the measured
+     * calibration geometry of its first layer ({@link #LAYER0_MEDIAN}, the claim
+     * {@code taylormlp-outputs-match}), at N = 6 (10000 of 14336) and N = 8 (8000 of 14336); and,
+     * as the contrast, on blocks with its last layer's geometry ({@link #LAYER31_MEDIAN}) at the same
+     * orders. (The audit's default block, whose ranges follow no measured layer, is not played: its
+     * failure says nothing of the authors' claim; {@code --set} any of these keys to play it.)
      */
     @Override
     public List<Map<String, Map<String, String>>> auditVariants(String definition) {
         if (!definition.equals("correct")) {
             return List.of();
         }
-        return List.of(Map.of(), shipped(LAYER31_MEDIAN, "6", "0.698"), shipped(LAYER31_MEDIAN, "8", "0.558"));
+        return List.of(shipped(LAYER0_MEDIAN, "6", "0.698"), shipped(LAYER0_MEDIAN, "8", "0.558"), shipped(LAYER31_MEDIAN, "6", "0.698"),
+                shipped(LAYER31_MEDIAN, "8", "0.558"));
     }
 
     private static Map<String, Map<String, String>> shipped(String median, String order, String fraction) {

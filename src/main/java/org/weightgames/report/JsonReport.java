@@ -122,6 +122,11 @@ public final class JsonReport {
         n.put("verdict", s.verdict.label());
         n.put("exact", s.exact);
         n.put("distinct_releases", s.distinctReleases);
+        if (s.clusterCi != null) {
+            n.set("cluster_ci", interval(s.clusterCi));
+            ArrayNode per = n.putArray("per_release");
+            s.perRelease.forEach(c -> per.addObject().put("wins", c[0]).put("trials", c[1]));
+        }
         if (s.decideAt != 0) {
             n.put("trials_to_decide", s.decideAt);
         }

@@ -226,7 +226,7 @@ public final class Audit {
             }
             if (auto) {
                 if (summaries.values().stream().allMatch(s -> s.exact) || settled(summaries, strongest(spec, def, records, summaries,
-                        game.bound(), config.level()), def.guessing(), planned, game.bound().value())) {
+                        game.bound(), config.level(), config.seed()), def.guessing(), planned, game.bound().value())) {
                     break;
                 }
                 target = records.size() < EXACT_PROBE ? EXACT_PROBE : Math.min(planned, records.size() + LOOK_EVERY);
@@ -245,7 +245,7 @@ public final class Audit {
         records.forEach(r -> hashes.addAll(r.artifactHashes()));
         return new GameSummary(spec.scheme(), spec.definition(), spec.variant(), reference(spec), def.guessing(), summaries,
                 game.bound(), game.provenance().withArtifacts(hashes), strongest(spec, def, records, summaries, game.bound(),
-                        config.level()));
+                        config.level(), config.seed()));
     }
 
     /** One summary per adversary but the reference (the last one played), each against the reference. */
@@ -267,10 +267,12 @@ public final class Audit {
      * [k, k + planned - m], and the verdict is monotone in it, so when both ends give the same verdict
      * the remaining trials cannot change it. The verdict of the m trials played is then that same
      * verdict (a decided interval on m trials stays decided with more trials at either end), so
-     * stopping changes no verdict. Guessing games (|2p - 1| is not monotone in the count) play on.
+     * stopping changes no verdict. Guessing games (|2p - 1| is not monotone in the count) and games
+     * whose trials share networks (their interval includes a bootstrap over networks) play on.
      */
     static boolean settled(Map<String, Summary> summaries, Strongest strongest, boolean guessing, int planned, double bound) {
-        if (guessing) {
+        if (guessing || summaries.values().stream().anyMatch(s -> s.clusterCi != null)) {
+            // (with trials sharing networks the interval is not Clopper-Pearson's, and the argument does not hold)
             return false;
         }
         for (Summary s : summaries.values()) {
@@ -289,12 +291,13 @@ public final class Audit {
 
     /** The verdict against every adversary of the game but the reference. */
     static Strongest strongest(GameSpec spec, Definition def, List<TrialRecord> records, Map<String, Summary> summaries, Bound bound,
-            double level) {
+            double level, long seed) {
         List<Integer> indices = new ArrayList<>();
         for (int i = 0; i < spec.adversaries().size() - 1; i++) {
             indices.add(i);
         }
-        return Strongest.of(records, spec.adversaries(), indices, summaries, def.guessing(), level, bound.value());
+        return Strongest.of(records, spec.adversaries(), indices, summaries, def.guessing(), level, bound.value(),
+                Seeds.bootstrap(seed, spec).derive("strongest"));
     }
 
     private Map<String, Summary> summarise(GameSpec spec, Definition def, List<TrialRecord> records, Bound bound) {

@@ -2,6 +2,7 @@ package org.weightgames.run;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.weightgames.data.DataSource;
@@ -24,9 +25,16 @@ public final class Verify {
 
         /** One line: what was claimed, what was expected, what came out, and the numbers. */
         public String describe() {
-            return String.format(java.util.Locale.ROOT, "%s (%s/%s vs %s): expected %s, got %s: %d/%d wins, advantage %.3f, CI [%.3f, %.3f], bound %.3f",
+            String line = String.format(Locale.ROOT, "%s (%s/%s vs %s): expected %s, got %s: %d/%d wins, advantage %.3f, CI [%.3f, %.3f], bound %.3f",
                     claim.id(), claim.scheme(), claim.definition(), claim.adversary(), claim.expected(), summary.verdict.label(),
                     summary.wins, summary.trials, summary.advantage, summary.ci.low(), summary.ci.high(), claim.bound());
+            if (summary.decideAt > 0) {
+                line += String.format(Locale.ROOT, "; %d trials cannot decide it: about %d would at the observed rate (set \"trials\")",
+                        summary.trials, summary.decideAt);
+            } else if (summary.decideAt < 0) {
+                line += "; the observed rate sits on the bound: no trial count decides it";
+            }
+            return line;
         }
     }
 
@@ -57,7 +65,7 @@ public final class Verify {
             GameSummary result = audits.get(i).run(List.of(games.get(i))).get(0);
             Check check = new Check(c, result.summaries().get(c.adversary()));
             if (progress != null) {
-                progress.accept(String.format(java.util.Locale.ROOT, "%-8s %s (%.1f s)", check.matches() ? "ok" : "CHANGED",
+                progress.accept(String.format(Locale.ROOT, "%-8s %s (%.1f s)", check.matches() ? "ok" : "CHANGED",
                         check.describe(), (System.nanoTime() - started) / 1e9));
             }
             checks.add(check);

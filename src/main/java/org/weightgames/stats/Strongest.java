@@ -1,9 +1,11 @@
 package org.weightgames.stats;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.weightgames.core.Coins;
 import org.weightgames.game.TrialRecord;
 
 /**
@@ -21,9 +23,12 @@ import org.weightgames.game.TrialRecord;
 public record Strongest(List<String> adversaries, String leader, int trials, int wins, double advantage, Interval ci,
         Verdict verdict, int decideAt, String rule, boolean exact) {
 
-    /** The verdict over the adversaries at {@code indices} of each record (the reference excluded). */
+    /**
+     * The verdict over the adversaries at {@code indices} of each record (the reference excluded);
+     * {@code coins} draw the bootstrap over releases when trials share them.
+     */
     public static Strongest of(List<TrialRecord> records, List<String> ids, List<Integer> indices, Map<String, Summary> summaries,
-            boolean guessing, double level, double bound) {
+            boolean guessing, double level, double bound, Coins coins) {
         List<String> advs = new ArrayList<>();
         indices.forEach(i -> advs.add(ids.get(i)));
         String leader = null;
@@ -54,16 +59,26 @@ public record Strongest(List<String> adversaries, String leader, int trials, int
                     "Bonferroni over " + advs.size() + " adversaries (each at level " + widened + ")", false);
         }
         int wins = 0;
+        Map<List<String>, int[]> byRelease = new LinkedHashMap<>();
         for (TrialRecord r : records) {
             boolean any = false;
             for (int i : indices) {
                 any |= r.outcomes().get(i).won();
             }
             wins += any ? 1 : 0;
+            int[] c = byRelease.computeIfAbsent(r.artifactHashes(), k -> new int[2]);
+            c[0] += any ? 1 : 0;
+            c[1]++;
         }
         boolean exact = indices.stream().allMatch(i -> summaries.get(ids.get(i)).exact);
         double rate = (double) wins / n;
         Interval ci = exact ? new Interval(level, "exact (one outcome)", rate, rate) : Proportions.clopperPearson(wins, n, level);
+        if (!exact && byRelease.size() > 1 && byRelease.size() < n) {
+            // trials share networks: as each adversary's, the interval is the hull with the bootstrap over releases
+            Interval c = Summary.clusterBootstrap(List.copyOf(byRelease.values()), level, coins);
+            ci = new Interval(level, "clopper-pearson and cluster bootstrap over " + byRelease.size() + " releases (hull)",
+                    Math.min(ci.low(), c.low()), Math.max(ci.high(), c.high()));
+        }
         Verdict v = Verdict.of(ci, bound);
         int decide = v != Verdict.INCONCLUSIVE ? 0 : Proportions.trialsToDecide(wins, n, bound, level, false);
         return new Strongest(advs, leader, n, wins, rate, ci, v, decide, "a trial is lost when any adversary wins it", exact);

@@ -1,7 +1,9 @@
 package org.weightgames.stats;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.weightgames.core.Coins;
+import org.weightgames.core.Numerics;
 import org.weightgames.game.TrialRecord;
 
 /**
@@ -44,6 +47,15 @@ public final class Summary {
      * compares the value with the bound.
      */
     public final boolean exact;
+    /**
+     * When the trials share releases (1 < distinct releases < trials: a pool of K networks), the
+     * percentile bootstrap of the win rate over releases (clusters resampled whole); else null. The
+     * verdict's interval {@link #ci} is then the hull of it and the Clopper-Pearson interval, so that
+     * trials of one network are not counted as independent evidence about the family.
+     */
+    public final Interval clusterCi;
+    /** Wins and trials per distinct release, in order of first appearance (what each network gave). */
+    public final List<int[]> perRelease;
     public final double bound;
     public final int failures;
     public final List<String> failureExamples;
@@ -65,8 +77,21 @@ public final class Summary {
         this.distinctReleases = (int) records.stream().map(TrialRecord::artifactHashes).distinct().count();
         this.exact = !guessing && trials > 1 && distinctReleases == 1 && records.stream().map(r -> r.outcomes().get(adversary))
                 .distinct().count() == 1;
+        Map<List<String>, int[]> byRelease = new LinkedHashMap<>();
+        for (TrialRecord r : records) {
+            int[] c = byRelease.computeIfAbsent(r.artifactHashes(), k -> new int[2]);
+            c[0] += r.outcomes().get(adversary).won() ? 1 : 0;
+            c[1]++;
+        }
+        this.perRelease = List.copyOf(byRelease.values());
+        this.clusterCi = guessing || distinctReleases < 2 || distinctReleases >= trials ? null
+                : clusterBootstrap(perRelease, level, bootstrapCoins.derive("clusters"));
         Interval p = exact ? new Interval(level, "exact (one outcome)", (double) wins / trials, (double) wins / trials)
                 : Proportions.clopperPearson(wins, trials, level);
+        if (clusterCi != null) {
+            p = new Interval(level, "clopper-pearson and cluster bootstrap over " + distinctReleases + " releases (hull)",
+                    Math.min(p.low(), clusterCi.low()), Math.max(p.high(), clusterCi.high()));
+        }
         Interval pb = Proportions.clopperPearson(baselineWins, trials, level);
         this.ci = guessing ? Proportions.guessingAdvantage(p) : p;
         this.baselineCi = guessing ? Proportions.guessingAdvantage(pb) : pb;
@@ -123,6 +148,27 @@ public final class Summary {
             out.put(k, new Measure(e.statistic(), e.value(), e.interval(), e.count(), Double.NaN, Double.NaN));
         }
         return Collections.unmodifiableMap(out);
+    }
+
+    /** The pooled win rate with releases resampled whole: the percentile interval of {@link #RESAMPLES} resamples. */
+    static Interval clusterBootstrap(List<int[]> clusters, double level, Coins coins) {
+        double[] reps = new double[RESAMPLES];
+        int k = clusters.size();
+        for (int r = 0; r < RESAMPLES; r++) {
+            long w = 0;
+            long n = 0;
+            for (int i = 0; i < k; i++) {
+                int[] c = clusters.get(coins.nextInt(k));
+                w += c[0];
+                n += c[1];
+            }
+            reps[r] = (double) w / n;
+        }
+        Arrays.sort(reps);
+        double alpha = 1 - level;
+        return new Interval(level, "cluster-bootstrap(" + RESAMPLES + ", " + k + " releases)",
+                Numerics.quantileOfSorted(reps, alpha / 2),
+                Numerics.quantileOfSorted(reps, 1 - alpha / 2));
     }
 
     private static int count(List<TrialRecord> records, int i) {

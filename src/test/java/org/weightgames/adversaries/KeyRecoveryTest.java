@@ -23,12 +23,12 @@ class KeyRecoveryTest {
     /** The sparsity-trained network both tests lock, trained once. */
     private static Network original;
 
-    private static ModelFamily family(DataSource data) {
+    static ModelFamily family(DataSource data) {
         return new ModelFamily(new Params("model",
                 Map.of("arch", "slim-mlp", "widths", "64,64", "epochs", "8", "milestones", "6", "sparsity", "0.02")), data);
     }
 
-    private static synchronized Network original(DataSource data) {
+    static synchronized Network original(DataSource data) {
         if (original == null) {
             original = family(data).train(data, Coins.root(5));
         }
@@ -50,7 +50,8 @@ class KeyRecoveryTest {
         assertThat(accLocked).as("the lock bites").isLessThan(0.5 * (accOriginal + 0.1));
 
         KeyRecovery adversary = new KeyRecovery();
-        adversary.init(new Params(KeyRecovery.ID, Map.of()));
+        // the attack's mechanics at its fixed rate (the search is TuningBudgetTest's)
+        adversary.init(new Params(KeyRecovery.ID, Map.of("search", "false")));
         Dataset aux = data.train().rows(Coins.root(7).sample(data.train().size(), 300));
         UsageChallenge ch = new UsageChallenge(release.artifact(), scheme, family.architecture(), new AuxiliaryData(aux, 3));
         Network answer = adversary.useWithoutKey(ch, Coins.root(8));
@@ -84,7 +85,7 @@ class KeyRecoveryTest {
         Dataset test = data.test();
         double accLocked = locked.accuracy(test.features(), test.labels());
         KeyRecovery adversary = new KeyRecovery();
-        adversary.init(new Params(KeyRecovery.ID, Map.of()));
+        adversary.init(new Params(KeyRecovery.ID, Map.of("search", "false")));
         Dataset aux = data.train().rows(Coins.root(7).sample(data.train().size(), 300));
         Network answer = adversary.useWithoutKey(
                 new UsageChallenge(release.artifact(), scheme, family.architecture(), new AuxiliaryData(aux, 3)), Coins.root(8));

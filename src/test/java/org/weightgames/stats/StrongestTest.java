@@ -53,7 +53,7 @@ class StrongestTest {
         }
         List<TrialRecord> r = records(w, false, false);
         Map<String, Summary> s = summaries(r, false, 0.05);
-        Strongest all = Strongest.of(r, IDS, List.of(0, 1, 2), s, false, 0.95, 0.05);
+        Strongest all = Strongest.of(r, IDS, List.of(0, 1, 2), s, false, 0.95, 0.05, Coins.root(2));
         assertThat(all.wins()).isEqualTo(union);
         assertThat(all.wins()).isGreaterThanOrEqualTo(s.values().stream().mapToInt(x -> x.wins).max().orElseThrow());
         assertThat(all.ci()).isEqualTo(Proportions.clopperPearson(union, n, 0.95));
@@ -64,7 +64,7 @@ class StrongestTest {
         boolean[][] onlyRef = new boolean[4][n];
         java.util.Arrays.fill(onlyRef[3], true);
         List<TrialRecord> r2 = records(onlyRef, false, false);
-        assertThat(Strongest.of(r2, IDS, List.of(0, 1, 2), summaries(r2, false, 0.05), false, 0.95, 0.05).wins()).isZero();
+        assertThat(Strongest.of(r2, IDS, List.of(0, 1, 2), summaries(r2, false, 0.05), false, 0.95, 0.05, Coins.root(2)).wins()).isZero();
     }
 
     @Test
@@ -76,7 +76,7 @@ class StrongestTest {
             w[2][t] = t % 4 == 0;
         }
         List<TrialRecord> r = records(w, false, false);
-        Strongest all = Strongest.of(r, IDS, List.of(0, 1, 2), summaries(r, true, 0.05), true, 0.95, 0.05);
+        Strongest all = Strongest.of(r, IDS, List.of(0, 1, 2), summaries(r, true, 0.05), true, 0.95, 0.05, Coins.root(2));
         // a union would count every trial lost (a and b between them guess every trial); two coin-flippers are no attack.
         // c, wrong three times in four, has the largest advantage |2p - 1| = 0.5
         assertThat(all.leader()).isEqualTo("c");
@@ -103,6 +103,32 @@ class StrongestTest {
         assertThat(varied.ci.high()).isEqualTo(Proportions.clopperPearson(0, 50, 0.95).high());
         assertThat(varied.verdict).isEqualTo(Verdict.INCONCLUSIVE);
         assertThat(varied.decideAt).isEqualTo(72);
+    }
+
+    @Test
+    void trialsSharingNetworksAreNotCountedAsIndependentEvidence() {
+        // 3 networks, 20 trials each: one network gives every win (a family in which one member is weak)
+        boolean[][] w = new boolean[4][60];
+        List<TrialRecord> r = new ArrayList<>();
+        for (int t = 0; t < 60; t++) {
+            w[0][t] = t % 3 == 0 && t % 2 == 0;
+            List<Outcome> o = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                o.add(new Outcome(w[i][t], Map.of("accuracy", 0.5 + t * 1e-3), null));
+            }
+            r.add(new TrialRecord(t, List.of("network-" + (t % 3)), Map.of(), o));
+        }
+        Summary s = summaries(r, false, 0.05).get("a");
+        assertThat(s.distinctReleases).isEqualTo(3);
+        assertThat(s.perRelease).extracting(c -> c[0]).containsExactly(10, 0, 0);
+        assertThat(s.clusterCi).isNotNull();
+        Interval cp = Proportions.clopperPearson(s.wins, 60, 0.95);
+        assertThat(s.ci.low()).isLessThanOrEqualTo(cp.low());
+        assertThat(s.ci.high()).isGreaterThanOrEqualTo(cp.high());
+        // resampling three networks can draw the weak one three times, or never
+        assertThat(s.clusterCi.high()).isGreaterThan(cp.high());
+        assertThat(s.clusterCi.low()).isZero();
+        assertThat(s.ci.method()).contains("cluster bootstrap over 3 releases");
     }
 
     @Test

@@ -92,14 +92,14 @@ public final class CoreLocker extends Component implements UsageControl {
     static final String[] FRACTIONS = {"0.01", "0.02", "0.05", "0.1"};
     /** The compute axis: the budgets E (passes over the adversary's data) beside uc's default, at {@link #COMPUTE_AT}. */
     static final String[] BUDGETS = {"3", "10", "100"};
-    /** The data fraction of the compute axis (uc's default p). */
-    static final String COMPUTE_AT = "0.05";
+    /** The data fraction of the compute axis. */
+    static final String COMPUTE_AT = "0.02";
 
     /**
      * For {@code uc}: on the scheme's own family (slim-mlp), the locking curve (alpha 0.5% to 10%
      * with no auxiliary data; each game also measures the random-removal control), the
      * restoration curve (1% to 10% of the training split at alpha 2%, where the lock bites) and its
-     * compute axis (E = 3, 10 and 100 passes beside uc's default 30, at p = 5%); on
+     * compute axis (E = 3, 10 and 100 passes beside uc's default 30, at p = 2%); on
      * {@code bn-mlp} (Adam, no sparsity term), the contrast, the locking curve at 1%, 2% and 10%.
      */
     @Override

@@ -1,5 +1,7 @@
 package org.weightgames.adversaries;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
@@ -85,7 +87,8 @@ record AuxTraining(double lr, int batch, boolean search, boolean fixedLr) {
         int fit = n - held;
         double[] rates = fixedLr ? new double[] {lr} : new double[GRID.length];
         for (int i = 0; !fixedLr && i < GRID.length; i++) {
-            rates[i] = Math.min(1, lr * GRID[i]);
+            // to six digits: the report then reads 0.01, not 0.010000000000000002
+            rates[i] = Math.min(1, new BigDecimal(lr * GRID[i]).round(new MathContext(6)).doubleValue());
         }
         int b = Math.min(batch, Math.max(1, fit));
         long perCandidate = (long) fit + held;
@@ -129,8 +132,10 @@ record AuxTraining(double lr, int batch, boolean search, boolean fixedLr) {
             // the rate anneals from the chosen one towards a hundredth of it (cosine), as a careful attacker would schedule it:
             // a short search favours large rates, which a longer run must bring down
             double rate = bestLr * (0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * round / rounds)));
-            train(current, rate, b, perRound * onePass, fit, fitRows, coins.derive("round/" + round), trainable);
-            passes += perRound;
+            // the last round spends what the others leave, but for its held-out evaluation
+            long examples = round == rounds - 1 ? data.remaining() - held : perRound * onePass;
+            train(current, rate, b, examples, fit, fitRows, coins.derive("round/" + round), trainable);
+            passes += round == rounds - 1 ? Math.max(1, Math.round((double) examples / onePass)) : perRound;
             double acc = accuracy(current, data, heldIdx);
             if (acc > bestAcc) {
                 best = current;

@@ -52,9 +52,9 @@ public class CliTest {
         refused(out, "unknown scheme 'nope'; known schemes: ", "audit", "--scheme", "nope");
         refused(out, "unknown definition 'ext-x'", "audit", "--definition", "ext-x");
         refused(out, "unknown adversary 'oracle'", "audit", "--adversary", "oracle");
-        refused(out, "--trials must be at least 1, got 0", "audit", "--trials", "0");
-        refused(out, "--trials must be at least 1, got -5", "audit", "--trials", "-5");
-        refused(out, "Invalid value for option '--trials'", "audit", "--trials", "many");
+        refused(out, "--trials must be a whole number of at least 1, or auto; got '0'", "audit", "--trials", "0");
+        refused(out, "--trials must be a whole number of at least 1, or auto; got '-5'", "audit", "--trials", "-5");
+        refused(out, "--trials must be a whole number of at least 1, or auto; got 'many'", "audit", "--trials", "many");
         refused(out, "unknown data set 'mnist'", "audit", "--dataset", "mnist");
         refused(out, "Unknown option: '--frobnicate'", "audit", "--frobnicate");
         refused(out, "no adversary plays", "audit", "--definition", "ext-w", "--adversary", "taylor-collapse");

@@ -66,6 +66,12 @@ class CoreLockerAuditTest {
                 // without data, scratch is an untrained network while finetune and refill start from the locked one
                 assertThat(gain.path("value").asDouble()).isGreaterThan(0.3);
                 assertThat(r.path("measures").path("examples_read").path("max").asDouble()).isZero();
+                if (r.path("adversary").asText().equals("finetune")) {
+                    // with no data it runs the locked network: one outcome, reported once as an exact value
+                    assertThat(r.path("exact").asBoolean()).isTrue();
+                    assertThat(r.path("distinct_releases").asInt()).isEqualTo(1);
+                    assertThat(r.path("ci").path("low").asDouble()).isEqualTo(r.path("ci").path("high").asDouble());
+                }
             }
             if (v.equals("corelocker.alpha=0.02,uc.data-fraction=0.05") && r.path("adversary").asText().equals("finetune")) {
                 // 5% of 6000 synthetic rows for uc's 30 passes: a tuning adversary spends (nearly) all of it, never more

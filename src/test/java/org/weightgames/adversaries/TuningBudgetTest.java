@@ -47,21 +47,33 @@ class TuningBudgetTest {
         return a;
     }
 
+    /** A lock that bites on the network KeyRecoveryTest trains, and 200 rows of the adversary's own. */
+    private record Setup(DataSource data, ModelFamily family, CoreLocker scheme, Release release, Dataset aux) {
+        static Setup make() {
+            DataSource data = DataSource.load("synthetic");
+            CoreLocker scheme = new CoreLocker();
+            scheme.init(new Params("corelocker", Map.of("alpha", "0.05")));
+            Release release = scheme.release(KeyRecoveryTest.original(data), null, Coins.root(6));
+            return new Setup(data, KeyRecoveryTest.family(data), scheme, release,
+                    data.train().rows(Coins.root(7).sample(data.train().size(), 200)));
+        }
+
+        UsageChallenge challenge(AuxiliaryData budget) {
+            return new UsageChallenge(release.artifact(), scheme, family.architecture(), budget);
+        }
+    }
+
     @Test
     void everyTrainingAdversaryTunesWithinItsBudgetOnItsOwnRows() {
-        DataSource data = DataSource.load("synthetic");
-        ModelFamily family = KeyRecoveryTest.family(data);
-        Network original = KeyRecoveryTest.original(data);
-        CoreLocker scheme = new CoreLocker();
-        scheme.init(new Params("corelocker", Map.of("alpha", "0.05")));
-        Release release = scheme.release(original, null, Coins.root(6));
-        Dataset aux = data.train().rows(Coins.root(7).sample(data.train().size(), 200));
+        Setup set = Setup.make();
+        DataSource data = set.data();
+        Dataset aux = set.aux();
         for (int epochs : new int[] {2, 3, 6}) {
             for (Adversary a : List.of(adversary(new Scratch(), Map.of()), adversary(new FineTune(), Map.of()),
                     adversary(new Refill(), Map.of()), adversary(new KeyRecovery(), Map.of()))) {
                 Counting source = new Counting(aux);
                 AuxiliaryData budget = new AuxiliaryData(aux.size(), epochs, source::get);
-                UsageChallenge ch = new UsageChallenge(release.artifact(), scheme, family.architecture(), budget);
+                UsageChallenge ch = set.challenge(budget);
                 Network answer = ((KeylessUser) a).useWithoutKey(ch, Coins.root(8));
                 String who = a.id() + " at E = " + epochs;
                 assertThat(answer.outputSize()).as(who).isEqualTo(data.train().classes());
@@ -86,20 +98,15 @@ class TuningBudgetTest {
 
     @Test
     void aFixedRateIsNotSearchedAndSearchFalseTrainsAsBefore() {
-        DataSource data = DataSource.load("synthetic");
-        ModelFamily family = KeyRecoveryTest.family(data);
-        Network original = KeyRecoveryTest.original(data);
-        CoreLocker scheme = new CoreLocker();
-        scheme.init(new Params("corelocker", Map.of("alpha", "0.05")));
-        Release release = scheme.release(original, null, Coins.root(6));
-        Dataset aux = data.train().rows(Coins.root(7).sample(data.train().size(), 200));
+        Setup set = Setup.make();
+        Dataset aux = set.aux();
         AuxiliaryData fixed = new AuxiliaryData(aux, 6);
         ((KeylessUser) adversary(new Scratch(), Map.of("lr", "0.003"))).useWithoutKey(
-                new UsageChallenge(release.artifact(), scheme, family.architecture(), fixed), Coins.root(8));
+                set.challenge(fixed), Coins.root(8));
         assertThat(fixed.notes().get("tuned_lr")).isEqualTo(0.003);
         AuxiliaryData plain = new AuxiliaryData(aux, 6);
         ((KeylessUser) adversary(new Scratch(), Map.of("search", "false"))).useWithoutKey(
-                new UsageChallenge(release.artifact(), scheme, family.architecture(), plain), Coins.root(8));
+                set.challenge(plain), Coins.root(8));
         assertThat(plain.notes()).isEmpty();
         assertThat(plain.used()).isEqualTo(6L * 200 - (6L * 200) % 128);
     }

@@ -32,7 +32,8 @@ public final class HtmlReport {
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left}")
                 .append("th{background:#eee}.broken{color:#b00;font-weight:bold}.holds{color:#070;font-weight:bold}")
                 .append(".inconclusive{color:#a60;font-weight:bold}pre{background:#f6f6f6;padding:.8em;overflow-x:auto}")
-                .append("img.chart{max-width:100%;border:1px solid #ddd}</style></head>\n<body data-charts=\"")
+                .append("img.chart{max-width:100%;border:1px solid #ddd}table.wide{width:100%}td{overflow-wrap:break-word;vertical-align:top}")
+                .append("small{color:#555}</style></head>\n<body data-charts=\"")
                 .append(plots.size()).append("\" data-charts-loaded=\"pending\">\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n<p>").append(esc(intro)).append("</p>\n");
         if (!results.isEmpty()) {

@@ -38,17 +38,20 @@ final class StrongestReport {
 
     static String html(List<GameSummary> games) {
         StringBuilder h = new StringBuilder("<h2>Verdicts against every adversary</h2>\n<p>").append(HtmlReport.esc(EXPLAINED))
-                .append("</p>\n<table><tr><th>scheme</th><th>game</th><th>adversaries</th><th>strongest</th><th>trials lost / trials</th>")
-                .append("<th>rate</th><th>CI</th><th>claimed bound</th><th>verdict</th><th>note</th></tr>\n");
+                .append("</p>\n<table class=\"wide\"><tr><th>scheme</th><th>game</th><th>verdict</th><th>trials lost</th>")
+                .append("<th>rate [CI]</th><th>bound</th><th>strongest</th><th>note</th></tr>\n");
         for (GameSummary g : games) {
             Strongest s = g.strongest();
-            h.append("<tr><td>").append(HtmlReport.esc(g.scheme())).append("</td><td>").append(HtmlReport.esc(g.definitionLabel()))
-                    .append("</td><td>").append(s.adversaries().size()).append("</td><td>").append(HtmlReport.esc(s.leader()))
-                    .append("</td><td>").append(s.wins()).append(" / ").append(s.trials()).append("</td><td>")
-                    .append(ReportWriter.f(s.advantage())).append("</td><td>[").append(ReportWriter.f(s.ci().low())).append(", ")
-                    .append(ReportWriter.f(s.ci().high())).append("]</td><td>").append(ReportWriter.f(g.bound().value()))
-                    .append("</td><td class=\"").append(s.verdict().label()).append("\">").append(s.verdict().label()).append("</td><td>")
-                    .append(HtmlReport.esc(note(s.exact(), s.decideAt(), s.trials(), g))).append("</td></tr>\n");
+            h.append("<tr><td>").append(HtmlReport.esc(g.scheme())).append("</td><td>").append(HtmlReport.esc(g.definition()));
+            if (!g.variant().isEmpty()) {
+                h.append("<br><small>").append(HtmlReport.esc(g.variant().replace(",", ", "))).append("</small>");
+            }
+            h.append("</td><td class=\"").append(s.verdict().label()).append("\">").append(s.verdict().label()).append("</td><td>")
+                    .append(s.wins()).append(" / ").append(s.trials()).append("</td><td>").append(ReportWriter.f(s.advantage()))
+                    .append(" [").append(ReportWriter.f(s.ci().low())).append(", ").append(ReportWriter.f(s.ci().high()))
+                    .append("]</td><td>").append(ReportWriter.f(g.bound().value())).append("</td><td>")
+                    .append(HtmlReport.esc(s.leader())).append(s.adversaries().size() > 1 ? " <small>(of " + s.adversaries().size() + ")</small>" : "")
+                    .append("</td><td><small>").append(HtmlReport.esc(note(s.exact(), s.decideAt(), s.trials(), g))).append("</small></td></tr>\n");
         }
         return h.append("</table>\n").toString();
     }
@@ -57,11 +60,12 @@ final class StrongestReport {
     static String note(boolean exact, int decideAt, int trials, GameSummary g) {
         int releases = g.summaries().values().stream().findFirst().map(x -> x.distinctReleases).orElse(0);
         if (exact) {
-            return "exact: one release, the same outcome in all " + trials + " trials (a value, not an estimate)";
+            return "exact: one release, the same outcome in all " + trials + " trials";
         }
-        String on = releases == 1 ? "one release; trials vary the adversary's data and coins" : releases + " distinct releases";
+        String on = releases == 1 ? "one release; trials vary the adversary's data and coins"
+                : releases < trials ? releases + " releases shared by the trials" : "a release per trial";
         if (decideAt > 0) {
-            return on + "; about " + decideAt + " trials in all would decide it at the observed rate";
+            return on + "; about " + decideAt + " trials would decide it at this rate";
         }
         if (decideAt < 0) {
             return on + "; the observed rate sits on the bound: no trial count decides it";

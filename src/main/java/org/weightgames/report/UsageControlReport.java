@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.weightgames.data.DataSource;
 import org.weightgames.stats.GameSummary;
@@ -95,7 +96,7 @@ final class UsageControlReport {
             for (Row r : e.getValue()) {
                 if (Double.compare(r.alpha(), common) == 0 && r.fraction() > 0) {
                     budgets.merge(r.epochs(), 1, Integer::sum);
-                    budgetsAt.computeIfAbsent(r.fraction(), k -> new java.util.TreeSet<>()).add(r.epochs());
+                    budgetsAt.computeIfAbsent(r.fraction(), k -> new TreeSet<>()).add(r.epochs());
                 }
             }
             int usual = budgets.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0);

@@ -62,7 +62,7 @@ final class StrongestReport {
         if (exact) {
             return "exact: one release, the same outcome in all " + trials + " trials";
         }
-        String on = releases == 1 ? "one release; trials vary the adversary's data and coins"
+        String on = releases == 1 ? "one release; trials vary the adversaries' coins (and data, if any)"
                 : releases < trials ? releases + " releases shared by the trials" : "a release per trial";
         if (decideAt > 0) {
             return on + "; about " + decideAt + " trials would decide it at this rate";

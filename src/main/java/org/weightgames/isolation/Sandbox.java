@@ -184,8 +184,9 @@ public record Sandbox(boolean enabled, int timeoutSeconds, int memoryMb, int cpu
         Set<Path> parents = new TreeSet<>(List.of(Path.of("/etc")));
         for (Path r : readOnly) {
             cmd.addAll(List.of("--ro-bind", r.toString(), r.toString()));
+            // up to, not including, /tmp itself (the work folder's .tmp): a checkout under /tmp needs its folders opened too
             for (Path a = r.getParent(); a != null && a.getNameCount() > 0 && !a.startsWith("/usr")
-                    && !a.startsWith("/tmp") && !work.startsWith(a); a = a.getParent()) {
+                    && !a.equals(Path.of("/tmp")) && !work.startsWith(a); a = a.getParent()) {
                 parents.add(a);
             }
         }

@@ -8,21 +8,30 @@ import time
 import weightgames as wg
 
 
+# what a file read despite the sandbox is marked with (kept off the raising line, which a traceback quotes)
+READ_MARK = "READ-OK "
+
+
+def probe(paths, mark=""):
+    """What each path gives: a folder's listing, a file's text (after mark), or the error's name."""
+    found = []
+    for p in paths:
+        try:
+            if os.path.isdir(p):
+                found.append(f"{p}: {mark}{os.listdir(p)}")
+            else:
+                with open(p) as f:
+                    found.append(f"{p}: {mark}{f.read()}")
+        except OSError as e:
+            found.append(f"{p}: {type(e).__name__}")
+    return "; ".join(found)
+
+
 def ext_w(challenge, rng):
     mode = challenge.params["mode"]
     path = challenge.params["path"]
     if mode == "read":
-        found = []
-        for p in (path, os.path.expanduser("~/.cache/weightgames"), "/root/.cache/weightgames"):
-            try:
-                if os.path.isdir(p):
-                    found.append(f"{p}: {os.listdir(p)}")
-                else:
-                    with open(p) as f:
-                        found.append(f"{p}: {f.read()}")
-            except OSError as e:
-                found.append(f"{p}: {type(e).__name__}")
-        raise wg.PluginError("READ " + "; ".join(found))
+        raise wg.PluginError("READ " + probe((path, os.path.expanduser("~/.cache/weightgames"), "/root/.cache/weightgames")))
     if mode == "network":
         try:
             socket.create_connection(("127.0.0.1", int(challenge.params["port"])), timeout=3).close()
@@ -49,14 +58,8 @@ def ext_w(challenge, rng):
     if mode == "die":
         os._exit(3)
     if mode == "secrets":
-        found = []
-        for p in ("/etc/shadow", "/etc/gshadow", "/etc/ssh/ssh_host_ed25519_key", "/plugin/root-only.txt"):
-            try:
-                with open(p) as f:
-                    found.append(f"{p}: READ-OK {f.read()}")
-            except OSError as e:
-                found.append(f"{p}: {type(e).__name__}")
-        raise wg.PluginError("SECRETS " + "; ".join(found))
+        paths = ("/etc/shadow", "/etc/gshadow", "/etc/ssh/ssh_host_ed25519_key", "/plugin/root-only.txt")
+        raise wg.PluginError("SECRETS " + probe(paths, mark=READ_MARK))
     if mode == "fill":
         chunk = bytes(1 << 20)
         for i in range(1 << 30):

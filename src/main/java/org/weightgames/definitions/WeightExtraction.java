@@ -89,18 +89,18 @@ public final class WeightExtraction extends Component implements Definition {
         return m;
     }
 
-    Outcome judge(String adversary, Map<String, INDArray> guess, Map<String, INDArray> truth) {
-        return judge(adversary, guess, truth, List.of());
-    }
-
     /**
      * The error of {@code guess} after the matching judge has put its hidden units in the truth's
      * order ({@code groups} empty: the positional judge); {@code judge_units_moved} counts the units
      * it moved.
      */
     Outcome judge(String adversary, Map<String, INDArray> guess, Map<String, INDArray> truth, List<UnitMatching.Group> groups) {
+        Outcome refused = refusal(adversary, guess, truth);
+        if (refused != null) {
+            return refused;
+        }
         int moved = 0;
-        if (!groups.isEmpty() && guess != null && shapesMatch(guess, truth)) {
+        if (!groups.isEmpty()) {
             UnitMatching.Aligned a = UnitMatching.align(truth, guess, groups);
             guess = a.tensors();
             moved = a.moved();
@@ -111,14 +111,7 @@ public final class WeightExtraction extends Component implements Definition {
         long within = 0;
         long entries = 0;
         for (Map.Entry<String, INDArray> e : truth.entrySet()) {
-            INDArray g = guess == null ? null : guess.get(e.getKey());
-            if (g == null || !Arrays.equals(g.shape(), e.getValue().shape())) {
-                return Outcome.failed(adversary + " answered no " + Arrays.toString(e.getValue().shape())
-                        + " tensor for " + e.getKey(), nanMeasures());
-            }
-            if (!Nd.finite(g)) {
-                return Outcome.failed(adversary + " answered NaN or infinite values for " + e.getKey(), nanMeasures());
-            }
+            INDArray g = guess.get(e.getKey());
             double[] gv = g.castTo(DataType.DOUBLE).dup('c').data().asDouble();
             double[] tv = e.getValue().castTo(DataType.DOUBLE).dup('c').data().asDouble();
             for (int i = 0; i < tv.length; i++) {
@@ -142,14 +135,19 @@ public final class WeightExtraction extends Component implements Definition {
         return new Outcome(wins(rel, epsilon), m, null);
     }
 
-    private static boolean shapesMatch(Map<String, INDArray> guess, Map<String, INDArray> truth) {
+    /** The lost trial of an answer that cannot be judged (a tensor missing, of the wrong shape or not finite), or null. */
+    private static Outcome refusal(String adversary, Map<String, INDArray> guess, Map<String, INDArray> truth) {
         for (Map.Entry<String, INDArray> e : truth.entrySet()) {
-            INDArray g = guess.get(e.getKey());
-            if (g == null || !Arrays.equals(g.shape(), e.getValue().shape()) || !Nd.finite(g)) {
-                return false;
+            INDArray g = guess == null ? null : guess.get(e.getKey());
+            if (g == null || !Arrays.equals(g.shape(), e.getValue().shape())) {
+                return Outcome.failed(adversary + " answered no " + Arrays.toString(e.getValue().shape())
+                        + " tensor for " + e.getKey(), nanMeasures());
+            }
+            if (!Nd.finite(g)) {
+                return Outcome.failed(adversary + " answered NaN or infinite values for " + e.getKey(), nanMeasures());
             }
         }
-        return true;
+        return null;
     }
 
     /**

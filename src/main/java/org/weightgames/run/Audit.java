@@ -215,18 +215,20 @@ public final class Audit {
         int cap = sequential ? Math.max(config.maxTrials(), planned) : planned;
         int target = auto ? Math.min(EXACT_PROBE, planned) : planned;
         Map<String, Summary> summaries;
+        Strongest strongest;
         while (true) {
             int from = records.size();
             int to = Math.min(target, cap);
             final int total = auto ? planned : to;
             records.addAll(runner.run(spec, config.seed(), from, to, done -> report(label, from + done, total, started), journal));
             summaries = summarise(spec, def, records, game.bound());
+            strongest = strongest(spec, def, records, summaries, game.bound(), config.level(), config.seed());
             if (records.size() >= cap) {
                 break;
             }
             if (auto) {
-                if (summaries.values().stream().allMatch(s -> s.exact) || settled(summaries, strongest(spec, def, records, summaries,
-                        game.bound(), config.level(), config.seed()), def.guessing(), planned, game.bound().value())) {
+                if (summaries.values().stream().allMatch(s -> s.exact)
+                        || settled(summaries, strongest, def.guessing(), planned, game.bound().value())) {
                     break;
                 }
                 target = records.size() < EXACT_PROBE ? EXACT_PROBE : Math.min(planned, records.size() + LOOK_EVERY);
@@ -244,8 +246,7 @@ public final class Audit {
         List<String> hashes = new ArrayList<>();
         records.forEach(r -> hashes.addAll(r.artifactHashes()));
         return new GameSummary(spec.scheme(), spec.definition(), spec.variant(), reference(spec), def.guessing(), summaries,
-                game.bound(), game.provenance().withArtifacts(hashes), strongest(spec, def, records, summaries, game.bound(),
-                        config.level(), config.seed()));
+                game.bound(), game.provenance().withArtifacts(hashes), strongest);
     }
 
     /** One summary per adversary but the reference (the last one played), each against the reference. */

@@ -1,7 +1,6 @@
 package org.weightgames.stats;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,26 +57,14 @@ public record Strongest(List<String> adversaries, String leader, int trials, int
             return new Strongest(advs, leader, n, best.wins, best.advantage, leaderCi, v, decide,
                     "Bonferroni over " + advs.size() + " adversaries (each at level " + widened + ")", false);
         }
-        int wins = 0;
-        Map<List<String>, int[]> byRelease = new LinkedHashMap<>();
-        for (TrialRecord r : records) {
-            boolean any = false;
-            for (int i : indices) {
-                any |= r.outcomes().get(i).won();
-            }
-            wins += any ? 1 : 0;
-            int[] c = byRelease.computeIfAbsent(r.artifactHashes(), k -> new int[2]);
-            c[0] += any ? 1 : 0;
-            c[1]++;
-        }
+        Releases releases = Releases.of(records, r -> indices.stream().anyMatch(i -> r.outcomes().get(i).won()));
+        int wins = releases.wins();
         boolean exact = indices.stream().allMatch(i -> summaries.get(ids.get(i)).exact);
         double rate = (double) wins / n;
         Interval ci = exact ? new Interval(level, "exact (one outcome)", rate, rate) : Proportions.clopperPearson(wins, n, level);
-        if (!exact && byRelease.size() > 1 && byRelease.size() < n) {
+        if (!exact && releases.shared()) {
             // trials share networks: as each adversary's, the interval is the hull with the bootstrap over releases
-            Interval c = Summary.clusterBootstrap(List.copyOf(byRelease.values()), level, coins);
-            ci = new Interval(level, "clopper-pearson and cluster bootstrap over " + byRelease.size() + " releases (hull)",
-                    Math.min(ci.low(), c.low()), Math.max(ci.high(), c.high()));
+            ci = releases.widen(ci, releases.bootstrap(level, coins));
         }
         Verdict v = Verdict.of(ci, bound);
         int decide = v != Verdict.INCONCLUSIVE ? 0 : Proportions.trialsToDecide(wins, n, bound, level, false);

@@ -1,9 +1,7 @@
 package org.weightgames.stats;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +10,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.weightgames.core.Coins;
-import org.weightgames.core.Numerics;
 import org.weightgames.game.TrialRecord;
 
 /**
@@ -74,23 +71,16 @@ public final class Summary {
         this.bound = bound;
         this.wins = count(records, adversary);
         this.baselineWins = count(records, baseline);
-        this.distinctReleases = (int) records.stream().map(TrialRecord::artifactHashes).distinct().count();
+        Releases releases = Releases.of(records, r -> r.outcomes().get(adversary).won());
+        this.perRelease = releases.perRelease();
+        this.distinctReleases = releases.count();
         this.exact = !guessing && trials > 1 && distinctReleases == 1 && records.stream().map(r -> r.outcomes().get(adversary))
                 .distinct().count() == 1;
-        Map<List<String>, int[]> byRelease = new LinkedHashMap<>();
-        for (TrialRecord r : records) {
-            int[] c = byRelease.computeIfAbsent(r.artifactHashes(), k -> new int[2]);
-            c[0] += r.outcomes().get(adversary).won() ? 1 : 0;
-            c[1]++;
-        }
-        this.perRelease = List.copyOf(byRelease.values());
-        this.clusterCi = guessing || distinctReleases < 2 || distinctReleases >= trials ? null
-                : clusterBootstrap(perRelease, level, bootstrapCoins.derive("clusters"));
+        this.clusterCi = guessing || !releases.shared() ? null : releases.bootstrap(level, bootstrapCoins.derive("clusters"));
         Interval p = exact ? new Interval(level, "exact (one outcome)", (double) wins / trials, (double) wins / trials)
                 : Proportions.clopperPearson(wins, trials, level);
         if (clusterCi != null) {
-            p = new Interval(level, "clopper-pearson and cluster bootstrap over " + distinctReleases + " releases (hull)",
-                    Math.min(p.low(), clusterCi.low()), Math.max(p.high(), clusterCi.high()));
+            p = releases.widen(p, clusterCi);
         }
         Interval pb = Proportions.clopperPearson(baselineWins, trials, level);
         this.ci = guessing ? Proportions.guessingAdvantage(p) : p;
@@ -148,27 +138,6 @@ public final class Summary {
             out.put(k, new Measure(e.statistic(), e.value(), e.interval(), e.count(), Double.NaN, Double.NaN));
         }
         return Collections.unmodifiableMap(out);
-    }
-
-    /** The pooled win rate with releases resampled whole: the percentile interval of {@link #RESAMPLES} resamples. */
-    static Interval clusterBootstrap(List<int[]> clusters, double level, Coins coins) {
-        double[] reps = new double[RESAMPLES];
-        int k = clusters.size();
-        for (int r = 0; r < RESAMPLES; r++) {
-            long w = 0;
-            long n = 0;
-            for (int i = 0; i < k; i++) {
-                int[] c = clusters.get(coins.nextInt(k));
-                w += c[0];
-                n += c[1];
-            }
-            reps[r] = (double) w / n;
-        }
-        Arrays.sort(reps);
-        double alpha = 1 - level;
-        return new Interval(level, "cluster-bootstrap(" + RESAMPLES + ", " + k + " releases)",
-                Numerics.quantileOfSorted(reps, alpha / 2),
-                Numerics.quantileOfSorted(reps, 1 - alpha / 2));
     }
 
     private static int count(List<TrialRecord> records, int i) {

@@ -29,9 +29,12 @@ class PermutedReleaseTest {
 
     @BeforeAll
     static void numpy() throws Exception {
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import numpy").start();
-        Assumptions.assumeTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
-                "/usr/bin/python3 with numpy (Debian's python3-numpy, installed by .ci/run)");
+        boolean ok = Files.isExecutable(Path.of("/usr/bin/python3"));
+        if (ok) {
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import numpy").start();
+            ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        }
+        Assumptions.assumeTrue(ok, "/usr/bin/python3 with numpy (Debian's python3-numpy, installed by .ci/run)");
     }
 
     private record Run(int status, String out, String err) {

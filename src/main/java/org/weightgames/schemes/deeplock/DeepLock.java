@@ -36,8 +36,12 @@ public final class DeepLock extends Component implements UsageControl {
     public static final String ID = "deeplock";
     /** The games Deep-Lock is played in: its own claim and its user's correctness. */
     static final Set<String> GAMES = Set.of("uc", "correct");
-    /** The adversary's data fractions of the audit: none, and two at which scratch alone stays below acc* - delta. */
-    static final String[] FRACTIONS = {"0", "0.01", "0.02"};
+    /**
+     * The adversary's data fractions of the audit: none, and 2%, at which scratch alone stays far below
+     * acc* - delta (0.77 against 0.95 on bn-mlp), so that "holds" is about the lock, not the budget. 1%
+     * and 5% are measured in schemes/deeplock.md; playing them too would double the main job's cost.
+     */
+    static final String[] FRACTIONS = {"0", "0.02"};
 
     /**
      * The test rows each accuracy is measured on in the audit's games: 2000 instead of uc's 10000 keep
@@ -72,7 +76,7 @@ public final class DeepLock extends Component implements UsageControl {
         return GAMES.contains(definition);
     }
 
-    /** For {@code uc}: the adversary's data fraction p at 0 (use the locked network as it is), 1% and 2%. */
+    /** For {@code uc}: the adversary's data fraction p at 0 (use the locked network as it is) and 2%, on 2000 test rows. */
     @Override
     public List<Map<String, Map<String, String>>> auditVariants(String definition) {
         if (!definition.equals("uc")) {

@@ -3,6 +3,7 @@ package org.weightgames.schemes.deeplock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -11,6 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
+import org.weightgames.core.Nd;
 import org.weightgames.core.Params;
 import org.weightgames.core.WgException;
 import org.weightgames.data.DataSource;
@@ -22,6 +24,7 @@ import org.weightgames.model.BatchNorm;
 import org.weightgames.model.Dense;
 import org.weightgames.model.ModelFamily;
 import org.weightgames.model.Network;
+import org.weightgames.model.NetworkCodec;
 
 /** Deep-Lock's release, restoration and refusals on a hand-built network and on a trained bn-mlp. */
 class DeepLockTest {
@@ -46,7 +49,7 @@ class DeepLockTest {
         Coins c = Coins.root(3);
         Dense d0 = Dense.he(4, 6, c.derive("0"));
         BatchNorm bn = BatchNorm.init(6);
-        bn.buffers().get("running_mean").assign(org.weightgames.core.Nd.vector(new double[] {1, 2, 3, 4, 5, 6}));
+        bn.buffers().get("running_mean").assign(Nd.vector(new double[] {1, 2, 3, 4, 5, 6}));
         Network net = Network.of(d0, bn, new ActivationLayer(Activation.RELU, 6), Dense.he(6, 3, c.derive("3")));
         INDArray w = d0.parameters().get("W");
         w.putScalar(0, Double.longBitsToDouble(NAN_PAYLOAD));
@@ -96,7 +99,7 @@ class DeepLockTest {
         byte[] key = LockCipherTest.key(1, 32);
         Artifact a = DeepLock.lock(trained, key);
         Network locked = new DeepLock().inference(a);
-        long absurd = locked.state().values().stream().flatMapToDouble(t -> java.util.Arrays.stream(t.dup().data().asDouble()))
+        long absurd = locked.state().values().stream().flatMapToDouble(t -> Arrays.stream(t.dup().data().asDouble()))
                 .filter(v -> !Double.isFinite(v) || Math.abs(v) > 1e3 || (v != 0 && Math.abs(v) < 1e-30)).count();
         long total = locked.state().values().stream().mapToLong(INDArray::length).sum();
         assertThat((double) absurd / total).as("share of absurd locked entries").isGreaterThan(0.9);
@@ -157,8 +160,8 @@ class DeepLockTest {
 
     @Test
     void aReleaseOfAnotherSchemeIsNotMistakenForALockedOne() {
-        Artifact plain = new Artifact("plain", org.weightgames.model.NetworkCodec.metadata(handBuilt()),
-                Map.of("0.W", org.weightgames.core.Nd.zeros(6, 4)));
+        Artifact plain = new Artifact("plain", NetworkCodec.metadata(handBuilt()),
+                Map.of("0.W", Nd.zeros(6, 4)));
         assertThatThrownBy(() -> new DeepLock().inference(plain)).isInstanceOf(WgException.class)
                 .hasMessageContaining("not a Deep-Lock release");
     }

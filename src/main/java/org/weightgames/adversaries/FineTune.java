@@ -16,7 +16,10 @@ import org.weightgames.model.NeuronSurgery;
  * the key positions (He-initialised incoming weights, batch norm at its initial state, zero
  * outgoing weights, so the widened network computes exactly what the locked one does), then trains
  * every parameter on the auxiliary data within the budget, tuned on a held-out fifth of it
- * ({@link AuxTraining}). Parameters: {@code search} (true), {@code lr} (0.001, searched unless given),
+ * ({@link AuxTraining}). Entries no trained network holds (not finite, above 1e3 or non-zero below
+ * 1e-30 in magnitude, a
+ * running variance at or below zero, as in a Deep-Lock release) are first replaced by a fresh
+ * initialisation's ({@link Sanitise}); ordinary releases are untouched. Parameters: {@code search} (true), {@code lr} (0.001, searched unless given),
  * {@code batch} (128).
  */
 public final class FineTune extends AdversaryBase implements KeylessUser {
@@ -45,6 +48,8 @@ public final class FineTune extends AdversaryBase implements KeylessUser {
             }
             return Nd.zeros(rows, cols);
         }).network();
+        // a release of keyed bit patterns (Deep-Lock) holds NaN, infinities and 1e308: start those entries afresh
+        Sanitise.apply(net, () -> challenge.architecture().initialize(coins.derive("sanitise")));
         return training.spend(net, challenge, coins.derive("train"));
     }
 }

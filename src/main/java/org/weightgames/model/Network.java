@@ -155,16 +155,36 @@ public final class Network {
         return accuracyOfLogits(forward(x), labels);
     }
 
-    /** The share of rows whose largest logit is at the label, from logits already computed. */
+    /**
+     * The share of rows whose largest logit is at the label, from logits already computed. A row
+     * with a NaN logit makes no prediction and counts as wrong: ND4J's argmax skips NaN and gives
+     * class 0 for a row of NaN, which would score a broken network at one class's share by accident
+     * (a locked Deep-Lock network, for one).
+     */
     public static double accuracyOfLogits(INDArray logits, int[] labels) {
         int[] p = logits.argMax(1).toIntVector();
+        boolean[] nan = nanRows(logits);
         int ok = 0;
         for (int i = 0; i < p.length; i++) {
-            if (p[i] == labels[i]) {
+            if (p[i] == labels[i] && !nan[i]) {
                 ok++;
             }
         }
         return (double) ok / p.length;
+    }
+
+    /** Which rows of a matrix hold a NaN. */
+    private static boolean[] nanRows(INDArray logits) {
+        int rows = (int) logits.rows();
+        boolean[] out = new boolean[rows];
+        double[] v = logits.dup('c').data().asDouble();
+        int cols = rows == 0 ? 0 : v.length / rows;
+        for (int i = 0; i < v.length; i++) {
+            if (Double.isNaN(v[i])) {
+                out[i / cols] = true;
+            }
+        }
+        return out;
     }
 
     /** One line per layer, e.g. {@code mlp-block(silu) 32->64->10}. */

@@ -19,22 +19,24 @@ class GameSelectionTest {
     private static final Map<String, String> PLAYS = new LinkedHashMap<>();
 
     static {
-        PLAYS.put("authorised-user", "corelocker/correct, deeplock/correct, example-noisy/correct, oracle/correct, plain/correct,"
-                + " taylormlp/correct");
+        PLAYS.put("authorised-user", "corelocker/correct, deeplock/correct, example-noisy/correct, nnsplitter/correct, oracle/correct,"
+                + " plain/correct, taylormlp/correct");
         PLAYS.put("baseline", "corelocker/correct, corelocker/ext-f, corelocker/ext-w, corelocker/ind, deeplock/correct,"
-                + " example-noisy/correct, example-noisy/ext-f, example-noisy/ext-w, example-noisy/ind, oracle/correct, oracle/ext-f,"
+                + " example-noisy/correct, example-noisy/ext-f, example-noisy/ext-w, example-noisy/ind, nnsplitter/correct, oracle/correct, oracle/ext-f,"
                 + " oracle/ext-w, oracle/ind, plain/correct, plain/ext-f, plain/ext-w, plain/ind, taylormlp/correct, taylormlp/ext-f,"
                 + " taylormlp/ext-w, taylormlp/ind");
         PLAYS.put("cheater", "");
         PLAYS.put("distillation", "oracle/ext-f, oracle/ext-w");
         PLAYS.put("equation-solving", "oracle/ext-f");
-        PLAYS.put("finetune", "corelocker/uc, deeplock/uc");
-        PLAYS.put("key-recovery", "corelocker/uc, deeplock/uc");
+        PLAYS.put("finetune", "corelocker/uc, deeplock/uc, nnsplitter/uc");
+        PLAYS.put("groupcover", "nnsplitter/uc");
+        PLAYS.put("key-recovery", "corelocker/uc, deeplock/uc, nnsplitter/uc");
+        PLAYS.put("norm-clip", "nnsplitter/uc");
         PLAYS.put("read-weights", "example-noisy/ext-f, example-noisy/ext-w, example-noisy/ind, plain/ext-f, plain/ext-w,"
                 + " plain/ind");
-        PLAYS.put("refill", "corelocker/ext-w, corelocker/uc, deeplock/uc");
+        PLAYS.put("refill", "corelocker/ext-w, corelocker/uc, deeplock/uc, nnsplitter/uc");
         PLAYS.put("released-model", "corelocker/ext-f, example-noisy/ext-f, plain/ext-f, taylormlp/ext-f");
-        PLAYS.put("scratch", "corelocker/uc, deeplock/uc");
+        PLAYS.put("scratch", "corelocker/uc, deeplock/uc, nnsplitter/uc");
         PLAYS.put("taylor-collapse", "taylormlp/ext-f");
         PLAYS.put("taylor-inversion", "taylormlp/ext-w, taylormlp/ind");
     }

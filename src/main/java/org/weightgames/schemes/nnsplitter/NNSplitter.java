@@ -47,8 +47,8 @@ public final class NNSplitter extends Component implements UsageControl {
     static final double OFFICIAL_LR = 0.05;
     static final double OFFICIAL_RANGE = 0.32;
 
-    /** The adversary's data fractions the audit plays (p = 0: the obfuscated network alone). */
-    static final String[] FRACTIONS = {"0", "0.05"};
+    /** The adversary's data fractions the audit plays. */
+    static final String[] FRACTIONS = {"0.05"};
 
     public NNSplitter() {
         super(ID, "NNSplitter (ICML 2023): a few weights per layer pushed by gradient ascent to chance, positions and values kept in a TEE");
@@ -77,7 +77,10 @@ public final class NNSplitter extends Component implements UsageControl {
         return definition.equals("uc") || definition.equals("correct");
     }
 
-    /** For {@code uc}: the adversary's data at p = 0 and 5% (1% is measured in schemes/nnsplitter.md). */
+    /**
+     * For {@code uc}: the adversary's data at p = 5% (the obfuscated network's own accuracy is measured in every game;
+     * p = 0 and 1% are in schemes/nnsplitter.md, and the data-free break is a claim verify checks).
+     */
     @Override
     public List<Map<String, Map<String, String>>> auditVariants(String definition) {
         if (!definition.equals("uc")) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -64,6 +66,16 @@ class SoterTest {
         assertThat(s.scalars().keySet().stream().filter(k -> k.endsWith("running_var"))).hasSize(3);
         Release last = scheme("0").release(net(Coins.root(1)), null, Coins.root(2));
         assertThat(last.artifact().tensorNames()).containsOnly("12.W", "12.b");
+    }
+
+    @Test
+    void theTrustedLayersAreDrawnFromTheCoins() {
+        Network original = net(Coins.root(1));
+        Set<String> seen = new TreeSet<>();
+        for (int seed = 0; seed < 12; seed++) {
+            seen.add(scheme("0.8").release(original, null, Coins.root(seed)).artifact().meta("soter.tee"));
+        }
+        assertThat(seen).hasSizeGreaterThan(1);
     }
 
     @Test

@@ -63,10 +63,13 @@ public final class ShadowNet extends Component implements Shielded {
         return Map.of("arch", "bn-mlp");
     }
 
-    /** For {@code ext-w}: the victim fine-tuned from a public base (the papers' setting), and trained from scratch. */
+    /**
+     * For {@code ext-w} and {@code ext-f}: the victim fine-tuned from a public base (the papers'
+     * setting), and trained from scratch.
+     */
     @Override
     public List<Map<String, Map<String, String>>> auditVariants(String definition) {
-        if (!definition.equals("ext-w")) {
+        if (!definition.equals("ext-w") && !definition.equals("ext-f")) {
             return List.of();
         }
         return List.of(Map.of("model", Map.of("base", "public")), Map.of());

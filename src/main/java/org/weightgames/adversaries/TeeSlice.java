@@ -3,11 +3,13 @@ package org.weightgames.adversaries;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Nd;
+import org.weightgames.core.Params;
 import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.ExtractionChallenge;
 import org.weightgames.game.FunctionExtractor;
@@ -32,14 +34,24 @@ import org.weightgames.schemes.soter.Soter;
 public final class TeeSlice extends AdversaryBase implements WeightExtractor, FunctionExtractor {
     public static final String ID = "teeslice";
 
+    /** Without a base: rows in released order (TEESlice), or placed by the clear batch norms' statistics (ours). */
+    private boolean statistics;
+
     public TeeSlice() {
         super(ID, "TEESlice (S&P 2024): ShadowNet's masks removed by the variance test and rows matched to the public base;"
                 + " SOTER's scalars by variance ratio", ShadowNet.class, Soter.class);
     }
 
+    /** {@code fallback} none|statistics (none): what to do with ShadowNet's rows when there is no public base ({@link BatchNormOrder}). */
+    @Override
+    public void init(Params params) {
+        statistics = params.getString("fallback", "none", Set.of("none", "statistics")).equals("statistics");
+        params.checkAllUsed();
+    }
+
     @Override
     public Map<String, INDArray> extractWeights(ExtractionChallenge challenge, Coins coins) {
-        Map<String, INDArray> all = recover(challenge, coins).parameters();
+        Map<String, INDArray> all = recover(challenge, coins, statistics).parameters();
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (String name : challenge.protectedShapes().keySet()) {
             INDArray t = all.get(name);
@@ -52,18 +64,28 @@ public final class TeeSlice extends AdversaryBase implements WeightExtractor, Fu
 
     @Override
     public Network extractFunction(ExtractionChallenge challenge, Coins coins) {
-        return recover(challenge, coins);
+        return recover(challenge, coins, statistics);
     }
 
     /** The network the attack recovers from the challenge. */
-    static Network recover(ExtractionChallenge challenge, Coins coins) {
+    static Network recover(ExtractionChallenge challenge, Coins coins, boolean statistics) {
         Artifact art = challenge.artifact();
         Optional<Network> base = challenge.publicBase();
         if (art.metadata().containsKey("shadownet.layers")) {
-            return shadowNet(art, base);
+            Network net = shadowNet(art, base);
+            if (base.isEmpty() && statistics) {
+                INDArray x = challenge.samples().draw((int) Math.min(SAMPLES, challenge.samples().remaining()), coins.derive("samples"));
+                for (int i : ShadowNet.shieldedLayers(art)) {
+                    BatchNormOrder.place(net, i, x);
+                }
+            }
+            return net;
         }
         return soter(art, base.orElseGet(() -> challenge.architecture().initialize(coins.derive("tee-guess"))), base.isPresent());
     }
+
+    /** Inputs drawn from the sample oracle for the statistics fallback. */
+    static final int SAMPLES = 1000;
 
     /** ShadowNet: every shielded layer unmasked and, with a base, put in the base's order. */
     static Network shadowNet(Artifact art, Optional<Network> base) {

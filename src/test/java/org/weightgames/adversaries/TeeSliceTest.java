@@ -83,6 +83,19 @@ class TeeSliceTest {
         });
     }
 
+    @Test
+    void theClearBatchNormsOrderTheRowsWithoutABase() {
+        Release r = shadowRelease(10);
+        Network net = TeeSlice.shadowNet(r.artifact(), Optional.empty());
+        INDArray x = data.train().head(TeeSlice.SAMPLES).features();
+        for (int layer : ShadowNet.shieldedLayers(r.artifact())) {
+            assertThat(BatchNormOrder.place(net, layer, x)).isTrue();
+        }
+        Map<Integer, double[]> m = positions(net, r);
+        System.out.println("shadownet without base, rows placed by the clear batch-norm statistics (ours): " + describe(m));
+        m.values().forEach(v -> assertThat(v[0]).isGreaterThan(0.1));
+    }
+
     /** Per shielded layer: the share of rows at their true position, the relative error, and the error after the best reordering. */
     private static Map<Integer, double[]> positions(Network recovered, Release r) {
         Map<Integer, double[]> out = new TreeMap<>();

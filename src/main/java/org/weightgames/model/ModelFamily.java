@@ -295,7 +295,8 @@ public final class ModelFamily {
                 : "mlp-" + activation.id();
         return kind + " " + inputs + "->" + hidden + "->"
                 + classes + ", " + steps + " Adam steps (lr " + lr + ", batch " + batch + ")"
-                + (rangeMedian > 0 ? ", gate ranges log-normal (median " + rangeMedian + ", sigma " + rangeSigma + ")" : "");
+                + (rangeMedian > 0 ? ", gate ranges log-normal (median " + rangeMedian + ", sigma " + rangeSigma + ")" : "")
+                + base.describe();
     }
 
     public Map<String, String> parameters() {

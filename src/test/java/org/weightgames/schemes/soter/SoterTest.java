@@ -19,6 +19,7 @@ import org.weightgames.model.Activation;
 import org.weightgames.model.ActivationLayer;
 import org.weightgames.model.BatchNorm;
 import org.weightgames.model.Dense;
+import org.weightgames.model.Init;
 import org.weightgames.model.Network;
 
 /** SOTER's morphing and its legitimate user's restoration, on a hand-built network. */
@@ -43,7 +44,7 @@ class SoterTest {
         Network original = net(Coins.root(1));
         Soter s = scheme("0.8");
         Release r = s.release(original, null, Coins.root(2));
-        INDArray x = org.weightgames.model.Init.gaussian(Coins.root(3), 200, 32, 1.0);
+        INDArray x = Init.gaussian(Coins.root(3), 200, 32, 1.0);
         INDArray expected = original.forward(x);
         assertThat(Nd.relativeError(s.restore(r.artifact(), r.secret()).orElseThrow().forward(x), expected)).isLessThan(1e-5);
         assertThat(Nd.relativeError(s.inference(r.artifact()).forward(x), expected)).isGreaterThan(0.1);

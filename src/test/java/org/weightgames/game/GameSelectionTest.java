@@ -19,11 +19,13 @@ class GameSelectionTest {
     private static final Map<String, String> PLAYS = new LinkedHashMap<>();
 
     static {
-        PLAYS.put("authorised-user", "corelocker/correct, example-noisy/correct, oracle/correct, plain/correct, taylormlp/correct");
+        PLAYS.put("authorised-user", "corelocker/correct, example-noisy/correct, oracle/correct, plain/correct, shadownet/correct,"
+                + " soter/correct, taylormlp/correct");
         PLAYS.put("baseline", "corelocker/correct, corelocker/ext-f, corelocker/ext-w, corelocker/ind, example-noisy/correct,"
                 + " example-noisy/ext-f, example-noisy/ext-w, example-noisy/ind, oracle/correct, oracle/ext-f, oracle/ext-w,"
-                + " oracle/ind, plain/correct, plain/ext-f, plain/ext-w, plain/ind, taylormlp/correct, taylormlp/ext-f,"
-                + " taylormlp/ext-w, taylormlp/ind");
+                + " oracle/ind, plain/correct, plain/ext-f, plain/ext-w, plain/ind, shadownet/correct, shadownet/ext-f,"
+                + " shadownet/ext-w, shadownet/ind, soter/correct, soter/ext-f, soter/ext-w, soter/ind, taylormlp/correct,"
+                + " taylormlp/ext-f, taylormlp/ext-w, taylormlp/ind");
         PLAYS.put("cheater", "");
         PLAYS.put("distillation", "oracle/ext-f, oracle/ext-w");
         PLAYS.put("equation-solving", "oracle/ext-f");
@@ -32,10 +34,12 @@ class GameSelectionTest {
         PLAYS.put("read-weights", "example-noisy/ext-f, example-noisy/ext-w, example-noisy/ind, plain/ext-f, plain/ext-w,"
                 + " plain/ind");
         PLAYS.put("refill", "corelocker/ext-w, corelocker/uc");
-        PLAYS.put("released-model", "corelocker/ext-f, example-noisy/ext-f, plain/ext-f, taylormlp/ext-f");
+        PLAYS.put("released-model", "corelocker/ext-f, example-noisy/ext-f, plain/ext-f, shadownet/ext-f, soter/ext-f,"
+                + " taylormlp/ext-f");
         PLAYS.put("scratch", "corelocker/uc");
         PLAYS.put("taylor-collapse", "taylormlp/ext-f");
         PLAYS.put("taylor-inversion", "taylormlp/ext-w, taylormlp/ind");
+        PLAYS.put("teeslice", "shadownet/ext-f, shadownet/ext-w, soter/ext-f, soter/ext-w");
     }
 
     @Test

@@ -133,7 +133,7 @@ final class Challenger {
             api = new QueryOracle("api", queries, q -> hosted.forward(q));
         }
         return new ExtractionChallenge(release.artifact(), ctx.scheme(), ctx.family().architecture(), shapes,
-                new SampleOracle(ctx.data().train(), samples), api);
+                new SampleOracle(ctx.data().train(), samples), api, ctx.family().publicBase(ctx.data()).orElse(null));
     }
 
     /** Whether an answered model can be compared with the original: present, with its input and output sizes. */

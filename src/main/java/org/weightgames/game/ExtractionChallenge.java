@@ -1,6 +1,9 @@
 package org.weightgames.game;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.weightgames.model.Architecture;
 import org.weightgames.model.Network;
@@ -19,6 +22,7 @@ public final class ExtractionChallenge implements Challenge {
     private final Map<String, long[]> protectedShapes;
     private final SampleOracle samples;
     private final QueryOracle api;
+    private final Network publicBase;
 
     public ExtractionChallenge(Artifact artifact, Scheme scheme, Architecture architecture,
             Map<String, long[]> protectedShapes, SampleOracle samples) {
@@ -28,11 +32,22 @@ public final class ExtractionChallenge implements Challenge {
     /** With {@code api}, the query oracle of a {@link Hosted} scheme's model. */
     public ExtractionChallenge(Artifact artifact, Scheme scheme, Architecture architecture,
             Map<String, long[]> protectedShapes, SampleOracle samples, QueryOracle api) {
+        this(artifact, scheme, architecture, protectedShapes, samples, api, null);
+    }
+
+    /**
+     * With {@code publicBase}, the public pre-trained network the original was fine-tuned from
+     * ({@code model.base=public}); null when there is none. An isolated adversary's challenge does
+     * not carry it.
+     */
+    public ExtractionChallenge(Artifact artifact, Scheme scheme, Architecture architecture,
+            Map<String, long[]> protectedShapes, SampleOracle samples, QueryOracle api, Network publicBase) {
+        this.publicBase = publicBase;
         this.artifact = artifact;
         this.scheme = scheme;
         this.architecture = architecture;
         // insertion order kept: adversaries draw coins per tensor in this order (Map.copyOf's order changes per JVM)
-        this.protectedShapes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(protectedShapes));
+        this.protectedShapes = Collections.unmodifiableMap(new LinkedHashMap<>(protectedShapes));
         this.samples = samples;
         this.api = api;
     }
@@ -67,6 +82,15 @@ public final class ExtractionChallenge implements Challenge {
 
     public Map<String, long[]> protectedShapes() {
         return protectedShapes;
+    }
+
+    /**
+     * The public pre-trained network the original was fine-tuned from, when the family has one
+     * ({@code model.base=public}; a fresh copy each call). Empty otherwise, and always empty for an
+     * adversary played under {@code --isolate} (the pipe does not carry it).
+     */
+    public Optional<Network> publicBase() {
+        return publicBase == null ? Optional.empty() : Optional.of(publicBase.copy());
     }
 
     public SampleOracle samples() {

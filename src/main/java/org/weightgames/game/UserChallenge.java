@@ -19,16 +19,18 @@ public record UserChallenge(Release release, Scheme scheme, Architecture archite
 
     /**
      * The network an authorised user runs: the hosted model behind a {@link Hosted} scheme's API,
-     * the restored network of a {@link UsageControl} scheme (restored with the user's key), else the
+     * the restored network of a {@link UsageControl} scheme (restored with the user's key) or of a
+     * {@link Shielded} one (the untrusted part with the trusted part's secret), else the
      * scheme's inference on the artifact. A fresh instance each call.
      */
     public Network authorisedModel() {
         if (scheme instanceof Hosted) {
             return ((Hosted) scheme).hostedModel(release);
         }
-        if (scheme instanceof UsageControl) {
+        if (scheme instanceof UsageControl || scheme instanceof Shielded) {
             return scheme.restore(release.artifact(), release.secret()).orElseThrow(() -> new WgException("scheme '"
-                    + scheme.id() + "' claims usage control but restores nothing from its own key; implement Scheme.restore"));
+                    + scheme.id() + "' keeps a key (usage control or a trusted part) but restores nothing from it;"
+                    + " implement Scheme.restore"));
         }
         return scheme.inference(release.artifact());
     }

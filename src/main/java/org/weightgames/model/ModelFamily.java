@@ -1,9 +1,12 @@
 package org.weightgames.model;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.weightgames.data.DataSource;
+import org.weightgames.data.Dataset;
 import org.weightgames.data.SyntheticData;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
@@ -48,6 +51,11 @@ import org.weightgames.core.WgException;
  * challenger's coins; K > 0 draws the original uniformly from K networks trained once from
  * {@code seed} (1), cached on disk ({@link ModelCache}): the off-the-shelf network a scheme like
  * CoreLocker is applied to.
+ *
+ * <p>{@code base} none|public (none; read only when given, so families without it keep their
+ * parameters and cache keys): with {@code public}, the originals are fine-tuned from a public
+ * pre-trained network that adversaries also hold, as in the TEE-shielding papers' victims
+ * ({@link PublicBase}).
  */
 public final class ModelFamily {
     private final String arch;
@@ -71,6 +79,7 @@ public final class ModelFamily {
     private final String dataHash;
     private final Map<String, String> used;
     private final Checkpoint.Loaded loaded;
+    private final PublicBase base;
 
     public ModelFamily(Params params, DataSource data) {
         this.arch = params.getString("arch", "block", Set.of("block", "bn-mlp", "bn-cnn", "slim-mlp", "file"));
@@ -108,6 +117,7 @@ public final class ModelFamily {
             this.slimming = Slimming.NONE;
             this.pool = 1;
             this.seed = 0;
+            this.base = PublicBase.NONE;
             params.checkAllUsed();
             this.used = params.used();
             return;
@@ -160,6 +170,7 @@ public final class ModelFamily {
         this.batch = params.getInt("batch", 128, 1, 1 << 16);
         this.pool = params.getInt("pool", bn ? 1 : 0, 0, 1000);
         this.seed = params.getLong("seed", 1);
+        this.base = PublicBase.read(params);
         params.checkAllUsed();
         this.used = params.used();
     }
@@ -199,17 +210,53 @@ public final class ModelFamily {
         return ModelCache.shared().get(cacheKey(index), () -> train(data, Coins.root(seed).derive("original/" + index)));
     }
 
-    /** Trains a fresh network of the family from the given coins. */
+    /**
+     * Trains a fresh network of the family from the given coins; with {@code base=public}, fine-tunes
+     * a copy of the public base instead ({@link PublicBase}).
+     */
     public Network train(DataSource data, Coins coins) {
-        Network net = initialize(coins.derive("init"));
-        int n = data.train().size();
-        int trainSteps = arch.equals("block") ? steps : (int) Math.min(Integer.MAX_VALUE, (long) epochs * ((n + batch - 1) / batch));
-        slimming.apply(new Trainer(lr, batch, trainSteps, weightDecay), (n + batch - 1) / batch)
-                .train(net, data.train(), coins.derive("train"));
+        Network net;
+        if (base.on()) {
+            net = publicBase(data).orElseThrow();
+            fit(net, base.privateRows(data.train()), base.epochs(), coins.derive("train"));
+        } else {
+            net = initialize(coins.derive("init"));
+            fit(net, data.train(), arch.equals("block") ? -1 : epochs, coins.derive("train"));
+        }
         if (rangeMedian > 0) {
             CalibrationGeometry.impose(net.layer(0), data.train(), rangeMedian, rangeSigma, coins.derive("geometry"));
         }
         return net;
+    }
+
+    /** Trains {@code net} on {@code rows} for {@code passes} epochs (-1: the block's {@code steps}). */
+    private void fit(Network net, Dataset rows, int passes, Coins coins) {
+        int n = rows.size();
+        int trainSteps = passes < 0 ? steps : (int) Math.min(Integer.MAX_VALUE, (long) passes * ((n + batch - 1) / batch));
+        slimming.apply(new Trainer(lr, batch, trainSteps, weightDecay), (n + batch - 1) / batch).train(net, rows, coins);
+    }
+
+    /**
+     * The public pre-trained network the originals are fine-tuned from ({@code base=public}): trained
+     * once from the public seed on the public half of the training split, cached like pooled
+     * networks; a private copy each call. Empty without {@code base=public}.
+     */
+    public Optional<Network> publicBase(DataSource data) {
+        if (!base.on()) {
+            return Optional.empty();
+        }
+        return Optional.of(ModelCache.shared().get(baseKey(), () -> {
+            Network net = initialize(Coins.root(base.seed()).derive("public-base/init"));
+            fit(net, base.publicRows(data.train()), arch.equals("block") ? -1 : epochs,
+                    Coins.root(base.seed()).derive("public-base/train"));
+            return net;
+        }));
+    }
+
+    /** What identifies the public base: the family's parameters, the data's hash and the public seed. */
+    String baseKey() {
+        return "weightgames-public-base-v1;" + new TreeMap<>(used) + ";inputs=" + inputs + ";classes=" + classes
+                + ";data=" + dataHash + ";base-seed=" + base.seed();
     }
 
     /** What identifies one pooled network: every training parameter, the data's hash, the seed and index. */
@@ -242,13 +289,14 @@ public final class ModelFamily {
         }
         if (!arch.equals("block")) {
             return arch + " " + inputs + "->" + java.util.Arrays.toString(widths) + "->" + classes + ", " + epochs
-                    + " epochs of " + slimming.describe(lr, batch, weightDecay) + (pool > 0 ? ", pool of " + pool + " from seed " + seed : "");
+                    + " epochs of " + slimming.describe(lr, batch, weightDecay) + (pool > 0 ? ", pool of " + pool + " from seed " + seed : "") + base.describe();
         }
         String kind = block.equals("swiglu") ? (activation == Activation.SILU ? "swiglu" : "geglu-" + activation.id())
                 : "mlp-" + activation.id();
         return kind + " " + inputs + "->" + hidden + "->"
                 + classes + ", " + steps + " Adam steps (lr " + lr + ", batch " + batch + ")"
-                + (rangeMedian > 0 ? ", gate ranges log-normal (median " + rangeMedian + ", sigma " + rangeSigma + ")" : "");
+                + (rangeMedian > 0 ? ", gate ranges log-normal (median " + rangeMedian + ", sigma " + rangeSigma + ")" : "")
+                + base.describe();
     }
 
     public Map<String, String> parameters() {

@@ -197,7 +197,7 @@ public final class UnitMatching {
      * {@code match[j]} is the answer's unit matched to truth unit j. The identity is kept where it
      * is optimal, so an answer already in order is not moved by ties.
      */
-    static int[] assignment(double[][] cost) {
+    public static int[] assignment(double[][] cost) {
         int n = cost.length;
         double identity = 0;
         for (int j = 0; j < n; j++) {

@@ -20,11 +20,12 @@ class GameSelectionTest {
 
     static {
         PLAYS.put("authorised-user", "corelocker/correct, deeplock/correct, example-noisy/correct, nnsplitter/correct, oracle/correct,"
-                + " plain/correct, taylormlp/correct");
+                + " plain/correct, shadownet/correct, soter/correct, taylormlp/correct");
         PLAYS.put("baseline", "corelocker/correct, corelocker/ext-f, corelocker/ext-w, corelocker/ind, deeplock/correct,"
-                + " example-noisy/correct, example-noisy/ext-f, example-noisy/ext-w, example-noisy/ind, nnsplitter/correct, oracle/correct, oracle/ext-f,"
-                + " oracle/ext-w, oracle/ind, plain/correct, plain/ext-f, plain/ext-w, plain/ind, taylormlp/correct, taylormlp/ext-f,"
-                + " taylormlp/ext-w, taylormlp/ind");
+                + " example-noisy/correct, example-noisy/ext-f, example-noisy/ext-w, example-noisy/ind, nnsplitter/correct,"
+                + " oracle/correct, oracle/ext-f, oracle/ext-w, oracle/ind, plain/correct, plain/ext-f, plain/ext-w, plain/ind,"
+                + " shadownet/correct, shadownet/ext-f, shadownet/ext-w, shadownet/ind, soter/correct, soter/ext-f, soter/ext-w,"
+                + " soter/ind, taylormlp/correct, taylormlp/ext-f, taylormlp/ext-w, taylormlp/ind");
         PLAYS.put("cheater", "");
         PLAYS.put("distillation", "oracle/ext-f, oracle/ext-w");
         PLAYS.put("equation-solving", "oracle/ext-f");
@@ -35,10 +36,12 @@ class GameSelectionTest {
         PLAYS.put("read-weights", "example-noisy/ext-f, example-noisy/ext-w, example-noisy/ind, plain/ext-f, plain/ext-w,"
                 + " plain/ind");
         PLAYS.put("refill", "corelocker/ext-w, corelocker/uc, deeplock/uc, nnsplitter/uc");
-        PLAYS.put("released-model", "corelocker/ext-f, example-noisy/ext-f, plain/ext-f, taylormlp/ext-f");
+        PLAYS.put("released-model", "corelocker/ext-f, example-noisy/ext-f, plain/ext-f, shadownet/ext-f, soter/ext-f,"
+                + " taylormlp/ext-f");
         PLAYS.put("scratch", "corelocker/uc, deeplock/uc, nnsplitter/uc");
         PLAYS.put("taylor-collapse", "taylormlp/ext-f");
         PLAYS.put("taylor-inversion", "taylormlp/ext-w, taylormlp/ind");
+        PLAYS.put("teeslice", "shadownet/ext-f, shadownet/ext-w, soter/ext-f, soter/ext-w");
     }
 
     @Test

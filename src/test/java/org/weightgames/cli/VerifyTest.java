@@ -15,11 +15,14 @@ class VerifyTest {
     @Test
     void builtInClaimsHaveTheirExpectedVerdicts() {
         CliTest.Run r = CliTest.wg("verify", "--claims", "schemes/taylormlp.json", "--claims", "schemes/plain.json", "--claims",
-                "schemes/oracle.json", "--claims", "schemes/corelocker.json");
+                "schemes/oracle.json", "--claims", "schemes/corelocker.json", "--claims", "schemes/nnsplitter.json", "--claims",
+                "schemes/shadownet.json", "--claims", "schemes/soter.json", "--claims", "schemes/deeplock.json");
         assertThat(r.status()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("25 claims: 25 as expected, 0 changed", "taylormlp-outputs-match-deep-layers", "ok       corelocker-restoration-hard-tuned", "corelocker-restoration-exact", "taylormlp-shipped-release-is-slow", "got holds",
+        assertThat(r.out()).contains("39 claims: 39 as expected, 0 changed", "taylormlp-outputs-match-deep-layers", "ok       corelocker-restoration-hard-tuned", "corelocker-restoration-exact", "taylormlp-shipped-release-is-slow", "got holds",
                 "oracle-weights-hidden-at-small-budget", "oracle-function-solved-from-1000-queries", "corelocker-key-not-recoverable",
-                "ok       corelocker-lock-near-chance", "ok       corelocker-locked-network-unusable-bn-mlp (corelocker/uc vs finetune): expected broken");
+                "ok       corelocker-lock-near-chance", "ok       corelocker-locked-network-unusable-bn-mlp (corelocker/uc vs finetune): expected broken",
+                "ok       nnsplitter-secret-needed (nnsplitter/uc vs groupcover): expected broken", "ok       shadownet-weights-confidential",
+                "ok       soter-weights-within-ten-percent", "ok       deeplock-finetune-robust");
     }
 
     /** Without --claims, verify finds the claims of every scheme on the class path (here the test's example too). */

@@ -81,7 +81,7 @@ class CoreLockerAuditTest {
             }
             index++;
         }
-        assertThat(variants).hasSize(14).contains("corelocker.alpha=0.02,uc.data-fraction=0.02,uc.epochs=100","corelocker.alpha=0.005,uc.data-fraction=0",
+        assertThat(variants).hasSize(13).contains("corelocker.alpha=0.02,uc.data-fraction=0.02,uc.epochs=10","corelocker.alpha=0.005,uc.data-fraction=0",
                 "corelocker.alpha=0.1,uc.data-fraction=0", "corelocker.alpha=0.02,uc.data-fraction=0.05",
                 "corelocker.alpha=0.1,model.arch=bn-mlp,uc.data-fraction=0");
         String md = java.nio.file.Files.readString(out.resolve("report.md"));

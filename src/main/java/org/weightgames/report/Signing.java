@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -156,10 +157,30 @@ public final class Signing {
                 problems.add(name + " was added after signing");
             }
         }
+        for (String name : uncovered(dir, signed)) {
+            problems.add(name + " is in the signed folder but not covered by the signature: it was added after signing;"
+                    + " remove it, or sign the folder again with ./wg sign");
+        }
         if (!signed.containsKey("report.json")) {
             problems.add("report.json is not among the signed files");
         }
         return new Check(pub == null ? "" : hex(pub), problems);
+    }
+
+    /**
+     * Every entry of the folder that is neither a report file of the manifest nor the signature:
+     * whatever sits in a signed folder is what a reader takes as signed, so nothing may sit there unsigned.
+     */
+    private static List<String> uncovered(Path dir, Map<String, String> signed) {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            entries.map(e -> e.getFileName().toString()).sorted()
+                    .filter(n -> !n.equals(SIGNATURE_FILE) && !REPORT_FILES.contains(n) && !signed.containsKey(n))
+                    .forEach(out::add);
+        } catch (IOException e) {
+            throw new WgException("cannot list " + dir + " (" + e.getMessage() + ")");
+        }
+        return out;
     }
 
     private static Map<String, String> manifest(Path dir) {

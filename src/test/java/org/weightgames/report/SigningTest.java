@@ -63,6 +63,15 @@ class SigningTest {
         CliTest.wg("sign", out.toString(), "--key", tmp.resolve("alice.key").toString());
         Files.writeString(out.resolve("timing.json"), "{}");
         assertThat(CliTest.wg("check-report", out.toString()).out()).contains("timing.json was added after signing");
+
+        // any other file in the folder: not covered by the signature, so the folder is not intact
+        Files.delete(out.resolve("timing.json"));
+        CliTest.wg("sign", out.toString(), "--key", tmp.resolve("alice.key").toString());
+        assertThat(CliTest.wg("check-report", out.toString()).status()).isZero();
+        Files.writeString(out.resolve("extra-results.csv"), "a,b\n");
+        CliTest.Run added = CliTest.wg("check-report", out.toString());
+        assertThat(added.status()).isEqualTo(1);
+        assertThat(added.out()).contains("TAMPERED: extra-results.csv is in the signed folder but not covered by the signature");
     }
 
     @Test

@@ -208,6 +208,7 @@ final class AuditCommand extends WgCommand {
         results.forEach(g -> g.summaries().forEach((adv, s) -> o.printf("%-10s %-6s %-18s %3d/%-3d advantage %.3f CI [%.3f, %.3f] -> %s%s%n",
                 g.scheme(), g.definition(), adv, s.wins, s.trials, s.advantage, s.ci.low(), s.ci.high(),
                 s.verdict.label(), g.variant().isEmpty() ? "" : "   [" + g.variant() + "]")));
+        o.print(ReportWriter.findings(results));
         o.println("report: " + dir.resolve("report.md"));
         o.flush();
         return 0;

@@ -33,17 +33,25 @@ public final class HtmlReport {
                 .append("th{background:#eee}.broken{color:#b00;font-weight:bold}.holds{color:#070;font-weight:bold}")
                 .append(".inconclusive{color:#a60;font-weight:bold}pre{background:#f6f6f6;padding:.8em;overflow-x:auto}")
                 .append("img.chart{max-width:100%;border:1px solid #ddd}table.wide{width:100%}td{overflow-wrap:break-word;vertical-align:top}")
-                .append("small{color:#555}</style></head>\n<body data-charts=\"")
+                .append("small{color:#555}.card{border:1px solid #ccc;border-radius:6px;padding:.2em 1em;margin:1em 0}")
+                .append(".card ul{padding-left:1.2em}.card li{margin:.4em 0}.src{color:#444;font-size:.9em}")
+                .append(".badge{display:inline-block;min-width:6.5em;text-align:center;border-radius:4px;padding:0 .4em;color:#fff;font-size:.85em}")
+                .append(".badge.broken{background:#b00}.badge.holds{background:#070}.badge.inconclusive{background:#a60}")
+                .append("</style></head>\n<body data-charts=\"")
                 .append(plots.size()).append("\" data-charts-loaded=\"pending\">\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n<p>").append(esc(intro)).append("</p>\n");
         if (!results.isEmpty()) {
+            h.append(FindingsReport.html(results));
             h.append(StrongestReport.html(results));
             h.append("<h2>Verdicts per adversary</h2>\n<table><tr><th>scheme</th><th>definition</th><th>adversary</th><th>wins / trials</th>")
                     .append("<th>advantage</th><th>95% CI (Clopper&ndash;Pearson)</th><th>baseline</th><th>claimed bound</th><th>verdict</th></tr>\n");
             for (GameSummary g : results) {
+                boolean first = true;
                 for (Map.Entry<String, Summary> e : g.summaries().entrySet()) {
                     Summary s = e.getValue();
-                    h.append("<tr><td>").append(esc(g.scheme())).append("</td><td>").append(esc(g.definitionLabel()))
+                    h.append(first ? "<tr id=\"" + anchor(g) + "\"><td>" : "<tr><td>");
+                    first = false;
+                    h.append("").append(esc(g.scheme())).append("</td><td>").append(esc(g.definitionLabel()))
                             .append("</td><td>").append(esc(e.getKey())).append("</td><td>").append(s.wins).append(" / ").append(s.trials)
                             .append("</td><td>").append(ReportWriter.f(s.advantage)).append("</td><td>[").append(ReportWriter.f(s.ci.low()))
                             .append(", ").append(ReportWriter.f(s.ci.high())).append("]</td><td>").append(ReportWriter.f(s.baselineAdvantage))
@@ -97,6 +105,12 @@ public final class HtmlReport {
                 "Measured in one run on a " + shape + " block; dashed lines are the interquartile range of the repeats.",
                 Charts.png("Cost relative to the original block", "Taylor order N", "ratio to original", n, lines, false)));
         return plots;
+    }
+
+    /** The id of a game's first row in the per-adversary table, which the findings link to. */
+    static String anchor(GameSummary g) {
+        return ("g-" + g.scheme() + "-" + g.definition() + (g.variant().isEmpty() ? "" : "-" + g.variant()))
+                .replaceAll("[^A-Za-z0-9_-]", "_");
     }
 
     static String esc(String s) {

@@ -30,6 +30,7 @@ public final class MarkdownReport {
         md.append("Generated ").append(generated).append(" with seed ").append(c.seed()).append(" on data set `")
                 .append(data.name()).append("` (sha256 `").append(data.sha256(), 0, 16).append("…`). Intervals are ")
                 .append(Math.round(c.level() * 100)).append("% two-sided.\n\n");
+        md.append(FindingsReport.markdown(results));
         md.append(StrongestReport.markdown(results));
         md.append("## Verdicts per adversary\n\n");
         md.append("| scheme | definition | adversary | wins / trials | advantage | CI (Clopper–Pearson) | baseline | claimed bound | verdict | note |\n");

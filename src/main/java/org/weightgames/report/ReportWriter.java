@@ -6,6 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,12 +14,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.weightgames.core.WgException;
+import org.weightgames.stats.GameSummary;
 
 /** Writes report.json, report.md and timing.json, each atomically (temporary file, then rename). */
 public final class ReportWriter {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ReportWriter() {
+    }
+
+    /** The findings as the short table that ends an audit's terminal output. */
+    public static String findings(List<GameSummary> games) {
+        return FindingsReport.terminal(games);
     }
 
     public static String json(JsonNode node) {

@@ -89,6 +89,29 @@ class ReleaseAttackTest {
         }
     }
 
+    /**
+     * A BF16 release of an F32 checkpoint: no released gate entry equals the original's, yet every
+     * recovered sign is right, and the comparison says so (it once counted every neuron as wrong).
+     */
+    @Test
+    void signsAreJudgedAcrossDtypes() throws Exception {
+        Path model = model(DType.F32);
+        Path released = tmp.resolve("released-bf16-of-f32.safetensors");
+        CliTest.Run r = wg("release", "--model", model.toString(), "--out", released.toString(), "--order", "6", "--dtype", "BF16");
+        assertThat(r.status()).as(r.err()).isZero();
+        r = wg("attack", released.toString(), "--out", tmp.resolve("recovered-bf16-of-f32.safetensors").toString(), "--original",
+                model.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("block 'model.layers.0.mlp.'", "block 'model.layers.1.mlp.'");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) gate signs wrong").matcher(r.out());
+        int blocks = 0;
+        while (m.find()) {
+            assertThat(Integer.parseInt(m.group(1))).as(r.out()).isZero();
+            blocks++;
+        }
+        assertThat(blocks).isEqualTo(2);
+    }
+
     @Test
     void badInputIsRefused() throws Exception {
         Path junk = tmp.resolve("junk.safetensors");

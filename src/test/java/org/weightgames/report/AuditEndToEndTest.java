@@ -61,6 +61,18 @@ class AuditEndToEndTest {
         assertThat(report.path("dataset").path("sha256").asText()).hasSize(64);
         String md = Files.readString(tmp.resolve("a").resolve("report.md"));
         assertThat(md).contains("| taylormlp | ext-w | taylor-inversion | 8 / 8 |", "**broken**", "Game ext-w", "replay: `./wg audit");
+        // findings first: TaylorMLP's card, its refuted claim with the claim's own words and the evidence, before every table
+        int findings = md.indexOf("## Findings");
+        int card = md.indexOf("(`taylormlp`)", findings);
+        int refuted = md.indexOf("- **BROKEN** ext-w: ", card);
+        assertThat(findings).isPositive().isLessThan(md.indexOf("## Verdicts against every adversary"));
+        assertThat(card).isGreaterThan(findings);
+        assertThat(refuted).isGreaterThan(card);
+        assertThat(md.substring(refuted, md.indexOf('\n', refuted))).contains(r.path("claim").path("statement").asText(),
+                "taylor-inversion 8/8 [", "relative error");
+        String html = Files.readString(tmp.resolve("a").resolve("report.html"));
+        assertThat(html.indexOf("id=\"findings\"")).isPositive().isLessThan(html.indexOf("Verdicts against every adversary"));
+        assertThat(html).contains("<span class=\"badge broken\">broken</span>", "href=\"#g-taylormlp-ext-w\"", "id=\"g-taylormlp-ext-w\"");
     }
 
     @Test

@@ -1,0 +1,192 @@
+package org.weightgames.report;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.weightgames.core.Resources;
+import org.weightgames.game.Registry;
+import org.weightgames.game.Scheme;
+import org.weightgames.stats.GameSummary;
+import org.weightgames.stats.Measure;
+import org.weightgames.stats.Strongest;
+import org.weightgames.stats.Summary;
+import org.weightgames.stats.Verdict;
+
+/**
+ * The section a report opens with: what was found, one card per scheme (its name, source and what
+ * it releases), and in it one line per game played, refuted claims first: the claim's statement,
+ * the verdict against every adversary, and the decisive evidence (the strongest adversary's wins
+ * with their interval, and the measure that says how far it got). As garak's and Giskard's scans
+ * do, findings first, the evidence under each in the sections below.
+ */
+final class FindingsReport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FindingsReport() {
+    }
+
+    /** One line of a card: a game and its verdict against every adversary. */
+    record Finding(GameSummary game, Verdict verdict, String statement, String evidence) {
+    }
+
+    /** A scheme's card: its findings, refuted first. */
+    record Card(String scheme, String name, String source, String releases, List<Finding> findings) {
+        long refuted() {
+            return findings.stream().filter(f -> f.verdict() == Verdict.BROKEN).count();
+        }
+    }
+
+    static List<Card> cards(List<GameSummary> games) {
+        Map<String, List<Finding>> by = new LinkedHashMap<>();
+        for (GameSummary g : games) {
+            Strongest s = g.strongest();
+            String statement = g.bound().statement() == null || g.bound().statement().isEmpty()
+                    ? "no claim of the scheme's for " + g.definition() + ": judged against the default bound " + ReportWriter.f(g.bound().value())
+                    : g.bound().statement();
+            by.computeIfAbsent(g.scheme(), k -> new ArrayList<>()).add(new Finding(g, s.verdict(), statement, evidence(g)));
+        }
+        List<Card> out = new ArrayList<>();
+        by.forEach((id, list) -> {
+            list.sort(Comparator.comparingInt(f -> rank(f.verdict())));
+            JsonNode claims = claimsFile(id);
+            String name = claims == null ? id : claims.path("name").asText(id);
+            String source = claims == null ? "" : claims.path("source").asText("");
+            out.add(new Card(id, name, source, description(id), list));
+        });
+        out.sort(Comparator.comparingLong(Card::refuted).reversed());
+        return out;
+    }
+
+    /** Refuted first, then open, then held. */
+    private static int rank(Verdict v) {
+        return v == Verdict.BROKEN ? 0 : v == Verdict.INCONCLUSIVE ? 1 : 2;
+    }
+
+    private static JsonNode claimsFile(String id) {
+        String text = Resources.text("schemes/" + id + ".json");
+        if (text == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String description(String id) {
+        for (Scheme s : Registry.schemes()) {
+            if (s.id().equals(id)) {
+                return s.description();
+            }
+        }
+        return "";
+    }
+
+    /** The strongest adversary's wins and interval, and the measure that says how far it got. */
+    static String evidence(GameSummary g) {
+        Strongest s = g.strongest();
+        Summary lead = g.summaries().get(s.leader());
+        StringBuilder e = new StringBuilder();
+        e.append(s.leader()).append(' ').append(s.wins()).append('/').append(s.trials()).append(" [")
+                .append(ReportWriter.f(s.ci().low())).append(", ").append(ReportWriter.f(s.ci().high())).append(']');
+        if (s.adversaries().size() > 1) {
+            e.append(" (strongest of ").append(s.adversaries().size()).append(')');
+        }
+        if (lead == null) {
+            return e.toString();
+        }
+        switch (g.definition()) {
+            case "uc" -> {
+                value(lead.measures, "accuracy").ifPresent(v -> e.append("; accuracy ").append(v));
+                value(lead.challengerMeasures, "original_accuracy").ifPresent(v -> e.append(" against f* ").append(v));
+                value(lead.baselineMeasures, "accuracy").ifPresent(v -> e.append(", ").append(g.reference()).append(' ').append(v));
+                value(lead.challengerMeasures, "locked_accuracy").ifPresent(v -> e.append("; the release alone ").append(v));
+            }
+            case "ext-w", "correct" -> value(lead.measures, "relative_error").ifPresent(v -> e.append("; relative error ").append(v));
+            case "ext-f" -> {
+                value(lead.measures, "relative_error").ifPresent(v -> e.append("; output error ").append(v));
+                value(lead.measures, "agreement").ifPresent(v -> e.append(", top-1 agreement ").append(v));
+            }
+            default -> {
+            }
+        }
+        return e.toString();
+    }
+
+    private static Optional<String> value(Map<String, Measure> m, String name) {
+        Measure x = m == null ? null : m.get(name);
+        return x == null || Double.isNaN(x.value()) ? Optional.empty() : Optional.of(ReportWriter.f(x.value()));
+    }
+
+    private static String game(GameSummary g) {
+        return g.definition() + (g.variant().isEmpty() ? "" : " [" + g.variant().replace(",", ", ") + "]");
+    }
+
+    static String markdown(List<GameSummary> games) {
+        StringBuilder md = new StringBuilder("## Findings\n\n");
+        List<Card> cards = cards(games);
+        long refuted = cards.stream().mapToLong(Card::refuted).sum();
+        md.append(refuted).append(" of ").append(games.size()).append(" games refute the claim they test. Per scheme, refuted claims")
+                .append(" first; the verdict is against every adversary at once, the evidence its strongest one. Details under")
+                .append(" [Verdicts per adversary](#verdicts-per-adversary) and the sections that follow.\n\n");
+        for (Card c : cards) {
+            md.append("### ").append(c.name()).append(" (`").append(c.scheme()).append("`)\n\n");
+            if (!c.source().isEmpty()) {
+                md.append(c.source()).append(". ");
+            }
+            md.append(c.releases()).append("\n\n");
+            for (Finding f : c.findings()) {
+                md.append("- **").append(f.verdict().label().toUpperCase(Locale.ROOT)).append("** ").append(game(f.game()))
+                        .append(": ").append(f.statement()).append(" — ").append(f.evidence()).append('\n');
+            }
+            md.append('\n');
+        }
+        return md.toString();
+    }
+
+    static String html(List<GameSummary> games) {
+        StringBuilder h = new StringBuilder("<h2 id=\"findings\">Findings</h2>\n");
+        List<Card> cards = cards(games);
+        long refuted = cards.stream().mapToLong(Card::refuted).sum();
+        h.append("<p>").append(refuted).append(" of ").append(games.size()).append(" games refute the claim they test. Per scheme,")
+                .append(" refuted claims first; the verdict is against every adversary at once, the evidence its strongest one.</p>\n");
+        for (Card c : cards) {
+            h.append("<div class=\"card\"><h3>").append(HtmlReport.esc(c.name())).append(" <small><code>")
+                    .append(HtmlReport.esc(c.scheme())).append("</code></small></h3>\n<p class=\"src\">");
+            if (!c.source().isEmpty()) {
+                h.append(HtmlReport.esc(c.source())).append(". ");
+            }
+            h.append(HtmlReport.esc(c.releases())).append("</p>\n<ul>\n");
+            for (Finding f : c.findings()) {
+                String label = f.verdict().label();
+                h.append("<li><span class=\"badge ").append(label).append("\">").append(label).append("</span> <b>")
+                        .append(HtmlReport.esc(game(f.game()))).append("</b>: ").append(HtmlReport.esc(f.statement()))
+                        .append("<br><small>").append(HtmlReport.esc(f.evidence())).append(" · <a href=\"#")
+                        .append(HtmlReport.anchor(f.game())).append("\">details</a></small></li>\n");
+            }
+            h.append("</ul></div>\n");
+        }
+        return h.toString();
+    }
+
+    /** The same findings as a short table for the terminal's last lines. */
+    static String terminal(List<GameSummary> games) {
+        StringBuilder t = new StringBuilder("findings (refuted first):\n");
+        for (Card c : cards(games)) {
+            for (Finding f : c.findings()) {
+                t.append(String.format("%-12s %-13s %-10s %s%n", c.scheme(), f.verdict().label().toUpperCase(Locale.ROOT),
+                        f.game().definition(), (f.game().variant().isEmpty() ? "" : "[" + f.game().variant() + "] ") + f.evidence()));
+            }
+        }
+        return t.toString();
+    }
+}

@@ -40,7 +40,15 @@ final class FindingsReport {
     /** A scheme's card: its findings, refuted first. */
     record Card(String scheme, String name, String source, String releases, List<Finding> findings) {
         long refuted() {
-            return findings.stream().filter(f -> f.verdict() == Verdict.BROKEN).count();
+            return count(Verdict.BROKEN);
+        }
+
+        long count(Verdict v) {
+            return findings.stream().filter(f -> f.verdict() == v).count();
+        }
+
+        String tally() {
+            return refuted() + " refuted, " + count(Verdict.HOLDS) + " held, " + count(Verdict.INCONCLUSIVE) + " open";
         }
     }
 
@@ -138,8 +146,14 @@ final class FindingsReport {
         md.append(refuted).append(" of ").append(games.size()).append(" games refute the claim they test. Per scheme, refuted claims")
                 .append(" first; the verdict is against every adversary at once, the evidence its strongest one. Details under")
                 .append(" [Verdicts per adversary](#verdicts-per-adversary) and the sections that follow.\n\n");
+        md.append("| scheme | refuted | held | open |\n|---|---|---|---|\n");
         for (Card c : cards) {
-            md.append("### ").append(c.name()).append(" (`").append(c.scheme()).append("`)\n\n");
+            md.append("| ").append(c.name()).append(" | ").append(c.refuted()).append(" | ").append(c.count(Verdict.HOLDS)).append(" | ")
+                    .append(c.count(Verdict.INCONCLUSIVE)).append(" |\n");
+        }
+        md.append('\n');
+        for (Card c : cards) {
+            md.append("### ").append(c.name()).append(" (`").append(c.scheme()).append("`): ").append(c.tally()).append("\n\n");
             if (!c.source().isEmpty()) {
                 md.append(c.source()).append(". ");
             }
@@ -158,10 +172,19 @@ final class FindingsReport {
         List<Card> cards = cards(games);
         long refuted = cards.stream().mapToLong(Card::refuted).sum();
         h.append("<p>").append(refuted).append(" of ").append(games.size()).append(" games refute the claim they test. Per scheme,")
-                .append(" refuted claims first; the verdict is against every adversary at once, the evidence its strongest one.</p>\n");
+                .append(" refuted claims first; the verdict is against every adversary at once, the evidence its strongest one.</p>\n")
+                .append("<table><tr><th>scheme</th><th>refuted</th><th>held</th><th>open</th></tr>\n");
         for (Card c : cards) {
-            h.append("<div class=\"card\"><h3>").append(HtmlReport.esc(c.name())).append(" <small><code>")
-                    .append(HtmlReport.esc(c.scheme())).append("</code></small></h3>\n<p class=\"src\">");
+            h.append("<tr><td><a href=\"#card-").append(HtmlReport.esc(c.scheme())).append("\">").append(HtmlReport.esc(c.name()))
+                    .append("</a></td><td class=\"broken\">").append(c.refuted()).append("</td><td class=\"holds\">")
+                    .append(c.count(Verdict.HOLDS)).append("</td><td class=\"inconclusive\">").append(c.count(Verdict.INCONCLUSIVE))
+                    .append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+        for (Card c : cards) {
+            h.append("<div class=\"card\" id=\"card-").append(HtmlReport.esc(c.scheme())).append("\"><h3>").append(HtmlReport.esc(c.name()))
+                    .append(" <small><code>").append(HtmlReport.esc(c.scheme())).append("</code> · ").append(c.tally())
+                    .append("</small></h3>\n<p class=\"src\">");
             if (!c.source().isEmpty()) {
                 h.append(HtmlReport.esc(c.source())).append(". ");
             }
@@ -169,7 +192,9 @@ final class FindingsReport {
             for (Finding f : c.findings()) {
                 String label = f.verdict().label();
                 h.append("<li><span class=\"badge ").append(label).append("\">").append(label).append("</span> <b>")
-                        .append(HtmlReport.esc(game(f.game()))).append("</b>: ").append(HtmlReport.esc(f.statement()))
+                        .append(HtmlReport.esc(f.game().definition())).append("</b>")
+                        .append(f.game().variant().isEmpty() ? "" : " <small>" + HtmlReport.esc(f.game().variant().replace(",", ", ")) + "</small>")
+                        .append(": ").append(HtmlReport.esc(f.statement()))
                         .append("<br><small>").append(HtmlReport.esc(f.evidence())).append(" · <a href=\"#")
                         .append(HtmlReport.anchor(f.game())).append("\">details</a></small></li>\n");
             }

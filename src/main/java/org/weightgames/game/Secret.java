@@ -1,5 +1,6 @@
 package org.weightgames.game;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,4 +15,11 @@ public interface Secret {
      * adversary must answer with (e.g. {@code 0.W[S]}).
      */
     Map<String, INDArray> protectedParameters();
+
+    /** A private copy of each tensor, in the same order: what {@link #protectedParameters()} hands out of a secret's ground truth. */
+    static Map<String, INDArray> copies(Map<String, INDArray> tensors) {
+        Map<String, INDArray> copy = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> copy.put(k, v.dup()));
+        return copy;
+    }
 }

@@ -341,9 +341,7 @@ public final class CoreLocker extends Component implements UsageControl {
 
         @Override
         public Map<String, INDArray> protectedParameters() {
-            Map<String, INDArray> copy = new LinkedHashMap<>();
-            truth.forEach((k, v) -> copy.put(k, v.dup()));
-            return copy;
+            return Secret.copies(truth);
         }
 
         @Override

@@ -154,9 +154,7 @@ public final class DeepLock extends Component implements UsageControl {
         /** Every tensor of the original: Deep-Lock hides them all. */
         @Override
         public Map<String, INDArray> protectedParameters() {
-            Map<String, INDArray> copy = new LinkedHashMap<>();
-            truth.forEach((k, v) -> copy.put(k, v.dup()));
-            return copy;
+            return Secret.copies(truth);
         }
 
         @Override

@@ -199,9 +199,7 @@ public final class ShadowNet extends Component implements Shielded {
 
         @Override
         public Map<String, INDArray> protectedParameters() {
-            Map<String, INDArray> copy = new LinkedHashMap<>();
-            truth.forEach((k, v) -> copy.put(k, v.dup()));
-            return copy;
+            return Secret.copies(truth);
         }
 
         @Override

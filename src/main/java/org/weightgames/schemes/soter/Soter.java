@@ -203,9 +203,7 @@ public final class Soter extends Component implements Shielded {
 
         @Override
         public Map<String, INDArray> protectedParameters() {
-            Map<String, INDArray> copy = new LinkedHashMap<>();
-            truth.forEach((k, v) -> copy.put(k, v.dup()));
-            return copy;
+            return Secret.copies(truth);
         }
 
         @Override

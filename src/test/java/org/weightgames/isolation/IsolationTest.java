@@ -20,6 +20,9 @@ import org.weightgames.game.TrialRecord;
  * crashing, hanging or pipe-corrupting adversary costs its trial, recorded with the reason, not the run.
  */
 class IsolationTest {
+    /** Whether bubblewrap is installed (Debian's package 'bubblewrap'; .ci/run installs it). */
+    private static final boolean SANDBOXED = java.nio.file.Files.isExecutable(java.nio.file.Path.of(Sandbox.BWRAP));
+
     private static List<TrialRecord> play(String mode, boolean isolated, int trials, int timeout) {
         Map<String, Map<String, String>> settings = new TreeMap<>();
         settings.put("model", Map.of("hidden", "8", "steps", "20"));
@@ -28,6 +31,11 @@ class IsolationTest {
         if (isolated) {
             settings.put(Isolation.COMPONENT, Map.of("enabled", "true", "timeout", Integer.toString(timeout), "memory", "512",
                     "native", "512"));
+            if (!SANDBOXED) {
+                // isolation is another JVM with or without bubblewrap: without it installed (a machine with only Java and
+                // Maven), these tests still check the separate process; the sandbox's own test below is skipped
+                settings.put(Sandbox.COMPONENT, Map.of("sandbox", "false"));
+            }
         }
         GameSpec spec = new GameSpec("oracle", "ext-w", List.of("cheater", "baseline"), settings, DataSource.load("synthetic"), "");
         return new TrialRunner(2).run(spec, 3, 0, trials, i -> { });
@@ -67,6 +75,9 @@ class IsolationTest {
         settings.put("model", Map.of("widths", "16,8", "epochs", "2"));
         settings.put("uc", Map.of("data-fraction", "0.05", "epochs", "2", "fresh", "500"));
         settings.put(Isolation.COMPONENT, Map.of("enabled", "true", "memory", "768", "native", "768"));
+        if (!SANDBOXED) {
+            settings.put(Sandbox.COMPONENT, Map.of("sandbox", "false"));
+        }
         GameSpec spec = new GameSpec("corelocker", "uc", List.of("finetune", "scratch"), settings, DataSource.load("synthetic"), "");
         List<TrialRecord> r = new TrialRunner(1).run(spec, 5, 0, 1, i -> { });
         for (Outcome o : r.get(0).outcomes()) {
@@ -81,8 +92,8 @@ class IsolationTest {
 
     @Test
     void anIsolatedJavaAdversaryRunsInTheSandboxAndSeesNoHostFile() throws java.io.IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of(Sandbox.BWRAP)),
-                "bubblewrap is installed by .ci/run");
+        org.junit.jupiter.api.Assumptions.assumeTrue(SANDBOXED,
+                "needs bubblewrap (Debian's package 'bubblewrap', which .ci/run installs): the sandbox is what hides the host's files");
         java.nio.file.Path secret = java.nio.file.Path.of(org.weightgames.example.Cheater.ESCAPE);
         java.nio.file.Files.writeString(secret, "HOST-SECRET");
         try {

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.weightgames.isolation.Sandbox;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weightgames.core.WgException;
@@ -34,10 +34,11 @@ import org.weightgames.run.TrialRunner;
 class PluginSandboxTest {
     static final Path HOSTILE = Path.of("src/test/resources/plugins/hostile");
 
-    @BeforeAll
-    static void bubblewrap() {
+    /** Per test, so that a machine without bubblewrap reports each test skipped with the reason, not a class that ran nothing. */
+    @BeforeEach
+    void bubblewrap() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of(Sandbox.BWRAP)),
-                "bubblewrap is installed by .ci/run; without it plugins run only with --no-sandbox");
+                "needs bubblewrap (Debian's package 'bubblewrap', which .ci/run installs); without it plugins run only with --no-sandbox");
     }
 
     @AfterAll

@@ -67,10 +67,12 @@ final class VerifyCommand extends WgCommand {
                     out.flush();
                 });
         long changed = checks.stream().filter(c -> !c.matches()).count();
-        out.printf("%d claims: %d as expected, %d changed%n", checks.size(), checks.size() - changed, changed);
+        long undecided = checks.stream().filter(c -> c.status().equals("UNDECIDED")).count();
+        out.printf("%d claims: %d as expected, %d mismatched, %d undecided%n", checks.size(), checks.size() - changed,
+                changed - undecided, undecided);
         for (Verify.Check c : checks) {
             if (!c.matches()) {
-                out.println("changed verdict: " + c.describe() + " [" + c.claim().where() + "]");
+                out.println(c.status() + ": " + c.describe() + " [" + c.claim().where() + "]");
             }
         }
         out.flush();

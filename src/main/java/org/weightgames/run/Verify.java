@@ -10,6 +10,7 @@ import org.weightgames.core.WgException;
 import org.weightgames.stats.Bound;
 import org.weightgames.stats.GameSummary;
 import org.weightgames.stats.Summary;
+import org.weightgames.stats.Verdict;
 
 /**
  * Plays each claim (its scheme, definition and adversary, with the baseline beside it, at the
@@ -21,6 +22,15 @@ public final class Verify {
     public record Check(Claims.Claim claim, Summary summary) {
         public boolean matches() {
             return summary.verdict.label().equals(claim.expected());
+        }
+
+        /**
+         * {@code ok}; {@code UNDECIDED} when the trials played cannot decide the claim (nothing
+         * changed: the description says how many would); {@code MISMATCH} when the verdict is the
+         * other one.
+         */
+        public String status() {
+            return matches() ? "ok" : summary.verdict == Verdict.INCONCLUSIVE ? "UNDECIDED" : "MISMATCH";
         }
 
         /** One line: what was claimed, what was expected, what came out, and the numbers. */
@@ -65,7 +75,7 @@ public final class Verify {
             GameSummary result = audits.get(i).run(List.of(games.get(i))).get(0);
             Check check = new Check(c, result.summaries().get(c.adversary()));
             if (progress != null) {
-                progress.accept(String.format(Locale.ROOT, "%-8s %s (%.1f s)", check.matches() ? "ok" : "CHANGED",
+                progress.accept(String.format(Locale.ROOT, "%-8s %s (%.1f s)", check.status(),
                         check.describe(), (System.nanoTime() - started) / 1e9));
             }
             checks.add(check);

@@ -18,7 +18,7 @@ class VerifyTest {
                 "schemes/oracle.json", "--claims", "schemes/corelocker.json", "--claims", "schemes/nnsplitter.json", "--claims",
                 "schemes/shadownet.json", "--claims", "schemes/soter.json", "--claims", "schemes/deeplock.json");
         assertThat(r.status()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("39 claims: 39 as expected, 0 changed", "taylormlp-outputs-match-deep-layers", "ok       corelocker-restoration-hard-tuned", "corelocker-restoration-exact", "taylormlp-shipped-release-is-slow", "got holds",
+        assertThat(r.out()).contains("39 claims: 39 as expected, 0 mismatched, 0 undecided", "taylormlp-outputs-match-deep-layers", "ok       corelocker-restoration-hard-tuned", "corelocker-restoration-exact", "taylormlp-shipped-release-is-slow", "got holds",
                 "oracle-weights-hidden-at-small-budget", "oracle-function-solved-from-1000-queries", "corelocker-key-not-recoverable",
                 "ok       corelocker-lock-near-chance", "ok       corelocker-locked-network-unusable-bn-mlp (corelocker/uc vs finetune): expected broken",
                 "ok       nnsplitter-secret-needed (nnsplitter/uc vs groupcover): expected broken", "ok       shadownet-weights-confidential",
@@ -47,8 +47,23 @@ class VerifyTest {
         Files.writeString(flipped, String.format(CLAIM, "holds", ""));
         CliTest.Run r = CliTest.wg("verify", "--claims", flipped.toString());
         assertThat(r.status()).isEqualTo(1);
-        assertThat(r.out()).contains("changed verdict: plain-weights-readable (plain/ext-w vs read-weights): expected holds, got broken: 5/5 wins",
-                flipped + ", line 4");
+        assertThat(r.out()).contains("MISMATCH plain-weights-readable (plain/ext-w vs read-weights): expected holds, got broken: 5/5 wins",
+                "1 claims: 0 as expected, 1 mismatched, 0 undecided",
+                "MISMATCH: plain-weights-readable (plain/ext-w vs read-weights): expected holds, got broken: 5/5 wins", flipped + ", line 4");
+    }
+
+    /** A claim too few trials cannot decide is UNDECIDED, with the trials that would decide it: nothing changed. */
+    @Test
+    void aClaimTooFewTrialsCannotDecideIsUndecidedNotChanged(@TempDir Path tmp) throws IOException {
+        Path few = tmp.resolve("few.json");
+        Files.writeString(few, "{\"id\": \"plain\", \"claims\": [{\"id\": \"plain-user-exact\", \"definition\": \"correct\","
+                + " \"adversary\": \"authorised-user\", \"bound\": 0.05, \"statement\": \"s\", \"source\": \"t\","
+                + " \"expected\": \"holds\", \"trials\": 5}]}\n");
+        CliTest.Run r = CliTest.wg("verify", "--claims", few.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).contains("UNDECIDED plain-user-exact (plain/correct vs authorised-user): expected holds, got inconclusive: 0/5",
+                "5 trials cannot decide it: about 72 would", "1 claims: 0 as expected, 0 mismatched, 1 undecided")
+                .doesNotContain("MISMATCH");
     }
 
     @Test

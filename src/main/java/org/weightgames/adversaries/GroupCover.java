@@ -13,8 +13,6 @@ import org.weightgames.core.Params;
 import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.KeylessUser;
 import org.weightgames.game.UsageChallenge;
-import org.weightgames.model.Conv2d;
-import org.weightgames.model.Dense;
 import org.weightgames.model.Network;
 import org.weightgames.schemes.nnsplitter.NNSplitter;
 
@@ -68,12 +66,7 @@ public final class GroupCover extends AdversaryBase implements KeylessUser {
     /** Resets in place the weights within {@code window} of the pooled extremes to the donor; returns how many. */
     static int reset(Network net, double window, boolean zeroDonor) {
         Map<String, INDArray> p = net.parameters();
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < net.layers().size(); i++) {
-            if (net.layer(i) instanceof Dense || net.layer(i) instanceof Conv2d) {
-                names.add(i + ".W");
-            }
-        }
+        List<String> names = net.weightMatrices();
         List<double[]> values = new ArrayList<>();
         int n = 0;
         for (String name : names) {

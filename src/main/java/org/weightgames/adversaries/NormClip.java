@@ -9,8 +9,6 @@ import org.weightgames.core.Params;
 import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.KeylessUser;
 import org.weightgames.game.UsageChallenge;
-import org.weightgames.model.Conv2d;
-import org.weightgames.model.Dense;
 import org.weightgames.model.Network;
 import org.weightgames.schemes.nnsplitter.NNSplitter;
 
@@ -54,11 +52,8 @@ public final class NormClip extends AdversaryBase implements KeylessUser {
     static int clip(Network net, double k) {
         Map<String, INDArray> p = net.parameters();
         int moved = 0;
-        for (int i = 0; i < net.layers().size(); i++) {
-            if (!(net.layer(i) instanceof Dense || net.layer(i) instanceof Conv2d)) {
-                continue;
-            }
-            INDArray w = p.get(i + ".W");
+        for (String name : net.weightMatrices()) {
+            INDArray w = p.get(name);
             double[] v = w.dup('c').data().asDouble();
             double mean = 0;
             for (double x : v) {

@@ -112,6 +112,17 @@ public final class Network {
         return byLayer(new LinkedHashMap<>(), Layer::parameters);
     }
 
+    /** The name ({@code <layer>.W}) of every dense and convolution weight matrix, in layer order. */
+    public List<String> weightMatrices() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Dense || layers.get(i) instanceof Conv2d) {
+                out.add(i + ".W");
+            }
+        }
+        return out;
+    }
+
     /** Parameters and buffers: the whole state of the model. */
     public Map<String, INDArray> state() {
         return byLayer(parameters(), Layer::buffers);

@@ -16,6 +16,7 @@ import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
 import org.weightgames.game.Release;
+import org.weightgames.game.SealedSecret;
 import org.weightgames.game.Secret;
 import org.weightgames.game.UsageControl;
 import org.weightgames.core.WgException;
@@ -37,6 +38,8 @@ import org.weightgames.model.NeuronSurgery;
  */
 public final class CoreLocker extends Component implements UsageControl {
     public static final String ID = "corelocker";
+    /** What its secret is called. */
+    static final String KEY = "CoreLocker access key";
 
     private double alpha;
     private String criterion;
@@ -228,7 +231,7 @@ public final class CoreLocker extends Component implements UsageControl {
                 truth.put(name, t.dup());
             }
         });
-        return new Release(artifact, new KeySecret(kek, sealed, truth));
+        return new Release(artifact, new SealedSecret(KEY, kek, sealed, truth));
     }
 
     /**
@@ -290,10 +293,7 @@ public final class CoreLocker extends Component implements UsageControl {
 
     @Override
     public Optional<Network> restore(Artifact artifact, Secret secret) {
-        if (!(secret instanceof KeySecret)) {
-            throw new WgException("corelocker: restoring needs a CoreLocker access key, got " + secret.getClass().getSimpleName());
-        }
-        KeySecret s = (KeySecret) secret;
+        SealedSecret s = SealedSecret.expect(secret, ID, KEY);
         return Optional.of(restore(artifact, s.sealedKey(), s.keyEncryptionKey()));
     }
 
@@ -317,36 +317,5 @@ public final class CoreLocker extends Component implements UsageControl {
             target.assign(e.getValue());
         }
         return net;
-    }
-
-    /** The recipient's key-encryption key and the sealed access key; the ground truth for ext-w. */
-    public static final class KeySecret implements Secret {
-        private final byte[] kek;
-        private final byte[] sealed;
-        private final Map<String, INDArray> truth;
-
-        KeySecret(byte[] kek, byte[] sealed, Map<String, INDArray> truth) {
-            this.kek = kek.clone();
-            this.sealed = sealed.clone();
-            this.truth = truth;
-        }
-
-        public byte[] keyEncryptionKey() {
-            return kek.clone();
-        }
-
-        public byte[] sealedKey() {
-            return sealed.clone();
-        }
-
-        @Override
-        public Map<String, INDArray> protectedParameters() {
-            return Secret.copies(truth);
-        }
-
-        @Override
-        public String toString() {
-            return "corelocker access key (" + sealed.length + " sealed bytes, " + Arrays.toString(truth.keySet().toArray()) + ")";
-        }
     }
 }

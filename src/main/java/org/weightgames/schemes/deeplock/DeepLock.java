@@ -12,10 +12,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
+import org.weightgames.core.SealedKey;
 import org.weightgames.core.WgException;
 import org.weightgames.data.Dataset;
 import org.weightgames.game.Component;
 import org.weightgames.game.Release;
+import org.weightgames.game.SealedSecret;
 import org.weightgames.game.Secret;
 import org.weightgames.game.UsageControl;
 import org.weightgames.model.Network;
@@ -34,6 +36,8 @@ import org.weightgames.model.NetworkCodec;
  */
 public final class DeepLock extends Component implements UsageControl {
     public static final String ID = "deeplock";
+    /** What its secret is called. */
+    static final String KEY = "Deep-Lock master key";
     /** The games Deep-Lock is played in: its own claim and its user's correctness. */
     static final Set<String> GAMES = Set.of("uc", "correct");
     /**
@@ -88,7 +92,7 @@ public final class DeepLock extends Component implements UsageControl {
         byte[] sealed = SealedKey.seal(master, kek, artifact.sha256(), coins.derive("nonce"));
         Map<String, INDArray> truth = new LinkedHashMap<>();
         original.state().forEach((name, t) -> truth.put(name, t.dup()));
-        return new Release(artifact, new MasterKey(kek, sealed, truth));
+        return new Release(artifact, new SealedSecret(KEY, kek, sealed, truth));
     }
 
     /** The locked artifact of {@code original} under {@code masterKey}; a key of the wrong length is refused first. */
@@ -119,47 +123,12 @@ public final class DeepLock extends Component implements UsageControl {
 
     @Override
     public Optional<Network> restore(Artifact artifact, Secret secret) {
-        if (!(secret instanceof MasterKey)) {
-            throw new WgException("deeplock: restoring needs a Deep-Lock master key, got " + secret.getClass().getSimpleName());
-        }
-        MasterKey k = (MasterKey) secret;
+        SealedSecret k = SealedSecret.expect(secret, ID, KEY);
         return Optional.of(restore(artifact, k.sealedKey(), k.keyEncryptionKey()));
     }
 
     /** Authorised restoration: opens the sealed master key for this artifact (or refuses), then unlocks. */
     public static Network restore(Artifact artifact, byte[] sealedKey, byte[] kek) {
-        return unlock(artifact, SealedKey.open(sealedKey, kek, artifact.sha256()));
-    }
-
-    /** The recipient's key-encryption key and the sealed master key; the original's state as the ground truth. */
-    public static final class MasterKey implements Secret {
-        private final byte[] kek;
-        private final byte[] sealed;
-        private final Map<String, INDArray> truth;
-
-        MasterKey(byte[] kek, byte[] sealed, Map<String, INDArray> truth) {
-            this.kek = kek.clone();
-            this.sealed = sealed.clone();
-            this.truth = truth;
-        }
-
-        public byte[] keyEncryptionKey() {
-            return kek.clone();
-        }
-
-        public byte[] sealedKey() {
-            return sealed.clone();
-        }
-
-        /** Every tensor of the original: Deep-Lock hides them all. */
-        @Override
-        public Map<String, INDArray> protectedParameters() {
-            return Secret.copies(truth);
-        }
-
-        @Override
-        public String toString() {
-            return "deeplock master key (" + sealed.length + " sealed bytes)";
-        }
+        return unlock(artifact, SealedKey.open(sealedKey, kek, artifact.sha256(), ID, "master key"));
     }
 }

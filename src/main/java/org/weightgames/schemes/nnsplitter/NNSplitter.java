@@ -95,7 +95,7 @@ public final class NNSplitter extends Component implements UsageControl {
 
     @Override
     public Release release(Network original, Dataset calibration, Coins coins) {
-        List<String> layers = Obfuscation.weightLayers(original);
+        List<String> layers = original.weightMatrices();
         if (layers.isEmpty()) {
             throw new WgException("nnsplitter: the network has no dense or convolution layer to obfuscate (" + original.describe() + ")");
         }

@@ -12,8 +12,6 @@ import org.weightgames.core.Coins;
 import org.weightgames.core.Nd;
 import org.weightgames.data.Dataset;
 import org.weightgames.model.BatchNorm;
-import org.weightgames.model.Conv2d;
-import org.weightgames.model.Dense;
 import org.weightgames.model.Layer;
 import org.weightgames.model.Network;
 import org.weightgames.model.Trainer;
@@ -38,18 +36,6 @@ final class Obfuscation {
         int count() {
             return changed.stream().mapToInt(c -> c.index().length).sum();
         }
-    }
-
-    /** The tensors NNSplitter may change: the weight matrix of every dense and convolution layer, by name. */
-    static List<String> weightLayers(Network net) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < net.layers().size(); i++) {
-            Layer l = net.layer(i);
-            if (l instanceof Dense || l instanceof Conv2d) {
-                out.add(i + ".W");
-            }
-        }
-        return out;
     }
 
     /**

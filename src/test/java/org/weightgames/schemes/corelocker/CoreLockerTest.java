@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
 import org.weightgames.game.Release;
+import org.weightgames.game.SealedSecret;
 import org.weightgames.core.WgException;
 import org.weightgames.model.Activation;
 import org.weightgames.model.ActivationLayer;
@@ -87,7 +88,7 @@ class CoreLockerTest {
     void aTamperedWrongOrMisaddressedKeyIsRefused() {
         CoreLocker s = scheme("alpha", "0.2");
         Release r = s.release(handBuilt(), null, Coins.root(1));
-        CoreLocker.KeySecret k = (CoreLocker.KeySecret) r.secret();
+        SealedSecret k = (SealedSecret) r.secret();
         byte[] sealed = k.sealedKey();
         sealed[sealed.length / 2] ^= 1;
         assertThatThrownBy(() -> s.restore(r.artifact(), sealed, k.keyEncryptionKey())).isInstanceOf(WgException.class)
@@ -98,7 +99,7 @@ class CoreLockerTest {
                 .hasMessageContaining("failed authentication");
         // a key sealed for another release of the same network (other coins, other artifact hash)
         Release other = scheme("alpha", "0.1").release(handBuilt(), null, Coins.root(2));
-        CoreLocker.KeySecret ok = (CoreLocker.KeySecret) other.secret();
+        SealedSecret ok = (SealedSecret) other.secret();
         assertThatThrownBy(() -> s.restore(r.artifact(), ok.sealedKey(), ok.keyEncryptionKey()))
                 .isInstanceOf(WgException.class).hasMessageContaining("another released artifact");
         assertThatThrownBy(() -> s.restore(r.artifact(), new byte[5], k.keyEncryptionKey())).hasMessageContaining("truncated");

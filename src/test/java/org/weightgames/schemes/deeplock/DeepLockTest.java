@@ -18,6 +18,7 @@ import org.weightgames.core.WgException;
 import org.weightgames.data.DataSource;
 import org.weightgames.data.Dataset;
 import org.weightgames.game.Release;
+import org.weightgames.game.SealedSecret;
 import org.weightgames.model.Activation;
 import org.weightgames.model.ActivationLayer;
 import org.weightgames.model.BatchNorm;
@@ -123,7 +124,7 @@ class DeepLockTest {
     void aCorruptSealedKeyIsRefusedAndNothingIsRestored() {
         DeepLock s = scheme(Map.of());
         Release r = s.release(handBuilt(), null, Coins.root(1));
-        DeepLock.MasterKey k = (DeepLock.MasterKey) r.secret();
+        SealedSecret k = (SealedSecret) r.secret();
         byte[] sealed = k.sealedKey();
         sealed[sealed.length / 2] ^= 1;
         assertThatThrownBy(() -> DeepLock.restore(r.artifact(), sealed, k.keyEncryptionKey())).isInstanceOf(WgException.class)

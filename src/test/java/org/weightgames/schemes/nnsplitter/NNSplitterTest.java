@@ -89,7 +89,7 @@ class NNSplitterTest extends SchemeTestKit {
         assertThat(positions.values().stream().mapToInt(p -> p.length).sum()).isEqualTo(changed);
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
-        for (String name : Obfuscation.weightLayers(original)) {
+        for (String name : original.weightMatrices()) {
             lo = Math.min(lo, before.get(name).minNumber().doubleValue());
             hi = Math.max(hi, before.get(name).maxNumber().doubleValue());
         }

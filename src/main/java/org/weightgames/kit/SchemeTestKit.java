@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.data.DataSource;
 import org.weightgames.core.Coins;
+import org.weightgames.core.Params;
 import org.weightgames.game.Registry;
 import org.weightgames.game.Release;
 import org.weightgames.game.Scheme;
@@ -41,7 +43,10 @@ public abstract class SchemeTestKit {
     /** The id of the scheme under test. */
     protected abstract String scheme();
 
-    /** Per-component settings (scheme, model, definitions, adversaries), as {@code --set} gives them. */
+    /**
+     * Per-component settings (scheme, model, definitions, adversaries), as {@code --set} gives them.
+     * Originals come from the scheme's own family ({@link Scheme#modelDefaults()}) unless {@code model} entries here say otherwise.
+     */
     protected Map<String, Map<String, String>> settings() {
         return Map.of();
     }
@@ -116,7 +121,10 @@ public abstract class SchemeTestKit {
         return Registry.scheme(scheme(), Registry.params(scheme(), settings()));
     }
 
+    /** The scheme's own family ({@link Scheme#modelDefaults()}) under the settings' {@code model} entries, as an audit draws it. */
     private ModelFamily family(DataSource data) {
-        return new ModelFamily(Registry.params("model", settings()), data);
+        Map<String, String> model = new TreeMap<>(newScheme().modelDefaults());
+        model.putAll(settings().getOrDefault("model", Map.of()));
+        return new ModelFamily(new Params("model", model), data);
     }
 }

@@ -24,7 +24,7 @@ class DeepLockSchemeTest extends SchemeTestKit {
 
     @Override
     protected Map<String, Map<String, String>> settings() {
-        return Map.of("model", Map.of("arch", "bn-mlp"), "uc", Map.of("data-fraction", "0", "fresh", "2000"));
+        return Map.of("uc", Map.of("data-fraction", "0", "fresh", "2000"));
     }
 
     @Override

@@ -43,11 +43,6 @@ class NNSplitterTest extends SchemeTestKit {
     }
 
     @Override
-    protected Map<String, Map<String, String>> settings() {
-        return Map.of("model", Map.of("arch", "bn-mlp"));
-    }
-
-    @Override
     protected double fidelity() {
         return 0; // restored exactly
     }

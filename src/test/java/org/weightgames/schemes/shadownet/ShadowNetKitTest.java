@@ -1,7 +1,6 @@
 package org.weightgames.schemes.shadownet;
 
 import java.util.List;
-import java.util.Map;
 
 import org.weightgames.kit.SchemeTestKit;
 import org.weightgames.run.Claims;
@@ -11,12 +10,6 @@ class ShadowNetKitTest extends SchemeTestKit {
     @Override
     protected String scheme() {
         return ShadowNet.ID;
-    }
-
-    /** The scheme's own family (its modelDefaults), which the kit's contract checks do not read. */
-    @Override
-    protected Map<String, Map<String, String>> settings() {
-        return Map.of("model", Map.of("arch", "bn-mlp"));
     }
 
     /** The kit checks what the trusted part restores, which is the original function (up to rounding). */

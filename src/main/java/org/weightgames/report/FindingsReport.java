@@ -61,13 +61,17 @@ final class FindingsReport {
                     : g.bound().statement();
             by.computeIfAbsent(g.scheme(), k -> new ArrayList<>()).add(new Finding(g, s.verdict(), statement, evidence(g)));
         }
+        Map<String, String> descriptions = new LinkedHashMap<>();
+        for (Scheme s : Registry.schemes()) {
+            descriptions.put(s.id(), s.description());
+        }
         List<Card> out = new ArrayList<>();
         by.forEach((id, list) -> {
             list.sort(Comparator.comparingInt(f -> rank(f.verdict())));
             JsonNode claims = claimsFile(id);
             String name = claims == null ? id : claims.path("name").asText(id);
             String source = claims == null ? "" : claims.path("source").asText("");
-            out.add(new Card(id, name, source, description(id), list));
+            out.add(new Card(id, name, source, descriptions.getOrDefault(id, ""), list));
         });
         out.sort(Comparator.comparingLong(Card::refuted).reversed());
         return out;
@@ -88,15 +92,6 @@ final class FindingsReport {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private static String description(String id) {
-        for (Scheme s : Registry.schemes()) {
-            if (s.id().equals(id)) {
-                return s.description();
-            }
-        }
-        return "";
     }
 
     /** The strongest adversary's wins and interval, and the measure that says how far it got. */

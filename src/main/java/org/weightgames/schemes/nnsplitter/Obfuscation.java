@@ -172,17 +172,15 @@ final class Obfuscation {
 
     /** One Adam step (beta 0.9, 0.999; eps 1e-8) on the masked entries only, minimising the ascent's loss, then the clamp. */
     private void step(INDArray w, INDArray g, int[] idx, double[] m, double[] v, int t) {
-        double[] flat = w.dup('c').data().asDouble();
-        double[] grad = g.dup('c').data().asDouble();
+        // only the masked entries are read and written (linear, row-major indices): the rest of the tensor never moves
         double c1 = 1 - Math.pow(0.9, t);
         double c2 = 1 - Math.pow(0.999, t);
         for (int k = 0; k < idx.length; k++) {
-            double gk = grad[idx[k]];
+            double gk = g.getDouble((long) idx[k]);
             m[k] = 0.9 * m[k] + 0.1 * gk;
             v[k] = 0.999 * v[k] + 0.001 * gk * gk;
-            double x = flat[idx[k]] - lr * (m[k] / c1) / (Math.sqrt(v[k] / c2) + 1e-8);
-            flat[idx[k]] = Math.max(lo, Math.min(hi, x));
+            double x = w.getDouble((long) idx[k]) - lr * (m[k] / c1) / (Math.sqrt(v[k] / c2) + 1e-8);
+            w.putScalar((long) idx[k], Math.max(lo, Math.min(hi, x)));
         }
-        w.assign(Nd.matrix(flat, w.rows(), w.columns()));
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.weightgames.core.Nd;
 import org.weightgames.core.WgException;
 import org.weightgames.data.DataSource;
+import org.weightgames.report.HtmlReport;
 import org.weightgames.report.JsonReport;
 import org.weightgames.report.MarkdownReport;
 import org.weightgames.report.ReportWriter;
@@ -191,9 +192,9 @@ final class AuditCommand extends WgCommand {
         if (timing != null) {
             files.put("timing.json", ReportWriter.json(JsonReport.timing(timing, shape, 9)));
         }
-        files.put("report.html", org.weightgames.report.HtmlReport.render("WeightGames security report",
+        files.put("report.html", HtmlReport.render("WeightGames security report",
                 "Generated " + generated + " with seed " + seed + " on data set " + data.name() + ".", results,
-                org.weightgames.report.HtmlReport.auditPlots(results, data, timing, shape)));
+                HtmlReport.auditPlots(results, data, timing, shape), MarkdownReport.tables(summary, timing, shape)));
         ReportWriter.write(dir, files);
         journal.finish();
         if (signKey != null) {

@@ -94,7 +94,7 @@ final class SweepCommand extends WgCommand {
         files.put("sweep.json", ReportWriter.json(sweep.json(run.seed, data, generated)));
         files.put("report.html", org.weightgames.report.HtmlReport.render("WeightGames sweep: " + scheme + " / " + definition
                 + " against " + component + "." + key, "Generated " + generated + " with seed " + run.seed + " on data set " + data.name()
-                + ", " + trials + " trials per value.", List.of(), List.of(sweep.plot())));
+                + ", " + trials + " trials per value.", List.of(), List.of(sweep.plot()), ""));
         ReportWriter.write(dir, files);
         PrintWriter o = out();
         o.print(sweep.table());

@@ -82,7 +82,7 @@ final class CorrectnessReport {
         if (rows.isEmpty()) {
             return "";
         }
-        StringBuilder h = new StringBuilder("<h2>Correctness for the legitimate user</h2>\n<table><tr>");
+        StringBuilder h = new StringBuilder("<h2>Correctness for the legitimate user</h2>\n<div class=\"scroll\"><table><tr>");
         for (String c : HEADER) {
             h.append("<th>").append(HtmlReport.esc(c)).append("</th>");
         }
@@ -95,6 +95,6 @@ final class CorrectnessReport {
             String v = r[r.length - 1];
             h.append("<td class=\"").append(v).append("\">").append(v).append("</td></tr>\n");
         }
-        return h.append("</table>\n").toString();
+        return h.append("</table></div>\n").toString();
     }
 }

@@ -3,6 +3,7 @@ package org.weightgames.report;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +46,28 @@ final class FindingsReport {
 
         long count(Verdict v) {
             return findings.stream().filter(f -> f.verdict() == v).count();
+        }
+
+        /** How many of the games of {@code definition} got each verdict (refuted first; empty when none was played). */
+        Map<Verdict, Long> counts(String definition) {
+            Map<Verdict, Long> n = new EnumMap<>(Verdict.class);
+            findings.stream().filter(f -> f.game().definition().equals(definition)).forEach(f -> n.merge(f.verdict(), 1L, Long::sum));
+            Map<Verdict, Long> ordered = new LinkedHashMap<>();
+            n.keySet().stream().sorted(Comparator.comparingInt(FindingsReport::rank)).forEach(v -> ordered.put(v, n.get(v)));
+            return ordered;
+        }
+
+        long played(String definition) {
+            return findings.stream().filter(f -> f.game().definition().equals(definition)).count();
+        }
+
+        /** The findings grouped by claim (game and statement), in the order of their first finding. */
+        List<List<Finding>> claims() {
+            Map<String, List<Finding>> by = new LinkedHashMap<>();
+            for (Finding f : findings) {
+                by.computeIfAbsent(f.game().definition() + "\n" + f.statement(), k -> new ArrayList<>()).add(f);
+            }
+            return new ArrayList<>(by.values());
         }
 
         String tally() {
@@ -139,11 +162,19 @@ final class FindingsReport {
         List<Card> cards = cards(games);
         long refuted = cards.stream().mapToLong(Card::refuted).sum();
         md.append(refuted).append(" of ").append(games.size()).append(" games refute the claim they test. Per scheme, refuted claims")
-                .append(" first; the verdict is against every adversary at once, the evidence its strongest one. Details under")
-                .append(" [Verdicts per adversary](#verdicts-per-adversary) and the sections that follow.\n\n");
-        md.append("| scheme | refuted | held | open |\n|---|---|---|---|\n");
+                .append(" first; the verdict is against every adversary at once, the evidence its strongest one. Columns are the games;")
+                .append(" a cell counts the settings played per verdict. Each game's evidence is under Details in report.html.\n\n");
+        List<String> defs = definitions(games);
+        md.append("| scheme | ").append(String.join(" | ", defs)).append(" | refuted | held | open |\n|---|")
+                .append("---|".repeat(defs.size() + 3)).append('\n');
         for (Card c : cards) {
-            md.append("| ").append(c.name()).append(" | ").append(c.refuted()).append(" | ").append(c.count(Verdict.HOLDS)).append(" | ")
+            md.append("| ").append(c.name());
+            for (String d : defs) {
+                Map<Verdict, Long> n = c.counts(d);
+                md.append(" | ").append(n.isEmpty() ? "–" : String.join(", ", n.entrySet().stream()
+                        .map(e -> (c.played(d) == 1 ? "" : e.getValue() + " ") + "**" + e.getKey().label() + "**").toList()));
+            }
+            md.append(" | ").append(c.refuted()).append(" | ").append(c.count(Verdict.HOLDS)).append(" | ")
                     .append(c.count(Verdict.INCONCLUSIVE)).append(" |\n");
         }
         md.append('\n');
@@ -153,9 +184,21 @@ final class FindingsReport {
                 md.append(c.source()).append(". ");
             }
             md.append(c.releases()).append("\n\n");
-            for (Finding f : c.findings()) {
-                md.append("- **").append(f.verdict().label().toUpperCase(Locale.ROOT)).append("** ").append(game(f.game()))
-                        .append(": ").append(f.statement()).append(" — ").append(f.evidence()).append('\n');
+            for (List<Finding> claim : c.claims()) {
+                Finding first = claim.get(0);
+                if (claim.size() == 1) {
+                    md.append("- **").append(first.verdict().label().toUpperCase(Locale.ROOT)).append("** ").append(game(first.game()))
+                            .append(": ").append(first.statement()).append(" — ").append(first.evidence()).append('\n');
+                    continue;
+                }
+                List<String> common = common(claim);
+                md.append("- **").append(first.game().definition()).append("**, ").append(claim.size()).append(" settings")
+                        .append(common.isEmpty() ? "" : " (all with " + String.join(", ", common) + ")").append(": ")
+                        .append(first.statement()).append('\n');
+                for (Finding f : claim) {
+                    md.append("  - **").append(f.verdict().label().toUpperCase(Locale.ROOT)).append("** [")
+                            .append(String.join(", ", rest(f.game(), common))).append("] — ").append(f.evidence()).append('\n');
+                }
             }
             md.append('\n');
         }
@@ -168,14 +211,26 @@ final class FindingsReport {
         long refuted = cards.stream().mapToLong(Card::refuted).sum();
         h.append("<p>").append(refuted).append(" of ").append(games.size()).append(" games refute the claim they test. Per scheme,")
                 .append(" refuted claims first; the verdict is against every adversary at once, the evidence its strongest one.</p>\n")
-                .append("<table><tr><th>scheme</th><th>refuted</th><th>held</th><th>open</th></tr>\n");
+                .append(" Columns are the games; a cell counts the settings played per verdict.</p>\n");
+        List<String> defs = definitions(games);
+        h.append("<div class=\"scroll\"><table class=\"matrix\"><tr><th>scheme</th>");
+        defs.forEach(d -> h.append("<th>").append(HtmlReport.esc(d)).append("</th>"));
+        h.append("<th>refuted</th><th>held</th><th>open</th></tr>\n");
         for (Card c : cards) {
             h.append("<tr><td><a href=\"#card-").append(HtmlReport.esc(c.scheme())).append("\">").append(HtmlReport.esc(c.name()))
-                    .append("</a></td><td class=\"broken\">").append(c.refuted()).append("</td><td class=\"holds\">")
+                    .append("</a></td>");
+            for (String d : defs) {
+                Map<Verdict, Long> n = c.counts(d);
+                h.append("<td>").append(n.isEmpty() ? "–" : "");
+                n.forEach((v, k) -> h.append("<span class=\"pill ").append(v.label()).append("\">").append(c.played(d) == 1 ? "" : k + " ")
+                        .append(v.label()).append("</span> "));
+                h.append("</td>");
+            }
+            h.append("<td class=\"broken\">").append(c.refuted()).append("</td><td class=\"holds\">")
                     .append(c.count(Verdict.HOLDS)).append("</td><td class=\"inconclusive\">").append(c.count(Verdict.INCONCLUSIVE))
                     .append("</td></tr>\n");
         }
-        h.append("</table>\n");
+        h.append("</table></div>\n");
         for (Card c : cards) {
             h.append("<div class=\"card\" id=\"card-").append(HtmlReport.esc(c.scheme())).append("\"><h3>").append(HtmlReport.esc(c.name()))
                     .append(" <small><code>").append(HtmlReport.esc(c.scheme())).append("</code> · ").append(c.tally())
@@ -184,18 +239,62 @@ final class FindingsReport {
                 h.append(HtmlReport.esc(c.source())).append(". ");
             }
             h.append(HtmlReport.esc(c.releases())).append("</p>\n<ul>\n");
-            for (Finding f : c.findings()) {
-                String label = f.verdict().label();
-                h.append("<li><span class=\"badge ").append(label).append("\">").append(label).append("</span> <b>")
-                        .append(HtmlReport.esc(f.game().definition())).append("</b>")
-                        .append(f.game().variant().isEmpty() ? "" : " <small>" + HtmlReport.esc(f.game().variant().replace(",", ", ")) + "</small>")
-                        .append(": ").append(HtmlReport.esc(f.statement()))
-                        .append("<br><small>").append(HtmlReport.esc(f.evidence())).append(" · <a href=\"#")
-                        .append(HtmlReport.anchor(f.game())).append("\">details</a></small></li>\n");
+            for (List<Finding> claim : c.claims()) {
+                Finding first = claim.get(0);
+                if (claim.size() == 1) {
+                    h.append("<li>").append(badge(first.verdict())).append(" <b>").append(HtmlReport.esc(first.game().definition()))
+                            .append("</b>").append(variant(first.game())).append(": ").append(HtmlReport.esc(first.statement()))
+                            .append("<br>").append(evidence(first)).append("</li>\n");
+                    continue;
+                }
+                List<String> common = common(claim);
+                h.append("<li><b>").append(HtmlReport.esc(first.game().definition())).append("</b>, ").append(claim.size())
+                        .append(" settings").append(common.isEmpty() ? "" : " <small>(all with " + HtmlReport.esc(String.join(", ", common)) + ")</small>")
+                        .append(": ").append(HtmlReport.esc(first.statement())).append("<ul>\n");
+                for (Finding f : claim) {
+                    h.append("<li>").append(badge(f.verdict())).append(" <small>").append(HtmlReport.esc(String.join(", ", rest(f.game(), common))))
+                            .append("</small><br>").append(evidence(f)).append("</li>\n");
+                }
+                h.append("</ul></li>\n");
             }
             h.append("</ul></div>\n");
         }
         return h.toString();
+    }
+
+    /** The games played, in the order they first appear. */
+    private static List<String> definitions(List<GameSummary> games) {
+        return games.stream().map(GameSummary::definition).distinct().toList();
+    }
+
+    private static List<String> settings(GameSummary g) {
+        return g.variant().isEmpty() ? List.of() : List.of(g.variant().split(","));
+    }
+
+    /** The settings every game of a claim shares, said once for the claim. */
+    private static List<String> common(List<Finding> claim) {
+        List<String> out = new ArrayList<>(settings(claim.get(0).game()));
+        claim.forEach(f -> out.retainAll(settings(f.game())));
+        return out;
+    }
+
+    /** A game's settings without the claim's common ones: what sets it apart. */
+    private static List<String> rest(GameSummary g, List<String> common) {
+        List<String> out = new ArrayList<>(settings(g));
+        out.removeAll(common);
+        return out;
+    }
+
+    private static String badge(Verdict v) {
+        return "<span class=\"badge " + v.label() + "\">" + v.label() + "</span>";
+    }
+
+    private static String variant(GameSummary g) {
+        return g.variant().isEmpty() ? "" : " <small>" + HtmlReport.esc(g.variant().replace(",", ", ")) + "</small>";
+    }
+
+    private static String evidence(Finding f) {
+        return "<small>" + HtmlReport.esc(f.evidence()) + " · <a href=\"#" + HtmlReport.anchor(f.game()) + "\">details</a></small>";
     }
 
     /** The same findings as a short table for the terminal's last lines. */

@@ -38,7 +38,7 @@ final class StrongestReport {
 
     static String html(List<GameSummary> games) {
         StringBuilder h = new StringBuilder("<h2>Verdicts against every adversary</h2>\n<p>").append(HtmlReport.esc(EXPLAINED))
-                .append("</p>\n<table class=\"wide\"><tr><th>scheme</th><th>game</th><th>verdict</th><th>trials lost</th>")
+                .append("</p>\n<div class=\"scroll\"><table class=\"wide\"><tr><th>scheme</th><th>game</th><th>verdict</th><th>trials lost</th>")
                 .append("<th>rate [CI]</th><th>bound</th><th>strongest</th><th>note</th></tr>\n");
         for (GameSummary g : games) {
             Strongest s = g.strongest();
@@ -53,7 +53,7 @@ final class StrongestReport {
                     .append(HtmlReport.esc(s.leader())).append(s.adversaries().size() > 1 ? " <small>(of " + s.adversaries().size() + ")</small>" : "")
                     .append("</td><td><small>").append(HtmlReport.esc(note(s.exact(), s.decideAt(), s.trials(), g))).append("</small></td></tr>\n");
         }
-        return h.append("</table>\n").toString();
+        return h.append("</table></div>\n").toString();
     }
 
     /** What a row's trials are samples of, and what would decide an open verdict. */

@@ -84,7 +84,7 @@ public final class SweepReport {
         String game = results.get(0).scheme() + " / " + results.get(0).definition();
         return new HtmlReport.Plot("Advantage against " + parameter + " (" + game + ")",
                 "Each point plays " + results.get(0).trials() + " trials; dashed lines are the 95% Clopper–Pearson interval.",
-                Charts.png(game + ": advantage against " + parameter, parameter, "advantage", x, lines, log));
+                Charts.svg(game + ": advantage against " + parameter, parameter, "advantage", x, lines, log));
     }
 
     public String table() {

@@ -319,7 +319,7 @@ final class UsageControlReport {
         String title = "uc, " + fam.title() + ": the locking curve";
         return new HtmlReport.Plot(title, "Median test accuracy over trials of the original, the locked release and the random-removal"
                 + " control against the share alpha of units locked. The lock works where f^alpha falls to f^0 while removing as"
-                + " many random units does not.", Charts.png(title, "alpha (share of units in the key)", "test accuracy", x, lines,
+                + " many random units does not.", Charts.svg(title, "alpha (share of units in the key)", "test accuracy", x, lines,
                         false));
     }
 
@@ -357,7 +357,7 @@ final class UsageControlReport {
                 : "the share p of the training data the adversary holds";
         return new HtmlReport.Plot(title, "At alpha " + pct(fam.restorationAlpha()) + ": median test accuracy over trials against "
                 + against + " (adversaries with their bootstrap interval). The distance between an adversary and " + refName
-                + " is what the locked release is worth to it.", Charts.png(title, byCompute ? "E (passes over the adversary's data)"
+                + " is what the locked release is worth to it.", Charts.svg(title, byCompute ? "E (passes over the adversary's data)"
                         : "p (share of the training data)", "test accuracy", x, lines, false));
     }
 

@@ -60,7 +60,7 @@ class AuditEndToEndTest {
         assertThat(report.path("versions").path("nd4j").asText()).isEqualTo("1.0.0-M2.1");
         assertThat(report.path("dataset").path("sha256").asText()).hasSize(64);
         String md = Files.readString(tmp.resolve("a").resolve("report.md"));
-        assertThat(md).contains("| taylormlp | ext-w | taylor-inversion | 8 / 8 |", "**broken**", "Game ext-w", "replay: `./wg audit");
+        assertThat(md).contains("| taylormlp | ext-w | 1 | taylor-inversion | 8 / 8 |", "**broken**").doesNotContain("replay: `./wg audit");
         // findings first: TaylorMLP's card, its refuted claim with the claim's own words and the evidence, before every table
         int findings = md.indexOf("## Findings");
         int card = md.indexOf("(`taylormlp`)", findings);
@@ -73,6 +73,14 @@ class AuditEndToEndTest {
         String html = Files.readString(tmp.resolve("a").resolve("report.html"));
         assertThat(html.indexOf("id=\"findings\"")).isPositive().isLessThan(html.indexOf("Verdicts against every adversary"));
         assertThat(html).contains("<span class=\"badge broken\">broken</span>", "href=\"#g-taylormlp-ext-w\"", "id=\"g-taylormlp-ext-w\"");
+        // the evidence sits under Details, in the game's own collapsed section: its per-adversary row, its replay command,
+        // and the definition rendered from its Markdown (no raw markers)
+        int details = html.indexOf("id=\"g-taylormlp-ext-w\"");
+        assertThat(details).isGreaterThan(html.indexOf("id=\"details\""));
+        assertThat(html.substring(details)).contains("<td>taylor-inversion</td>\n<td>8 / 8</td>", "replay: <code>./wg audit");
+        String definitions = html.substring(html.indexOf("id=\"definitions\""));
+        assertThat(definitions).contains("<h3>ext-w: weight extraction</h3>", "<strong>Class:</strong>", "<pre><code>Game ext-w[")
+                .doesNotContain("**Class", "```", "<pre># ext-w");
     }
 
     @Test

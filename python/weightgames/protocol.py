@@ -84,6 +84,19 @@ def _call(fn, *args, **named):
     return fn(*args, **{k: v for k, v in named.items() if k in accepted})
 
 
+_PACKAGE = __file__.rsplit("/", 1)[0] + "/"
+
+
+def _print_author_traceback(e):
+    """The traceback of a failed call without this package's own frames: the author sees where
+    in their file it failed (WeightGames rewrites the sandbox's /plugin/ path to their folder)."""
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if not f.filename.startswith(_PACKAGE)]
+    lines = ["Traceback (most recent call last):\n"] if frames else []
+    lines += traceback.format_list(frames) + traceback.format_exception_only(type(e), e)
+    sys.stderr.write("".join(lines))
+    sys.stderr.flush()
+
+
 def _loop(handlers, io):
     while True:
         req = io.receive()
@@ -97,7 +110,7 @@ def _loop(handlers, io):
             reply.update(handlers[op](req))
             reply["ok"] = True
         except Exception as e:  # a refused request, reported; the challenger decides what it costs
-            traceback.print_exc(file=sys.stderr)
+            _print_author_traceback(e)
             reply = {"id": req.get("id"), "ok": False, "error": f"{type(e).__name__}: {e}"}
         io.send(reply)
 

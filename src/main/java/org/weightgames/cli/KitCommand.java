@@ -12,9 +12,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code wg kit PLUGIN_DIR}: a plugin's conformance checks and one game per claim; exit 0 only when all pass. */
+/**
+ * {@code wg kit PLUGIN_DIR}: a plugin's conformance checks and one game per claim, always ending
+ * with the pass/FAIL table; exit 0 when all pass, 1 when the plugin failed a check, 3 when only a
+ * claim did.
+ */
 @Command(name = "kit", description = "Run the conformance checks on a plugin (manifest, replay, fidelity, protected tensors, limits)"
-        + " and one game per claim. Exit 0 only when all pass.")
+        + " and one game per claim, ending with a pass/FAIL table. Exit 0 when all pass, 1 when the plugin failed a check,"
+        + " 3 when it conforms but a claim's verdict differs (MISMATCH) or its trials cannot decide it (UNDECIDED).")
 final class KitCommand extends WgCommand {
     @CommandLine.Parameters(index = "0", description = "The plugin's folder (holding wg-plugin.json).")
     Path folder;
@@ -39,10 +44,13 @@ final class KitCommand extends WgCommand {
         });
         long failed = checks.stream().filter(c -> !c.passed()).count();
         for (PluginKit.Check c : checks) {
-            out.printf("%s  %-36s %s%n", c.passed() ? "pass" : "FAIL", c.name(), c.detail());
+            out.printf("%-9s %-36s %s%n", c.status(), c.name(), c.detail());
         }
-        out.printf("%d checks: %d passed, %d failed%n", checks.size(), checks.size() - failed, failed);
+        int status = PluginKit.status(checks);
+        out.printf("%d checks: %d passed, %d failed%s%n", checks.size(), checks.size() - failed, failed,
+                status == PluginKit.PLUGIN_FAILED ? " (the plugin: exit 1)" : status == PluginKit.CLAIM_FAILED
+                        ? " (a claim, not the plugin: exit 3)" : "");
         out.flush();
-        return failed == 0 ? 0 : 1;
+        return status;
     }
 }

@@ -9,7 +9,6 @@ import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Params;
-import org.weightgames.core.WgException;
 import org.weightgames.data.DataSource;
 import org.weightgames.data.Dataset;
 import org.weightgames.game.Adversary;
@@ -37,21 +36,65 @@ import org.weightgames.run.Verify;
  * kit of Java schemes.
  */
 public final class PluginKit {
-    /** One check and how it went. */
-    public record Check(String name, boolean passed, String detail) {
+    /** One check and how it went; {@code claim} marks a claim's game, whose failure is the claim's, not the plugin's. */
+    public record Check(String name, boolean passed, String detail, boolean claim) {
+        Check(String name, boolean passed, String detail) {
+            this(name, passed, detail, false);
+        }
+
+        /** {@code pass}, {@code FAIL}, or for a claim its {@link Verify.Check#status} ({@code MISMATCH}, {@code UNDECIDED}). */
+        public String status() {
+            if (passed) {
+                return "pass";
+            }
+            return claim && detail.startsWith("UNDECIDED") ? "UNDECIDED" : claim && detail.startsWith("MISMATCH") ? "MISMATCH" : "FAIL";
+        }
+    }
+
+    /** Exit status of {@code wg kit}: every check passed. */
+    public static final int PASSED = 0;
+    /** Exit status: the plugin failed a conformance check (whatever its claims gave). */
+    public static final int PLUGIN_FAILED = 1;
+    /** Exit status: the plugin conforms, but a claim's game gave another verdict or could not decide it. */
+    public static final int CLAIM_FAILED = 3;
+
+    /** The exit status for {@code checks}: {@link #PLUGIN_FAILED}, else {@link #CLAIM_FAILED}, else {@link #PASSED}. */
+    public static int status(List<Check> checks) {
+        if (checks.stream().anyMatch(c -> !c.passed() && !c.claim())) {
+            return PLUGIN_FAILED;
+        }
+        return checks.stream().anyMatch(c -> !c.passed()) ? CLAIM_FAILED : PASSED;
     }
 
     private PluginKit() {
     }
 
+    /**
+     * Every check, each failure recorded as a failed check (never thrown): a plugin that raises in
+     * one call still gets its whole table. The claims are played only when release and inference
+     * work, since each of their trials would fail the same way.
+     */
     public static List<Check> run(Path folder, long seed, DataSource data, Consumer<String> log) {
         List<Check> checks = new ArrayList<>();
+        try {
+            checks(folder, seed, data, log, checks);
+        } catch (RuntimeException e) {
+            checks.add(new Check("the kit ran to its end", false, message(e)));
+        }
+        return checks;
+    }
+
+    private static String message(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static void checks(Path folder, long seed, DataSource data, Consumer<String> log, List<Check> checks) {
         Manifest m;
         try {
             m = Manifest.read(folder);
-        } catch (WgException e) {
-            checks.add(new Check("manifest", false, e.getMessage()));
-            return checks;
+        } catch (RuntimeException e) {
+            checks.add(new Check("manifest", false, message(e)));
+            return;
         }
         checks.add(new Check("manifest", true, m.file() + " (" + m.kind() + " '" + m.id() + "', protocol " + Manifest.PROTOCOL + ")"));
         log.accept("manifest valid: " + m.id());
@@ -60,7 +103,6 @@ public final class PluginKit {
         } else {
             adversary(m, seed, data, checks, log);
         }
-        return checks;
     }
 
     private static void scheme(Manifest m, long seed, DataSource data, List<Check> checks, Consumer<String> log) {
@@ -72,8 +114,8 @@ public final class PluginKit {
             original = new ModelFamily(new Params("model", scheme.modelDefaults()), data).sample(data, root.derive("model"));
             Dataset train = data.train();
             calibration = train.rows(root.derive("calibration").sample(train.size(), Math.min(512, train.size())));
-        } catch (WgException e) {
-            checks.add(new Check("original", false, "no original of the scheme's model settings " + m.model() + ": " + e.getMessage()));
+        } catch (RuntimeException e) {
+            checks.add(new Check("original", false, "no original of the scheme's model settings " + m.model() + ": " + message(e)));
             return;
         }
         long t0 = System.nanoTime();
@@ -82,8 +124,9 @@ public final class PluginKit {
         try {
             a = scheme.release(original, calibration, root.derive("release"));
             b = scheme.release(original, calibration, root.derive("release"));
-        } catch (WgException e) {
-            checks.add(new Check("release", false, e.getMessage()));
+        } catch (RuntimeException e) {
+            checks.add(new Check("release", false, message(e)));
+            checks.add(skipped(m));
             return;
         }
         double secs = (System.nanoTime() - t0) / 2e9;
@@ -109,16 +152,28 @@ public final class PluginKit {
             boolean ok = err <= m.fidelity();
             checks.add(new Check("infer within the declared fidelity", ok, String.format("relative output error %.3g (declared %.3g)",
                     err, m.fidelity())));
-        } catch (WgException e) {
-            checks.add(new Check("infer within the declared fidelity", false, e.getMessage()));
+        } catch (RuntimeException e) {
+            checks.add(new Check("infer within the declared fidelity", false, message(e)));
+            checks.add(skipped(m));
+            return;
         }
         log.accept("release and infer checked");
         List<Claims.Claim> claims = Claims.builtIn(m.id());
         if (!claims.isEmpty()) {
-            for (Verify.Check c : Verify.run(claims, seed, data, 1, null, 0.95, log)) {
-                checks.add(new Check("claim " + c.claim().id(), c.matches(), c.describe()));
+            try {
+                for (Verify.Check c : Verify.run(claims, seed, data, 1, null, 0.95, log)) {
+                    checks.add(new Check("claim " + c.claim().id(), c.matches(), (c.matches() ? "" : c.status() + ": ") + c.describe(), true));
+                }
+            } catch (RuntimeException e) {
+                checks.add(new Check("claims", false, "the claims' games stopped: " + message(e), true));
             }
         }
+    }
+
+    /** The line that says the claims were not played, when release or inference already failed. */
+    private static Check skipped(Manifest m) {
+        return new Check("claims", false, Claims.builtIn(m.id()).isEmpty() ? "none in the manifest's claims file"
+                : "not played: each of their trials would fail as the check above did; fix it first", false);
     }
 
     private static void adversary(Manifest m, long seed, DataSource data, List<Check> checks, Consumer<String> log) {
@@ -129,9 +184,15 @@ public final class PluginKit {
                 checks.add(new Check("plays " + game, false, "no installed scheme is of a type it targets " + m.targets()));
                 continue;
             }
-            GameSpec spec = GameSpec.against(target.id(), game, m.id(), Map.of(), data, "");
-            List<TrialRecord> r = new TrialRunner(1).run(spec, seed, 0, 1, i -> { });
-            Outcome o = r.get(0).outcomes().get(0);
+            Outcome o;
+            try {
+                GameSpec spec = GameSpec.against(target.id(), game, m.id(), Map.of(), data, "");
+                List<TrialRecord> r = new TrialRunner(1).run(spec, seed, 0, 1, i -> { });
+                o = r.get(0).outcomes().get(0);
+            } catch (RuntimeException e) {
+                checks.add(new Check("plays " + game + " against " + target.id(), false, message(e)));
+                continue;
+            }
             checks.add(new Check("plays " + game + " against " + target.id(), o.failure() == null,
                     o.failure() == null ? (o.won() ? "answered and won" : "answered and lost") : o.failure()));
             log.accept("played " + game + " against " + target.id());

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * go to the run's stderr and to plugins.log prefixed with {@code [plugin <id>]}, until the
  * process has logged {@code plugins.log} KB or the plugin {@code plugins.log-run} KB in the run;
  * then one line says so and the rest is read and dropped. The last three lines are kept for
- * failure messages whatever the caps.
+ * failure messages whatever the caps. Paths in the sandbox's plugin folder ({@code /plugin/}) are
+ * written as the author's own folder, so a traceback names the file they edit.
  */
 final class PluginLog {
     static final int LINE = 300;
@@ -29,8 +30,14 @@ final class PluginLog {
     private long logged;
     private boolean capped;
 
-    PluginLog(String id, long capBytes, long runCapBytes, AtomicLong run) {
+    /** The plugin's folder as the sandbox shows it, and as its author knows it (equal when there is no sandbox). */
+    private final String inside;
+    private final String outside;
+
+    PluginLog(String id, long capBytes, long runCapBytes, AtomicLong run, String inside, String outside) {
         this.id = id;
+        this.inside = inside.endsWith("/") ? inside : inside + "/";
+        this.outside = outside.endsWith("/") ? outside : outside + "/";
         this.cap = capBytes;
         this.runCap = runCapBytes;
         this.run = run;
@@ -74,7 +81,13 @@ final class PluginLog {
                 || t == Character.UNASSIGNED || t == Character.PRIVATE_USE ? '?' : c;
     }
 
-    private void line(String l) {
+    /** A line with the sandbox's path of the plugin's folder put back to the author's own, as in a traceback's {@code File "..."}. */
+    String author(String l) {
+        return inside.equals(outside) ? l : l.replace("\"" + inside, "\"" + outside).replace(" " + inside, " " + outside);
+    }
+
+    private void line(String raw) {
+        String l = author(raw);
         synchronized (tail) {
             tail.addLast(l);
             if (tail.size() > 3) {

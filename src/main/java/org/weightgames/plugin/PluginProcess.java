@@ -60,8 +60,9 @@ final class PluginProcess implements AutoCloseable {
         this.sandbox = sandbox;
         this.work = work;
         this.quota = quota;
+        String folder = manifest.folder().toAbsolutePath().normalize().toString();
         this.stderr = new PluginLog(manifest.id(), (long) sandbox.logKb() << 10, (long) sandbox.logRunKb() << 10,
-                Plugins.logged(manifest.id()));
+                Plugins.logged(manifest.id()), sandbox.pluginPath(manifest.folder()).toString(), folder);
         List<String> cmd = sandbox.wrap(inside(manifest, sandbox), manifest.folder(), python, work);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
         if (!sandbox.enabled()) {

@@ -100,4 +100,41 @@ class PermutedReleaseTest {
         assertThat(audit.err()).contains("scheme 'numpy-transposed' returned a malformed secret");
         assertThat(tmp.resolve("report").resolve("report.json")).doesNotExist();
     }
+
+    @Test
+    void kitEndsWithItsTableWhenInferRaisesAndTheTracebackNamesTheAuthorsFile(@TempDir Path tmp) throws Exception {
+        Path bug = tmp.resolve("buggy");
+        Files.createDirectories(bug);
+        Files.copy(NOISE.resolve("wg-plugin.json"), bug.resolve("wg-plugin.json"));
+        Files.writeString(bug.resolve("plugin.py"), Files.readString(NOISE.resolve("plugin.py"))
+                .replace("def infer(artifact, inputs):\n", "def infer(artifact, inputs):\n    return undefined_name + 1\n"));
+        boolean sandbox = Files.isExecutable(Path.of("/usr/bin/bwrap"));
+        PrintStream saved = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Run kit;
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            kit = sandbox ? wg("kit", bug.toString()) : wg("kit", bug.toString(), "--no-sandbox");
+        } finally {
+            System.setErr(saved);
+        }
+        // the plugin's failure, not a claim's: exit 1, and the table still ends the run, the claims not played
+        assertThat(kit.status()).as(kit.out() + kit.err()).isEqualTo(1);
+        String out = kit.out().strip();
+        assertThat(out.substring(out.lastIndexOf('\n') + 1)).contains("failed (the plugin: exit 1)");
+        assertThat(out).contains("FAIL      infer within the declared fidelity", "NameError", "FAIL      claims");
+        // one traceback, in the author's own file (not the sandbox's /plugin/), without WeightGames' frames
+        String trace = log.toString(StandardCharsets.UTF_8);
+        assertThat(trace).contains("File \"" + bug.toAbsolutePath().normalize() + "/plugin.py\", line")
+                .doesNotContain("\"/plugin/", "protocol.py");
+        assertThat(trace.split("Traceback \\(most recent call last\\)", -1)).hasSize(2);
+    }
+
+    @Test
+    void logLinesNameTheAuthorsFolderInsteadOfTheSandboxs() {
+        PluginLog log = new PluginLog("p", 1 << 20, 1 << 20, new java.util.concurrent.atomic.AtomicLong(), "/plugin", "/home/ann/my-plugin");
+        assertThat(log.author("  File \"/plugin/plugin.py\", line 49, in infer")).isEqualTo("  File \"/home/ann/my-plugin/plugin.py\", line 49, in infer");
+        assertThat(log.author("reading /plugin/weights.npy failed")).isEqualTo("reading /home/ann/my-plugin/weights.npy failed");
+        assertThat(log.author("/pluginx and /plugins stay")).isEqualTo("/pluginx and /plugins stay");
+    }
 }

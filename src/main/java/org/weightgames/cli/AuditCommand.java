@@ -189,9 +189,7 @@ final class AuditCommand extends WgCommand {
         AuditSummary summary = audit.summary(results, data);
         files.put("report.json", ReportWriter.json(JsonReport.render(summary, generated)));
         files.put("report.md", MarkdownReport.render(summary, generated, timing, shape));
-        if (timing != null) {
-            files.put("timing.json", ReportWriter.json(JsonReport.timing(timing, shape, 9)));
-        }
+        files.put("timing.json", ReportWriter.json(JsonReport.timing(audit.wallTimes(), timing, shape, 9)));
         files.put("report.html", HtmlReport.render("WeightGames security report",
                 "Generated " + generated + " with seed " + seed + " on data set " + data.name() + ".", results,
                 HtmlReport.auditPlots(results, data, timing, shape), MarkdownReport.tables(summary, timing, shape)));

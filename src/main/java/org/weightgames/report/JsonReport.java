@@ -11,10 +11,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.weightgames.core.Resources;
 import org.weightgames.stats.AuditSummary;
 import org.weightgames.stats.GameSummary;
+import org.weightgames.stats.InferenceCost;
 import org.weightgames.stats.Interval;
 import org.weightgames.stats.Measure;
 import org.weightgames.stats.Strongest;
 import org.weightgames.stats.Summary;
+import org.weightgames.stats.WallTime;
 
 /**
  * report.json: deterministic for a seed except its {@code generated} timestamp. One entry per
@@ -181,14 +183,28 @@ public final class JsonReport {
         }
     }
 
-    /** timing.json: the measured TaylorMLP inference cost, one entry per order. */
-    public static ObjectNode timing(List<org.weightgames.stats.InferenceCost> rows, String shape, int repeats) {
+    /**
+     * timing.json, what depends on the machine and its load and so stays out of report.json: each
+     * game's wall-clock time in this run, and when TaylorMLP was audited its measured inference
+     * cost (null otherwise).
+     */
+    public static ObjectNode timing(List<WallTime> games, List<InferenceCost> rows, String shape, int repeats) {
         ObjectNode root = JSON.objectNode();
-        root.put("what", "TaylorMLP inference cost against the original block, measured in one run");
-        root.put("shape", shape);
-        root.put("repeats", repeats);
-        ArrayNode arr = root.putArray("orders");
-        for (org.weightgames.stats.InferenceCost r : rows) {
+        root.put("what", "wall-clock measurements of this run (machine- and load-dependent, so not in report.json)");
+        ArrayNode played = root.putArray("games");
+        for (WallTime w : games) {
+            played.addObject().put("game", w.game()).put("trials", w.trials()).put("seconds", Math.round(w.seconds() * 1000) / 1000.0);
+        }
+        if (rows == null || rows.isEmpty()) {
+            root.putNull("taylormlp_inference_cost");
+            return root;
+        }
+        ObjectNode cost = root.putObject("taylormlp_inference_cost");
+        cost.put("what", "TaylorMLP inference cost against the original block, measured in one run");
+        cost.put("shape", shape);
+        cost.put("repeats", repeats);
+        ArrayNode arr = cost.putArray("orders");
+        for (InferenceCost r : rows) {
             ObjectNode n = arr.addObject();
             n.put("order", r.order());
             n.put("original_ms", r.originalMillis());

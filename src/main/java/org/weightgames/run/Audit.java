@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -27,6 +28,7 @@ import org.weightgames.stats.Proportions;
 import org.weightgames.stats.Strongest;
 import org.weightgames.stats.Summary;
 import org.weightgames.stats.Verdict;
+import org.weightgames.stats.WallTime;
 
 /**
  * An audit: every selected scheme against every selected definition, each with the adversaries
@@ -87,6 +89,7 @@ public final class Audit {
 
     private final Config config;
     private final PrintStream progress;
+    private final List<WallTime> wallTimes = new CopyOnWriteArrayList<>();
 
     public Audit(Config config, PrintStream progress) {
         this.config = config;
@@ -193,6 +196,11 @@ public final class Audit {
         return run(plan, TrialJournal.NONE);
     }
 
+    /** How long each game played so far took in this run (for timing.json). */
+    public List<WallTime> wallTimes() {
+        return List.copyOf(wallTimes);
+    }
+
     /** Plays every planned game, taking finished trials from the journal and recording new ones in it. */
     public List<GameSummary> run(List<PlannedGame> plan, TrialJournal journal) {
         TrialRunner runner = new TrialRunner(config.threads());
@@ -240,9 +248,11 @@ public final class Audit {
             }
             target = Math.min(cap, records.size() + Math.max(10, records.size() / 2));
         }
+        double seconds = (System.nanoTime() - started) / 1e9;
         if (progress != null) {
-            progress.printf("[%s] %d trials in %.1f s%n", label, records.size(), (System.nanoTime() - started) / 1e9);
+            progress.printf("[%s] %d trials in %.1f s%n", label, records.size(), seconds);
         }
+        wallTimes.add(new WallTime(label, records.size(), seconds));
         List<String> hashes = new ArrayList<>();
         records.forEach(r -> hashes.addAll(r.artifactHashes()));
         return new GameSummary(spec.scheme(), spec.definition(), spec.variant(), reference(spec), def.guessing(), summaries,

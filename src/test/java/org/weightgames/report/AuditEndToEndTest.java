@@ -70,6 +70,11 @@ class AuditEndToEndTest {
         assertThat(refuted).isGreaterThan(card);
         assertThat(md.substring(refuted, md.indexOf('\n', refuted))).contains(r.path("claim").path("statement").asText(),
                 "taylor-inversion 8/8 [", "relative error");
+        // every audit writes timing.json: each game's wall-clock time in this run (not in report.json)
+        JsonNode timing = JSON.readTree(tmp.resolve("a").resolve("timing.json").toFile());
+        assertThat(timing.path("games").get(0).path("game").asText()).isEqualTo("taylormlp/ext-w");
+        assertThat(timing.path("games").get(0).path("trials").asInt()).isEqualTo(8);
+        assertThat(timing.path("games").get(0).path("seconds").asDouble()).isPositive();
         String html = Files.readString(tmp.resolve("a").resolve("report.html"));
         assertThat(html.indexOf("id=\"findings\"")).isPositive().isLessThan(html.indexOf("Verdicts against every adversary"));
         assertThat(html).contains("<span class=\"badge broken\">broken</span>", "href=\"#g-taylormlp-ext-w\"", "id=\"g-taylormlp-ext-w\"");

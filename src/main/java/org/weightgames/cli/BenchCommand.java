@@ -39,7 +39,9 @@ final class BenchCommand extends WgCommand {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--work", description = "Folder for the scratch checkpoints, kept afterwards (default: a temporary folder, deleted).")
+    @Option(names = "--work", description = "Folder for the scratch checkpoints, kept afterwards: the original, the release at --order, its collapse,"
+            + " the official-layout release and the trials' original (the per-order and per-trial releases are deleted as measured). Default: a temporary"
+            + " folder, deleted.")
     Path work;
 
     @Option(names = "--json", description = "Also write the figures as JSON to this file.")

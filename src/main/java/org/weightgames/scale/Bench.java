@@ -82,6 +82,17 @@ public final class Bench {
         }
     }
 
+    /**
+     * Deletes a checkpoint the bench is done with, unless {@code --work} asked to keep them: the
+     * original, the release at the bench's order, its collapse, the official-layout release and the trials' original stay
+     * there for inspection (the per-order and per-trial releases are deleted either way: there are many).
+     */
+    void discard(Path checkpoint) throws IOException {
+        if (o.work() == null) {
+            Files.deleteIfExists(checkpoint);
+        }
+    }
+
     private Map<String, Object> run(Path work, ExecutorService pool) throws IOException {
         Coins coins = Coins.root(o.seed()).derive("bench");
         Path original;
@@ -136,7 +147,7 @@ public final class Bench {
                 // the collapsed model that inference() times against the original
                 TokenKernels.writeCollapsed(art, rec, work.resolve("collapsed.safetensors"), false);
             }
-            Files.deleteIfExists(artifact);
+            discard(artifact);
             new BenchOfficial(this, o).run(orig, names, calib, coins, work, stored, (Double) result.get("attack_seconds"));
             figures.inference(orig, names, calib, coins, work, pool);
         }

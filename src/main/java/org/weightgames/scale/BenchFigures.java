@@ -133,7 +133,7 @@ final class BenchFigures {
             bench.put("collapse_over_original_spread", List.of(min(r), max(r)));
             bench.put("collapse_output_error", err);
         }
-        Files.deleteIfExists(work.resolve("collapsed.safetensors"));
+        bench.discard(work.resolve("collapsed.safetensors"));
         bench.put("taylor_over_original", taylor);
         bench.put("taylor_over_original_spread", spread);
         bench.put("taylor_output_error", errors);

@@ -93,7 +93,7 @@ final class BenchOfficial {
                     "projected_attack_seconds_32_blocks", LLAMA3_8B_BLOCKS * median(attack)));
             bench.put("projected_attack_seconds_32_blocks_own_layout", LLAMA3_8B_BLOCKS * ownAttackSeconds);
         }
-        Files.deleteIfExists(artifact);
+        bench.discard(artifact);
     }
 
 }

@@ -71,7 +71,7 @@ final class BenchTrials {
             bench.put("trials_speedup", scale);
             bench.say("  trial throughput %d threads over 1: %.2fx%n", o.threads(), scale);
         }
-        Files.deleteIfExists(original);
+        bench.discard(original);
     }
 
     private List<Double> playTrials(Safetensors orig, SwiGluNames names, Coins coins, Path work, int threads, int count) {

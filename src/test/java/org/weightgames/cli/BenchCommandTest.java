@@ -24,6 +24,11 @@ class BenchCommandTest {
         JsonNode b = new ObjectMapper().readTree(json.toFile());
         assertThat(b.path("attack_over_read").asDouble()).isPositive();
         assertThat(b.path("collapse_over_original").asDouble()).isPositive();
+        // --work keeps the checkpoints its help names, and only those
+        try (var files = java.nio.file.Files.list(work)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("collapsed.safetensors",
+                    "official-N8.safetensors", "original.safetensors", "taylor-N8.safetensors", "trials-original.safetensors");
+        }
         for (String n : new String[] {"2", "4", "8", "16"}) {
             assertThat(b.path("taylor_over_original").path(n).asDouble()).as("N = " + n).isPositive();
         }

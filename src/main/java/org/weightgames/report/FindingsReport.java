@@ -299,11 +299,23 @@ final class FindingsReport {
 
     /** The same findings as a short table for the terminal's last lines. */
     static String terminal(List<GameSummary> games) {
-        StringBuilder t = new StringBuilder("findings (refuted first):\n");
+        StringBuilder t = new StringBuilder("findings (refuted first; a claim played in several settings lists what sets each apart):\n");
         for (Card c : cards(games)) {
-            for (Finding f : c.findings()) {
-                t.append(String.format("%-12s %-13s %-10s %s%n", c.scheme(), f.verdict().label().toUpperCase(Locale.ROOT),
-                        f.game().definition(), (f.game().variant().isEmpty() ? "" : "[" + f.game().variant() + "] ") + f.evidence()));
+            for (List<Finding> claim : c.claims()) {
+                Finding first = claim.get(0);
+                if (claim.size() == 1) {
+                    t.append(String.format("%-12s %-13s %-8s %s%s%n", c.scheme(), first.verdict().label().toUpperCase(Locale.ROOT),
+                            first.game().definition(), first.game().variant().isEmpty() ? "" : "[" + first.game().variant() + "] ",
+                            first.evidence()));
+                    continue;
+                }
+                List<String> common = common(claim);
+                t.append(String.format("%-12s %-13s %-8s %d settings%s:%n", c.scheme(), "", first.game().definition(), claim.size(),
+                        common.isEmpty() ? "" : ", all with " + String.join(",", common)));
+                for (Finding f : claim) {
+                    t.append(String.format("%-12s %-13s %-8s [%s] %s%n", "", f.verdict().label().toUpperCase(Locale.ROOT), "",
+                            String.join(",", rest(f.game(), common)), f.evidence()));
+                }
             }
         }
         return t.toString();

@@ -63,6 +63,8 @@ class ReadmeCommandsTest {
         String plugins = "needs Debian's python3-numpy, python3-torch and bubblewrap: ExamplePluginsTest runs it where they are";
         ELSEWHERE.put("audit --plugins examples/plugins --scheme torch-taylormlp --seed 1", plugins);
         ELSEWHERE.put("kit examples/plugins/numpy-noise", plugins);
+        ELSEWHERE.put("audit --plugins examples/plugins --scheme taylormlp --definition ext-w --adversary numpy-taylor-inversion --trials 1",
+                plugins);
         ELSEWHERE.put("audit --plugins examples/plugins --scheme numpy-noise --definition correct --trials 1", plugins);
     }
 

@@ -36,18 +36,19 @@ public final class Charts {
     }
 
     private static final int WIDTH = 760;
-    private static final int HEIGHT = 440;
+    private static final int HEIGHT = 520;
 
     private Charts() {
     }
 
-    /** The chart as an {@code <svg>} element (no XML prologue) that scales to its container's width. */
+    /** The chart as an {@code <svg>} element (no XML prologue) that scales to its container's width; its title is the heading above it. */
     public static String svg(String title, String xTitle, String yTitle, double[] x, List<Line> lines, boolean logX) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         XYStyler st = chart.getStyler();
         st.setXAxisLogarithmic(logX);
         st.setLegendPosition(Styler.LegendPosition.OutsideS);
         st.setMarkerSize(7);
+        st.setChartTitleVisible(false);
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
         st.setPlotBorderVisible(false);

@@ -102,7 +102,12 @@ public final class OnnxRelease {
         } else {
             prefixes.forEach(p -> blocks.add(model.block(p)));
         }
-        Map<String, float[]> hidden = hiddenStates(model, tok, Corpus.calibration(), blocks);
+        return release(model, blocks, hiddenStates(model, tok, Corpus.calibration(), blocks), order, seed);
+    }
+
+    /** Releases {@code blocks} at {@code order}, calibrated on their real inputs {@code hidden} (prefix -> rows). */
+    public static Released release(OnnxModel model, List<MlpPattern.Block> blocks, Map<String, float[]> hidden, int order,
+            long seed) {
         Coins coins = Coins.root(seed).derive("release");
         List<Release> releases = new ArrayList<>();
         List<MlpBlock> originals = new ArrayList<>();

@@ -46,6 +46,8 @@ public final class Encoder implements AutoCloseable {
             try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
                 o.setIntraOpNumThreads(1);
                 o.setInterOpNumThreads(1);
+                // warnings only about initializers a rewritten graph no longer uses (GELU's constants); errors still show
+                o.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
                 session = env.createSession(model, o);
             }
             inputs = new ArrayList<>(session.getInputNames());

@@ -17,6 +17,7 @@ import org.weightgames.core.WgException;
 import org.weightgames.data.Dataset;
 import org.weightgames.game.Release;
 import org.weightgames.model.Activation;
+import org.weightgames.model.Checkpoint;
 import org.weightgames.model.MlpBlock;
 import org.weightgames.model.Network;
 import org.weightgames.onnx.Corpus;
@@ -78,12 +79,9 @@ public final class OnnxRelease {
         return out;
     }
 
-    /** The block as WeightGames' plain MLP: V = W1' [hidden, in], b = b1, W = W2' [out, hidden], c = b2 (double). */
+    /** The block as WeightGames' plain MLP ({@link Checkpoint#onnxBlock}). */
     public static MlpBlock block(OnnxModel m, MlpPattern.Block b) {
-        INDArray w1 = Nd.matrix(toDoubles(m.floats(b.w1())), b.in(), b.hidden());
-        INDArray w2 = Nd.matrix(toDoubles(m.floats(b.w2())), b.hidden(), b.out());
-        return new MlpBlock(Activation.GELU, w1.transpose().dup('c'), Nd.vector(toDoubles(m.floats(b.b1()))),
-                w2.transpose().dup('c'), Nd.vector(toDoubles(m.floats(b.b2()))));
+        return Checkpoint.onnxBlock(m, b);
     }
 
     static double[] toDoubles(float[] f) {

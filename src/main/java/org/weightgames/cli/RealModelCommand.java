@@ -31,6 +31,11 @@ final class RealModelCommand extends WgCommand {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the signs and the synthetic draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--fraction", defaultValue = "1", description = "Fraction of each block's neurons expanded, those of smallest"
+            + " calibrated range (the authors' selection; 0.558 is their 8000 of 14336), the others in plaintext (default:"
+            + " ${DEFAULT-VALUE}: every neuron).")
+    double fraction;
+
     @Option(names = "--out", defaultValue = "reports/real-model", description = "Folder of correct.md and ranges.png (default:"
             + " ${DEFAULT-VALUE}).")
     Path dir;
@@ -40,8 +45,11 @@ final class RealModelCommand extends WgCommand {
         if (!org.weightgames.onnx.OnnxModel.isOnnx(model)) {
             throw new WgException("--model '" + model + "': give minilm or an .onnx file");
         }
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new WgException("--fraction must be in (0, 1], got " + fraction);
+        }
         OnnxCorrectness.Result r = OnnxCorrectness.run(model, tokenizer, orders.stream().mapToInt(Integer::intValue).toArray(), seed,
-                out());
+                fraction, out());
         try {
             Files.createDirectories(dir);
             Path png = dir.resolve("ranges.png");

@@ -23,10 +23,18 @@ public final class TaylorGraph {
     }
 
     /**
-     * One released block: V' [hidden, in] row-major (rows times their signs), p' [hidden],
-     * theta_0 [out], and theta[n - 1] = Theta_n [out, hidden] row-major for n = 1..N.
+     * One released block: V' [k, in] row-major (the k expanded neurons' rows times their signs), p'
+     * [k], theta_0 [out], and theta[n - 1] = Theta_n [out, k] row-major for n = 1..N; the neurons
+     * left in plaintext, if any, as {@code plain}.
      */
-    public record Polynomial(double[] v, double[] p, double[] theta0, double[][] theta) {
+    public record Polynomial(double[] v, double[] p, double[] theta0, double[][] theta, Plain plain) {
+        public Polynomial(double[] v, double[] p, double[] theta0, double[][] theta) {
+            this(v, p, theta0, theta, null);
+        }
+    }
+
+    /** The plaintext neurons of a block: V [m, in], b [m], W [out, m], row-major; they add W gelu(V x + b). */
+    public record Plain(double[] v, double[] b, double[] w) {
     }
 
     /** The model with every block of {@code released} replaced by its polynomial; serialised. */
@@ -62,7 +70,7 @@ public final class TaylorGraph {
 
     private static List<NodeProto> polynomial(MlpPattern.Block b, Polynomial p, GraphProto.Builder g) {
         String t = b.prefix() + "taylor/";
-        int h = b.hidden();
+        int h = p.p().length;
         int in = b.in();
         int out = b.out();
         int order = p.theta().length;
@@ -85,6 +93,27 @@ public final class TaylorGraph {
             n.add(node("Add", t + "sum." + k, t + "s" + k, acc, t + "y" + k));
             acc = t + "s" + k;
         }
+        if (p.plain() != null) {
+            // the plaintext neurons as the original graph computes them, in fp32
+            int m = p.plain().b().length;
+            g.addInitializer(OnnxModel.floatTensor(t + "plain.Vt", new long[] {in, m}, floats(transpose(p.plain().v(), m, in))));
+            g.addInitializer(OnnxModel.floatTensor(t + "plain.b", new long[] {m}, floats(p.plain().b())));
+            g.addInitializer(OnnxModel.floatTensor(t + "plain.Wt", new long[] {m, out}, floats(transpose(p.plain().w(), out, m))));
+            g.addInitializer(OnnxModel.floatTensor(t + "plain.sqrt2", new long[0], new float[] {(float) Math.sqrt(2)}));
+            g.addInitializer(OnnxModel.floatTensor(t + "plain.one", new long[0], new float[] {1}));
+            g.addInitializer(OnnxModel.floatTensor(t + "plain.half", new long[0], new float[] {0.5f}));
+            n.add(node("MatMul", t + "plain.project", t + "plain.u", b.input(), t + "plain.Vt"));
+            n.add(node("Add", t + "plain.bias", t + "plain.h", t + "plain.u", t + "plain.b"));
+            n.add(node("Div", t + "plain.div", t + "plain.hs", t + "plain.h", t + "plain.sqrt2"));
+            n.add(node("Erf", t + "plain.erf", t + "plain.e", t + "plain.hs"));
+            n.add(node("Add", t + "plain.erf1", t + "plain.e1", t + "plain.e", t + "plain.one"));
+            n.add(node("Mul", t + "plain.times", t + "plain.he", t + "plain.h", t + "plain.e1"));
+            n.add(node("Mul", t + "plain.gelu", t + "plain.a", t + "plain.he", t + "plain.half"));
+            n.add(node("MatMul", t + "plain.down", t + "plain.y", t + "plain.a", t + "plain.Wt"));
+            n.add(cast(t + "plain.cast", t + "plain.y", t + "plain.yd", TensorProto.DataType.DOUBLE_VALUE));
+            n.add(node("Add", t + "plain.sum", t + "plain.s", acc, t + "plain.yd"));
+            acc = t + "plain.s";
+        }
         n.add(cast(t + "cast_out", acc, b.output(), TensorProto.DataType.FLOAT_VALUE));
         return n;
     }
@@ -96,6 +125,14 @@ public final class TaylorGraph {
     private static NodeProto cast(String name, String input, String output, int to) {
         return NodeProto.newBuilder().setOpType("Cast").setName(name).addInput(input).addOutput(output).addAttribute(
                 AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT).setI(to)).build();
+    }
+
+    private static float[] floats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 
     /** [rows, cols] row-major to [cols, rows] row-major. */

@@ -25,7 +25,7 @@ public final class RangeChart {
 
     /** One box per entry of {@code groups} (name to the ranges of its neurons), in order. */
     public static byte[] png(String title, Map<String, double[]> groups) {
-        BoxChart chart = new BoxChartBuilder().width(980).height(480).title(title).xAxisTitle("block")
+        BoxChart chart = new BoxChartBuilder().width(1100).height(520).title(title).xAxisTitle("block")
                 .yAxisTitle("calibrated range max - min of (V x)_j").build();
         chart.getStyler().setBoxplotCalCulationMethod(BoxStyler.BoxplotCalCulationMethod.N_LESS_1_PLUS_1);
         chart.getStyler().setToolTipsEnabled(false);

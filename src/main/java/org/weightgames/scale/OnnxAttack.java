@@ -159,8 +159,9 @@ public final class OnnxAttack {
             try (SentenceTokenizer tok = SentenceTokenizer.open(m, tokenizer)) {
                 cos = cosines(m, Encoder.of(g + " (recovered)", recovered, List.of()), tok, Corpus.evaluation());
             }
-            log.printf("sentence embeddings of the recovered model against %s on %d fresh sentences: cosine min %.9f, median %.9f%n",
-                    g, cos.length, Arrays.stream(cos).min().orElse(Double.NaN), Numerics.median(cos));
+            double min = Arrays.stream(cos).min().orElse(Double.NaN);
+            log.printf("sentence embeddings of the recovered model against %s on %d fresh sentences: cosine min %.12f (1 - min ="
+                    + " %.1e), median %.12f%n", g, cos.length, min, 1 - min, Numerics.median(cos));
         }
         log.flush();
         return new Result(results, cos);

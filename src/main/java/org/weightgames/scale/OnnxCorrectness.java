@@ -22,7 +22,7 @@ import org.weightgames.onnx.OnnxModel;
 import org.weightgames.onnx.SentenceTokenizer;
 import org.weightgames.onnx.TaylorGraph;
 import org.weightgames.schemes.taylormlp.TaylorCoefficients;
-import org.weightgames.schemes.taylormlp.TaylorNames;
+import org.weightgames.schemes.taylormlp.ReleasedLayer;
 
 /**
  * TaylorMLP's {@code correct} game on a real ONNX model: at each order N, every MLP block released
@@ -56,6 +56,11 @@ public final class OnnxCorrectness {
 
     /** Plays the game at each of {@code orders}. */
     public static Result run(String model, Path tokenizer, int[] orders, long seed, PrintWriter log) {
+        return run(model, tokenizer, orders, seed, 1, log);
+    }
+
+    /** As above, expanding the {@code fraction} of each block's neurons with the smallest ranges (the rest in plaintext). */
+    public static Result run(String model, Path tokenizer, int[] orders, long seed, double fraction, PrintWriter log) {
         OnnxModel m = OnnxModel.load(model);
         List<Order> results = new ArrayList<>();
         Map<String, double[]> ranges = new LinkedHashMap<>();
@@ -65,7 +70,7 @@ public final class OnnxCorrectness {
                 if (n < 1 || n > 64) {
                     throw new WgException("--orders: each order must be between 1 and 64, got " + n);
                 }
-                OnnxRelease.Released r = OnnxRelease.release(m, m.blocks(), hidden, n, seed);
+                OnnxRelease.Released r = OnnxRelease.release(m, m.blocks(), hidden, n, seed, fraction);
                 results.add(play(r, n, tok));
                 if (ranges.isEmpty()) {
                     for (int i = 0; i < r.blocks().size(); i++) {
@@ -86,10 +91,10 @@ public final class OnnxCorrectness {
             }
         }
         Coins c = Coins.root(seed).derive("synthetic-geometry");
-        ranges.put("synthetic: Llama-3-8B layer 0 (1.8, 0.47)", logNormal(1.8, 0.47, 1536, c.derive("0")));
-        ranges.put("synthetic: Llama-3-8B layer 31 (6.5, 0.47)", logNormal(6.5, 0.47, 1536, c.derive("31")));
+        ranges.put("synthetic Llama L0 (1.8, 0.47)", logNormal(1.8, 0.47, 1536, c.derive("0")));
+        ranges.put("synthetic Llama L31 (6.5, 0.47)", logNormal(6.5, 0.47, 1536, c.derive("31")));
         log.flush();
-        return new Result(results, ranges, markdown(m, results, ranges));
+        return new Result(results, ranges, markdown(m, results, ranges, fraction));
     }
 
     static Order play(OnnxRelease.Released r, int order, SentenceTokenizer tok) {
@@ -100,18 +105,20 @@ public final class OnnxCorrectness {
         int[] expanded = new int[blocks];
         for (int i = 0; i < blocks; i++) {
             Artifact a = r.releases().get(i).artifact();
-            TaylorNames t = TaylorNames.layer(0);
+            ReleasedLayer l = ReleasedLayer.parse(a).get(0);
             double[][] theta = new double[order][];
             for (int n = 1; n <= order; n++) {
-                theta[n - 1] = a.tensor(t.theta(n)).dup('c').data().asDouble();
+                theta[n - 1] = l.theta[n].dup('c').data().asDouble();
             }
-            poly.put(r.blocks().get(i), new TaylorGraph.Polynomial(a.tensor(t.v()).dup('c').data().asDouble(), a.tensor(t.p())
-                    .toDoubleVector(), a.tensor(t.theta(0)).toDoubleVector(), theta));
+            TaylorGraph.Plain plain = l.plain.length == 0 ? null : new TaylorGraph.Plain(l.v.getRows(l.plain).dup('c').data()
+                    .asDouble(), l.bPlain.toDoubleVector(), l.wPlain.dup('c').data().asDouble());
+            poly.put(r.blocks().get(i), new TaylorGraph.Polynomial(l.v.getRows(l.expanded).dup('c').data().asDouble(), l.p
+                    .toDoubleVector(), l.theta[0].toDoubleVector(), theta, plain));
             MlpBlock b = r.originals().get(i);
             double[] bias = b.b().toDoubleVector();
             double[][] lr = r.ranges().get(i);
-            expanded[i] = bias.length;
-            for (int j = 0; j < bias.length; j++) {
+            expanded[i] = l.expanded.length;
+            for (int j : l.expanded) {
                 double centre = 0.5 * (lr[0][j] + lr[1][j]) + bias[j];
                 double half = 0.5 * (lr[1][j] - lr[0][j]);
                 if (half >= TaylorCoefficients.radius(Activation.GELU, centre)) {
@@ -144,18 +151,19 @@ public final class OnnxCorrectness {
         return Arrays.stream(v).min().orElse(Double.NaN);
     }
 
-    private static String markdown(OnnxModel m, List<Order> results, Map<String, double[]> ranges) {
+    private static String markdown(OnnxModel m, List<Order> results, Map<String, double[]> ranges, double fraction) {
         StringBuilder b = new StringBuilder();
         b.append("# TaylorMLP's correctness on a real model: ").append(m.source()).append("\n\n");
-        b.append("Model SHA-256 ").append(m.sha256()).append("; ").append(m.blocks().size()).append(" MLP blocks, every neuron")
-                .append(" expanded, calibrated on ").append(Corpus.calibration().size()).append(" sentences, measured on ")
+        b.append("Model SHA-256 ").append(m.sha256()).append("; ").append(m.blocks().size()).append(" MLP blocks, ").append(
+                fraction >= 1 ? "every neuron expanded" : String.format(Locale.ROOT, "the %.1f%% of neurons with the smallest"
+                        + " ranges expanded per block, the others in plaintext", 100 * fraction)).append(", calibrated on ").append(Corpus.calibration().size()).append(" sentences, measured on ")
                 .append(Corpus.evaluation().size()).append(" fresh ones (cosine of the sentence embeddings, mean pooling, L2).\n\n");
         b.append("| N | cosine min | cosine median | outside the radius, per block | series off by > 1% at a range end,"
-                + " per block | 'outputs match' |\n|---|---|---|---|---|---|\n");
+                + " per block (of the expanded) | 'outputs match' |\n|---|---|---|---|---|---|\n");
         for (Order o : results) {
-            b.append(String.format(Locale.ROOT, "| %d | %.6f | %.6f | %s | %s | %s |%n", o.order(), min(o.cosines()),
+            b.append(String.format(Locale.ROOT, "| %d | %.6f | %.6f | %s | %s (of %d) | %s |%n", o.order(), min(o.cosines()),
                     Numerics.median(o.cosines()), Arrays.toString(o.outsideRadius()), Arrays.toString(o.seriesMisses()),
-                    o.holds() ? "holds" : "refuted"));
+                    o.expanded()[0], o.holds() ? "holds" : "refuted"));
         }
         b.append("\nCalibrated ranges per block (median, 90th percentile, max):\n\n");
         for (Map.Entry<String, double[]> e : ranges.entrySet()) {

@@ -106,6 +106,18 @@ public final class OnnxRelease {
     /** Releases {@code blocks} at {@code order}, calibrated on their real inputs {@code hidden} (prefix -> rows). */
     public static Released release(OnnxModel model, List<MlpPattern.Block> blocks, Map<String, float[]> hidden, int order,
             long seed) {
+        return release(model, blocks, hidden, order, seed, 1);
+    }
+
+    /**
+     * As above, expanding in each block the {@code fraction} of neurons with the smallest calibrated
+     * ranges (the authors' selection) and leaving the others in plaintext; every neuron at 1.
+     */
+    public static Released release(OnnxModel model, List<MlpPattern.Block> blocks, Map<String, float[]> hidden, int order,
+            long seed, double fraction) {
+        Map<String, String> settings = fraction >= 1 ? Map.of("order", Integer.toString(order), "select", "all", "divergence",
+                "keep") : Map.of("order", Integer.toString(order), "select", "smallest-range", "fraction", Double.toString(fraction),
+                        "divergence", "keep");
         Coins coins = Coins.root(seed).derive("release");
         List<Release> releases = new ArrayList<>();
         List<MlpBlock> originals = new ArrayList<>();
@@ -117,7 +129,7 @@ public final class OnnxRelease {
             int rows = x.length / b.in();
             INDArray features = Nd.matrix(toDoubles(x), rows, b.in());
             TaylorMlp scheme = new TaylorMlp();
-            scheme.init(new Params(TaylorMlp.ID, Map.of("order", Integer.toString(order), "select", "all", "divergence", "keep")));
+            scheme.init(new Params(TaylorMlp.ID, settings));
             releases.add(scheme.release(Network.of(mlp), new Dataset(features, new int[rows], 1), coins.derive("block/" + i)));
             originals.add(mlp);
             INDArray pre = mlp.projection(features);

@@ -43,6 +43,10 @@ final class AttackCommand extends WgCommand {
     @Override
     public Integer call() {
         if (Files.isRegularFile(artifact) && org.weightgames.scale.OnnxAttack.isOnnxRelease(artifact)) {
+            if (!activation.equals("auto") || !fit.equals("needed")) {
+                throw new org.weightgames.core.WgException(artifact + ": a release of an ONNX model's GELU blocks is attacked with"
+                        + " GELU and every order (each neuron's point is unknown); drop --activation and --fit");
+            }
             Path o = out != null ? out : artifact.resolveSibling(artifact.getFileName().toString().replaceFirst(
                     "(\\.safetensors)?$", "") + ".recovered.onnx");
             org.weightgames.scale.OnnxAttack.attack(artifact, o, original == null ? null : original.toString(), original != null,

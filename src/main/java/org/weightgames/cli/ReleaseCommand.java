@@ -29,7 +29,8 @@ final class ReleaseCommand extends WgCommand {
     @Option(names = "--order", defaultValue = "8", description = "Taylor order N (default: ${DEFAULT-VALUE}).")
     int order;
 
-    @Option(names = "--tokens", defaultValue = "128", description = "Gaussian calibration tokens (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tokens", defaultValue = "128", description = "Gaussian calibration tokens of a safetensors checkpoint (an ONNX model calibrates on"
+            + " the real hidden states of the committed sentences) (default: ${DEFAULT-VALUE}).")
     int tokens;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the calibration tokens and the signs (default: ${DEFAULT-VALUE}).")

@@ -1,0 +1,34 @@
+package org.weightgames.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.weightgames.cli.CliTest.wg;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ONNX paths of the commands refuse what they cannot do, before any work and without writing. */
+class OnnxCliTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void optionsOfSafetensorsCheckpointsAreRefusedForAnOnnxModel() {
+        Path out = tmp.resolve("m.safetensors");
+        CliTest.Run r = wg("release", "--model", "minilm", "--out", out.toString(), "--layout", "official");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains("--layout").contains("ONNX model");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void realModelRefusesAFractionOutsideZeroOne() throws Exception {
+        Path dir = tmp.resolve("rm");
+        CliTest.Run r = wg("real-model", "--fraction", "0", "--out", dir.toString());
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains("--fraction");
+        assertThat(Files.exists(dir)).isFalse();
+    }
+}

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.weightgames.core.WgException;
+import org.weightgames.onnx.OnnxModel;
 import org.weightgames.report.RangeChart;
 import org.weightgames.scale.OnnxCorrectness;
 
@@ -42,7 +43,7 @@ final class RealModelCommand extends WgCommand {
 
     @Override
     public Integer call() {
-        if (!org.weightgames.onnx.OnnxModel.isOnnx(model)) {
+        if (!OnnxModel.isOnnx(model)) {
             throw new WgException("--model '" + model + "': give minilm or an .onnx file");
         }
         if (!(fraction > 0 && fraction <= 1)) {

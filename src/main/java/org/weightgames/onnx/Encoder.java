@@ -10,6 +10,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 
 import org.weightgames.core.WgException;
@@ -47,7 +48,7 @@ public final class Encoder implements AutoCloseable {
                 o.setIntraOpNumThreads(1);
                 o.setInterOpNumThreads(1);
                 // warnings only about initializers a rewritten graph no longer uses (GELU's constants); errors still show
-                o.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+                o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
                 session = env.createSession(model, o);
             }
             inputs = new ArrayList<>(session.getInputNames());

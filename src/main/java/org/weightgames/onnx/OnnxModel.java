@@ -6,10 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.google.protobuf.ByteString;
@@ -51,7 +53,7 @@ public final class OnnxModel {
 
     /** True when {@code model} names an ONNX model: the built-in {@code minilm} or a file ending in .onnx. */
     public static boolean isOnnx(String model) {
-        return model.equals(MINILM) || model.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
+        return model.equals(MINILM) || model.toLowerCase(Locale.ROOT).endsWith(".onnx");
     }
 
     /** Reads {@code minilm} or an .onnx file, refusing a truncated or malformed file and a graph without an MLP block. */
@@ -248,7 +250,7 @@ public final class OnnxModel {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, out.getFileName().toString(), ".part");
             Files.write(tmp, model);
-            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new WgException(out + ": cannot write the ONNX model (" + e + ")", e);
         } finally {

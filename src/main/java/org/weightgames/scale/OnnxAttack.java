@@ -11,9 +11,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+
 import org.weightgames.adversaries.SearchRange;
 import org.weightgames.adversaries.TaylorInversion;
 import org.weightgames.core.Artifact;
+import org.weightgames.core.Nd;
 import org.weightgames.core.Numerics;
 import org.weightgames.core.WgException;
 import org.weightgames.model.MlpBlock;
@@ -59,7 +61,7 @@ public final class OnnxAttack {
     static Artifact read(Safetensors a, List<String> prefixes) {
         Map<String, String> meta = new TreeMap<>();
         Map<String, INDArray> tensors = new LinkedHashMap<>();
-        int order = new TaylorNamesCheck(a).order();
+        int order = order(a);
         meta.put("order", Integer.toString(order));
         meta.put("layers", Integer.toString(prefixes.size()));
         for (int i = 0; i < prefixes.size(); i++) {
@@ -78,19 +80,17 @@ public final class OnnxAttack {
     }
 
     /** The order in the artifact's metadata, checked. */
-    private record TaylorNamesCheck(Safetensors a) {
-        int order() {
-            String o = a.metadata().get("order");
-            try {
-                int n = Integer.parseInt(o);
-                if (n >= 1 && n <= 64) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // refused below
+    private static int order(Safetensors a) {
+        String o = a.metadata().get("order");
+        try {
+            int n = Integer.parseInt(o);
+            if (n >= 1 && n <= 64) {
+                return n;
             }
-            throw new WgException(a.file() + ": metadata order '" + o + "' is not an order in 1..64; the artifact is damaged");
+        } catch (NumberFormatException e) {
+            // refused below
         }
+        throw new WgException(a.file() + ": metadata order '" + o + "' is not an order in 1..64; the artifact is damaged");
     }
 
     /**
@@ -136,7 +136,7 @@ public final class OnnxAttack {
                 v.getRow(j).muli(r.sign()[j]);
             }
             weights.put(b.w1(), floats(v.transpose()));
-            weights.put(b.b1(), floats(org.weightgames.core.Nd.vector(r.b())));
+            weights.put(b.b1(), floats(Nd.vector(r.b())));
             weights.put(b.w2(), floats(r.w().transpose()));
             weights.put(b.b2(), floats(r.c()));
             String line = String.format("block '%s': %d x %d recovered (sign, point and column of every neuron, then c; %d point%s"

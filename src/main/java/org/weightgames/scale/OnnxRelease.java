@@ -3,15 +3,18 @@ package org.weightgames.scale;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Nd;
+import org.weightgames.core.Numerics;
 import org.weightgames.core.Params;
 import org.weightgames.core.WgException;
 import org.weightgames.data.Dataset;
@@ -164,7 +167,7 @@ public final class OnnxRelease {
                 range[j] = lr[1][j] - lr[0][j];
             }
             log.printf("  block '%s': calibrated ranges median %.2f, max %.2f%n", r.blocks().get(i).prefix(),
-                    org.weightgames.core.Numerics.median(range), java.util.Arrays.stream(range).max().orElse(0));
+                    Numerics.median(range), Arrays.stream(range).max().orElse(0));
         }
         log.flush();
         return r;

@@ -7,8 +7,10 @@ import org.apache.commons.math3.optim.univariate.SearchInterval;
 import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
 import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
 import org.weightgames.adversaries.TaylorFit;
 import org.weightgames.adversaries.TaylorInversion;
+import org.weightgames.core.Nd;
 import org.weightgames.schemes.taylormlp.ReleasedLayer;
 
 /**
@@ -113,7 +115,7 @@ final class PointRefit {
         for (int q = 0; q < k; q++) {
             act[q] = l.act.value(a[q]);
         }
-        c.subi(w.mmul(org.weightgames.core.Nd.vector(act).reshape(k, 1)).reshape(l.out));
+        c.subi(w.mmul(Nd.vector(act).reshape(k, 1)).reshape(l.out));
         return new Refit(a, sign, w, b, c, moved);
     }
 

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 import org.weightgames.core.WgException;
 import org.weightgames.onnx.proto.OnnxProtos.GraphProto;
 import org.weightgames.onnx.proto.OnnxProtos.ModelProto;
@@ -51,7 +53,7 @@ class OnnxModelTest {
             assertThat(t.ids()[t.length() - 1]).isEqualTo(102); // [SEP]
             Encoder.Run a = e.run(t);
             double norm = Math.sqrt(Arrays.stream(a.embedding()).map(v -> v * v).sum());
-            assertThat(norm).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(norm).isCloseTo(1, Offset.offset(1e-9));
             assertThat(a.taps().get(minilm.blocks().get(0).input())).hasSize(t.length() * 384);
             double similar = Encoder.cosine(a.embedding(), e.run(tok.encode("A man is eating a piece of bread.")).embedding());
             double unrelated = Encoder.cosine(a.embedding(), e.run(tok.encode("The licence terminates automatically.")).embedding());

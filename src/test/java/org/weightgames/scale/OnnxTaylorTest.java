@@ -13,6 +13,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 import org.weightgames.core.WgException;
 import org.weightgames.onnx.Corpus;
 import org.weightgames.onnx.Encoder;
@@ -20,6 +21,9 @@ import org.weightgames.onnx.MlpPattern;
 import org.weightgames.onnx.OnnxModel;
 import org.weightgames.onnx.SentenceTokenizer;
 import org.weightgames.onnx.TaylorGraph;
+import org.weightgames.onnx.proto.OnnxProtos.ModelProto;
+import org.weightgames.onnx.proto.OnnxProtos.TypeProto;
+import org.weightgames.onnx.proto.OnnxProtos.ValueInfoProto;
 import org.weightgames.schemes.taylormlp.TaylorNames;
 
 /**
@@ -135,10 +139,10 @@ class OnnxTaylorTest {
     }
 
     private static byte[] withOutput(byte[] model, String value) throws Exception {
-        var p = org.weightgames.onnx.proto.OnnxProtos.ModelProto.parseFrom(model);
-        var g = p.getGraph().toBuilder().addOutput(org.weightgames.onnx.proto.OnnxProtos.ValueInfoProto.newBuilder().setName(value)
-                .setType(org.weightgames.onnx.proto.OnnxProtos.TypeProto.newBuilder().setTensorType(
-                        org.weightgames.onnx.proto.OnnxProtos.TypeProto.Tensor.newBuilder().setElemType(1))));
+        var p = ModelProto.parseFrom(model);
+        var g = p.getGraph().toBuilder().addOutput(ValueInfoProto.newBuilder().setName(value)
+                .setType(TypeProto.newBuilder().setTensorType(
+                        TypeProto.Tensor.newBuilder().setElemType(1))));
         return p.toBuilder().setGraph(g).build().toByteArray();
     }
 }

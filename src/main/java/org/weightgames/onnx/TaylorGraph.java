@@ -1,6 +1,7 @@
 package org.weightgames.onnx;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,19 @@ public final class TaylorGraph {
         for (MlpPattern.Block b : released.keySet()) {
             drop.addAll(b.nodes());
             dropInit.addAll(List.of(b.w1(), b.b1(), b.w2(), b.b2()));
+        }
+        // the Constant nodes that fed only the block's nodes (GELU's sqrt 2, 1 and 0.5) go with them
+        Map<String, List<String>> consumers = new HashMap<>();
+        for (NodeProto n : g.getNodeList()) {
+            for (String i : n.getInputList()) {
+                consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n.getName());
+            }
+        }
+        for (NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("Constant") && n.getOutputList().stream().allMatch(o -> drop.containsAll(
+                    consumers.getOrDefault(o, List.of())) && consumers.containsKey(o))) {
+                drop.add(n.getName());
+            }
         }
         GraphProto.Builder out = g.toBuilder().clearNode().clearInitializer();
         for (TensorProto t : g.getInitializerList()) {

@@ -1,5 +1,6 @@
 package org.weightgames.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import picocli.CommandLine;
@@ -15,11 +16,17 @@ final class AttackCommand extends WgCommand {
     @CommandLine.Parameters(index = "0", description = "The TaylorMLP artifact (.safetensors).")
     Path artifact;
 
-    @Option(names = "--out", required = true, description = "The recovered checkpoint to write (.safetensors).")
+    @Option(names = "--out", description = "The recovered checkpoint to write (.safetensors; for a release of an ONNX model, the"
+            + " recovered model as .onnx, by default the artifact's name with .recovered.onnx).")
     Path out;
 
-    @Option(names = "--original", description = "The original checkpoint, to measure the recovery's error block by block.")
+    @Option(names = "--original", description = "The original checkpoint, to measure the recovery's error block by block (for an"
+            + " ONNX model's release: minilm or the .onnx file, whose graph the recovered model is written into, and whose sentence"
+            + " embeddings the recovered model's are compared with).")
     Path original;
+
+    @Option(names = "--tokenizer", description = "With an .onnx original: its tokenizer.json (minilm carries its own).")
+    Path tokenizer;
 
     @Option(names = "--activation", defaultValue = "auto", description = "silu, gelu, gelu-tanh, or auto: identified from the"
             + " coefficients, the one whose per-neuron fit leaves the smallest residual (default: ${DEFAULT-VALUE}).")
@@ -35,6 +42,20 @@ final class AttackCommand extends WgCommand {
 
     @Override
     public Integer call() {
+        if (Files.isRegularFile(artifact) && org.weightgames.scale.OnnxAttack.isOnnxRelease(artifact)) {
+            if (!activation.equals("auto") || !fit.equals("needed")) {
+                throw new org.weightgames.core.WgException(artifact + ": a release of an ONNX model's GELU blocks is attacked with"
+                        + " GELU and every order (each neuron's point is unknown); drop --activation and --fit");
+            }
+            Path o = out != null ? out : artifact.resolveSibling(artifact.getFileName().toString().replaceFirst(
+                    "(\\.safetensors)?$", "") + ".recovered.onnx");
+            org.weightgames.scale.OnnxAttack.attack(artifact, o, original == null ? null : original.toString(), original != null,
+                    tokenizer, out());
+            return 0;
+        }
+        if (out == null) {
+            throw new org.weightgames.core.WgException("--out: give the recovered checkpoint to write (.safetensors)");
+        }
         org.weightgames.scale.CheckpointTools.attack(artifact, out, original, org.weightgames.scale.CheckpointTools.activation(
                 activation), org.weightgames.scale.Fit.parse(fit), threads.atLeastOne("attack"), out());
         return 0;

@@ -55,7 +55,8 @@ final class AuditCommand extends WgCommand {
     String dataset;
 
     @Option(names = "--model", description = "Audit your own MLP block from a safetensors checkpoint (SwiGLU gate_proj/up_proj/down_proj"
-            + " or plain fc1/fc2) instead of drawing originals; --set model.prefix=... picks a block, model.activation=... a plain"
+            + " or plain fc1/fc2), an .onnx model (its GELU MLP blocks, on real hidden states; --set model.tokenizer=FILE) or minilm"
+            + " (the built-in all-MiniLM-L6-v2) instead of drawing originals; --set model.prefix=... picks a block, model.activation=... a plain"
             + " block's activation (gelu). Default schemes taylormlp, plain, oracle; definitions ext-w, ext-f.")
     Path model;
 
@@ -107,12 +108,14 @@ final class AuditCommand extends WgCommand {
         Map<String, Map<String, String>> settings = Settings.load(config, sets);
         plugins.install(settings);
         if (model != null) {
-            if (!Files.isRegularFile(model)) {
-                throw new WgException("--model " + model + ": no such file; give the path of a .safetensors checkpoint");
+            boolean builtin = model.toString().equals(org.weightgames.onnx.OnnxModel.MINILM) && !Files.exists(model);
+            if (!builtin && !Files.isRegularFile(model)) {
+                throw new WgException("--model " + model + ": no such file; give the path of a .safetensors checkpoint, an .onnx"
+                        + " model, or minilm (the built-in all-MiniLM-L6-v2)");
             }
             Map<String, String> m = new java.util.TreeMap<>(settings.getOrDefault("model", Map.of()));
             m.put("arch", "file");
-            m.put("file", model.toAbsolutePath().normalize().toString());
+            m.put("file", builtin ? org.weightgames.onnx.OnnxModel.MINILM : model.toAbsolutePath().normalize().toString());
             settings = new java.util.TreeMap<>(settings);
             settings.put("model", m);
             sets.add("model.arch=file");

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "wg", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "WeightGames: security definitions of model weight release schemes as executable games.",
         subcommands = {ListCommand.class, AuditCommand.class, VerifyCommand.class, SweepCommand.class, ReplayCommand.class,
-            KeygenCommand.class, SignCommand.class, CheckReportCommand.class, BenchCommand.class, ReleaseCommand.class,
+            KeygenCommand.class, SignCommand.class, CheckReportCommand.class, BenchCommand.class, ReleaseCommand.class, RealModelCommand.class,
             AttackCommand.class, KitCommand.class})
 public final class Main implements Callable<Integer> {
 

@@ -12,8 +12,13 @@ import picocli.CommandLine.Option;
 @Command(name = "release", description = "Release a checkpoint with TaylorMLP, streamed: every SwiGLU block (or those named) replaced by its "
         + "Taylor coefficients, in WeightGames' layout or the authors' (--layout official), the other tensors copied; writes a safetensors artifact.")
 final class ReleaseCommand extends WgCommand {
-    @Option(names = "--model", required = true, description = "The safetensors checkpoint to release.")
+    @Option(names = "--model", required = true, description = "The checkpoint to release: a .safetensors file, an .onnx model"
+            + " (its MLP blocks found by the graph, calibrated on the real hidden states of the committed sentences), or minilm"
+            + " (the built-in all-MiniLM-L6-v2).")
     Path model;
+
+    @Option(names = "--tokenizer", description = "With an .onnx model: its tokenizer.json (minilm carries its own).")
+    Path tokenizer;
 
     @Option(names = "--out", required = true, description = "The artifact to write (.safetensors).")
     Path out;
@@ -24,7 +29,8 @@ final class ReleaseCommand extends WgCommand {
     @Option(names = "--order", defaultValue = "8", description = "Taylor order N (default: ${DEFAULT-VALUE}).")
     int order;
 
-    @Option(names = "--tokens", defaultValue = "128", description = "Gaussian calibration tokens (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tokens", defaultValue = "128", description = "Gaussian calibration tokens of a safetensors checkpoint (an ONNX model calibrates on"
+            + " the real hidden states of the committed sentences) (default: ${DEFAULT-VALUE}).")
     int tokens;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the calibration tokens and the signs (default: ${DEFAULT-VALUE}).")
@@ -55,6 +61,15 @@ final class ReleaseCommand extends WgCommand {
 
     @Override
     public Integer call() {
+        if (org.weightgames.onnx.OnnxModel.isOnnx(model.toString())) {
+            if (!layout.equals("own") || select != -1 || indices || dtype != null || !activation.equals("silu")) {
+                throw new org.weightgames.core.WgException("--layout, --select, --indices, --dtype and --activation belong to"
+                        + " safetensors checkpoints; an ONNX model's blocks are released in WeightGames' layout, F32, with the GELU the"
+                        + " graph computes");
+            }
+            org.weightgames.scale.OnnxRelease.release(model.toString(), tokenizer, out, prefixes, order, seed, out());
+            return 0;
+        }
         boolean official = switch (layout) {
             case "own" -> false;
             case "official" -> true;

@@ -10,9 +10,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.bouncycastle.util.encoders.Hex;
 import org.weightgames.core.WgException;
 import org.weightgames.core.Nd;
+import org.weightgames.onnx.MlpPattern;
+import org.weightgames.onnx.OnnxModel;
 import org.weightgames.safetensors.Safetensors;
 import org.weightgames.safetensors.Tensor;
 
@@ -24,6 +27,8 @@ import org.weightgames.safetensors.Tensor;
  * {@code down_proj.weight};</li>
  * <li>plain MLP (OPT, Phi, CLIP, ViT): {@code <prefix>fc1.weight} [hidden, in], {@code fc1.bias},
  * {@code fc2.weight} [out, hidden], {@code fc2.bias}, with the activation given separately.</li>
+ * <li>an ONNX model ({@code minilm}, the built-in all-MiniLM-L6-v2, or an .onnx file): its MLP blocks
+ * found by the graph ({@link MlpPattern}), named by their biases ({@code encoder.layer.0.}).</li>
  * </ul>
  * The games hold the block in double precision, several copies per trial, so the block's
  * parameters are limited to {@value #MAX_PARAMETERS}; larger blocks (a full Llama MLP) are
@@ -49,6 +54,11 @@ public final class Checkpoint {
             prefix = null;
         }
         String key;
+        if (file.toString().equals(OnnxModel.MINILM)) {
+            String p = prefix;
+            Loaded l = LOADED.computeIfAbsent(OnnxModel.MINILM + "|" + prefix, k -> readOnnx(OnnxModel.MINILM, p));
+            return new Loaded(l.network().copy(), l.kind(), l.sha256(), l.file(), l.prefix());
+        }
         try {
             key = file.toAbsolutePath().normalize() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file) + "|" + prefix
                     + "|" + activation;
@@ -56,7 +66,8 @@ public final class Checkpoint {
             throw new WgException(file + ": cannot read the checkpoint (" + e.getMessage() + "); check the path given to --model");
         }
         String p = prefix;
-        Loaded l = LOADED.computeIfAbsent(key, k -> read(file, p, activation));
+        Loaded l = LOADED.computeIfAbsent(key, k -> OnnxModel.isOnnx(file.toString()) ? readOnnx(file.toString(), p)
+                : read(file, p, activation));
         return new Loaded(l.network().copy(), l.kind(), l.sha256(), l.file(), l.prefix());
     }
 
@@ -110,6 +121,32 @@ public final class Checkpoint {
             }
             return new Loaded(net, gated ? "swiglu" : "mlp-" + activation.id(), sha256(file), file, p);
         }
+    }
+
+    /**
+     * A block of an ONNX model ({@code minilm} or an .onnx file): the one under {@code prefix} (null: the
+     * first), a plain GELU block as the graph computes it.
+     */
+    private static Loaded readOnnx(String model, String prefix) {
+        OnnxModel m = OnnxModel.load(model);
+        MlpPattern.Block b = prefix == null ? m.blocks().get(0) : m.block(prefix);
+        return new Loaded(Network.of(onnxBlock(m, b)), "mlp-gelu", m.sha256(), Path.of(model), b.prefix());
+    }
+
+    /** An ONNX MLP block as WeightGames' plain block: V = W1' [hidden, in], b = b1, W = W2' [out, hidden], c = b2. */
+    public static MlpBlock onnxBlock(OnnxModel m, MlpPattern.Block b) {
+        INDArray w1 = Nd.matrix(doubles(m.floats(b.w1())), b.in(), b.hidden());
+        INDArray w2 = Nd.matrix(doubles(m.floats(b.w2())), b.hidden(), b.out());
+        return new MlpBlock(Activation.GELU, w1.transpose().dup('c'), Nd.vector(doubles(m.floats(b.b1()))),
+                w2.transpose().dup('c'), Nd.vector(doubles(m.floats(b.b2()))));
+    }
+
+    private static double[] doubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
     }
 
     /** Prefixes of every complete plain MLP block (fc1/fc2 weights and biases). */

@@ -23,7 +23,9 @@ public final class Datasets {
         if (file == null) {
             throw new WgException("the tokens data set is drawn for a checkpoint; give it with --model FILE");
         }
+        String tokenizer = model.get("tokenizer");
         return TokenData.of(Checkpoint.load(Path.of(file), model.get("prefix"),
-                Activation.byId(model.getOrDefault("activation", "gelu"))));
+                Activation.byId(model.getOrDefault("activation", "gelu"))), tokenizer == null || tokenizer.isEmpty() ? null
+                        : Path.of(tokenizer));
     }
 }

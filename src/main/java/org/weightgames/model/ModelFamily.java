@@ -93,6 +93,9 @@ public final class ModelFamily {
                 throw new WgException("model.arch=file needs model.file=<checkpoint.safetensors> (or use --model FILE)");
             }
             String prefix = params.getString("prefix", "", null);
+            if (params.has("tokenizer")) {
+                params.getString("tokenizer", "", null); // an ONNX model's tokenizer.json, read by the tokens data set
+            }
             String act = params.getString("activation", "gelu", Set.of("silu", "gelu", "gelu-tanh", "relu"));
             this.loaded = Checkpoint.load(java.nio.file.Path.of(path), prefix.isEmpty() ? null : prefix, Activation.byId(act));
             Network net = loaded.network();

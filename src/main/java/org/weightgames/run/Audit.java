@@ -159,6 +159,8 @@ public final class Audit {
                     // a key the user fixed to another value rules the variant out; to the same value
                     // (as a replay command does) keeps it, with its coins
                     clash |= fixed != null && !fixed.equals(kv.getValue());
+                    // a variant's own family (model.block, model.range-median, ...) cannot apply to the user's checkpoint
+                    clash |= c.getKey().equals("model") && "file".equals(config.settings().getOrDefault("model", Map.of()).get("arch"));
                     merged.computeIfAbsent(c.getKey(), x -> new java.util.TreeMap<>()).putIfAbsent(kv.getKey(), kv.getValue());
                     label.append(label.length() > 0 ? "," : "").append(c.getKey()).append('.').append(kv.getKey()).append('=')
                             .append(kv.getValue());

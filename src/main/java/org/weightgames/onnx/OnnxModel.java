@@ -193,20 +193,18 @@ public final class OnnxModel {
     static TensorProto floatTensor(String name, long[] shape, float[] values) {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(ByteString.copyFrom(b.array()));
-        for (long d : shape) {
-            t.addDims(d);
-        }
-        return t.build();
+        return tensor(name, shape, TensorProto.DataType.FLOAT_VALUE, b.array());
     }
 
     /** An fp64 initializer of the given shape. */
     static TensorProto doubleTensor(String name, long[] shape, double[] values) {
         ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asDoubleBuffer().put(values);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.DOUBLE_VALUE)
-                .setRawData(ByteString.copyFrom(b.array()));
+        return tensor(name, shape, TensorProto.DataType.DOUBLE_VALUE, b.array());
+    }
+
+    private static TensorProto tensor(String name, long[] shape, int dataType, byte[] littleEndian) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(dataType).setRawData(ByteString.copyFrom(littleEndian));
         for (long d : shape) {
             t.addDims(d);
         }

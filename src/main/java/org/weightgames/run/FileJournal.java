@@ -130,6 +130,17 @@ public final class FileJournal implements TrialJournal, AutoCloseable {
         delete();
     }
 
+    /** A shard's run finished: its journal becomes {@code target}, the shard's trials for {@code wg merge}. */
+    public void keep(Path target) {
+        close();
+        try {
+            Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new WgException("cannot move the trial journal " + file + " to " + target + " (" + e.getMessage() + ")");
+        }
+        delete();
+    }
+
     /** The run failed on bad input: nothing of it stays behind. */
     public void discard() {
         close();

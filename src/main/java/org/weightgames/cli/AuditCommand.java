@@ -167,7 +167,14 @@ final class AuditCommand extends WgCommand {
                 throw new WgException("--shard needs --out: the folder where this shard leaves its trials for ./wg merge");
             }
             if (Files.exists(out.resolve(org.weightgames.run.ShardFolder.AUDIT))) {
-                throw new WgException(out + " already holds a finished shard; choose another --out");
+                if (!resume || !org.weightgames.run.ShardFolder.finished(out, audit.fingerprint(plan), part)) {
+                    throw new WgException(out + " already holds a finished shard" + (resume ? " of another audit or shard" : "")
+                            + "; choose another --out");
+                }
+                // a batch system's retry of a shard that had finished: nothing to play
+                out().println("shard " + part + ": already finished in " + out);
+                out().flush();
+                return 0;
             }
         }
         if (resume && out == null) {

@@ -47,6 +47,13 @@ public final class ShardFolder {
         }
     }
 
+    /** Whether {@code dir} holds shard {@code shard} of the audit with {@code fingerprint}, finished. */
+    public static boolean finished(Path dir, String fingerprint, Shard shard) {
+        JsonNode head = read(dir.resolve(AUDIT), dir);
+        return fingerprint.equals(head.path("fingerprint").asText()) && shard.toString().equals(head.path("shard").asText())
+                && Files.isRegularFile(dir.resolve(TRIALS));
+    }
+
     /** The trials of every shard folder, joined: the audit, its fingerprint, and per key (game#index) one record. */
     public record Merged(AuditJob job, String fingerprint, int shards, Map<String, TrialRecord> records) implements TrialJournal {
         @Override

@@ -127,6 +127,12 @@ class ShardMergeTest {
                 tmp.resolve("auto").toString());
         assertThat(auto.err()).contains("--shard needs a fixed trial count");
         assertThat(tmp.resolve("auto")).doesNotExist();
+        // a batch system's retry of a finished shard plays nothing; without --resume the folder is refused
+        assertThat(CliTest.wg(with(AUDIT, "--shard", "1/3", "--out", shards.get(0).toString())).err())
+                .contains("already holds a finished shard");
+        assertThat(ok(with(AUDIT, "--shard", "1/3", "--out", shards.get(0).toString(), "--resume")).out()).contains("already finished");
+        assertThat(CliTest.wg(with(AUDIT, "--shard", "2/3", "--out", shards.get(0).toString(), "--resume")).err())
+                .contains("already holds a finished shard of another audit or shard");
         CliTest.Run bad = CliTest.wg(with(AUDIT, "--shard", "4/3", "--out", tmp.resolve("bad").toString()));
         assertThat(bad.err()).contains("--shard must be i/n with 1 <= i <= n, got 4/3");
     }

@@ -20,6 +20,10 @@ import org.weightgames.report.JsonReport;
 import org.weightgames.report.MarkdownReport;
 import org.weightgames.report.ReportWriter;
 import org.weightgames.run.Audit;
+import org.weightgames.run.AuditJob;
+import org.weightgames.run.Shard;
+import org.weightgames.run.ShardFolder;
+import org.weightgames.run.TrialExecutor;
 import org.weightgames.run.TaylorTiming;
 import org.weightgames.stats.AuditSummary;
 import org.weightgames.stats.GameSummary;
@@ -160,14 +164,14 @@ final class AuditCommand extends WgCommand {
         DataSource data = org.weightgames.model.Datasets.load(dataset, settings.getOrDefault("model", Map.of()));
         List<Audit.PlannedGame> plan = audit.plan(data);
         Instant now = Instant.now();
-        org.weightgames.run.Shard part = shard == null ? null : org.weightgames.run.Shard.parse(shard);
+        Shard part = shard == null ? null : Shard.parse(shard);
         if (part != null) {
             audit.checkFixed("--shard");
             if (out == null) {
                 throw new WgException("--shard needs --out: the folder where this shard leaves its trials for ./wg merge");
             }
-            if (Files.exists(out.resolve(org.weightgames.run.ShardFolder.AUDIT))) {
-                if (!resume || !org.weightgames.run.ShardFolder.finished(out, audit.fingerprint(plan), part)) {
+            if (Files.exists(out.resolve(ShardFolder.AUDIT))) {
+                if (!resume || !ShardFolder.finished(out, audit.fingerprint(plan), part)) {
                     throw new WgException(out + " already holds a finished shard" + (resume ? " of another audit or shard" : "")
                             + "; choose another --out");
                 }
@@ -191,12 +195,12 @@ final class AuditCommand extends WgCommand {
             if (journal.resumed() > 0) {
                 err.println("[resume] " + journal.resumed() + " finished trials read from " + dir.resolve(".partial"));
             }
-            org.weightgames.run.AuditJob job = new org.weightgames.run.AuditJob(audit.config(), plugins.folderNames());
-            try (org.weightgames.run.TrialExecutor executor = Engines.executor(spark, sparkConf, nThreads, job, audit.fingerprint(plan))) {
+            AuditJob job = new AuditJob(audit.config(), plugins.folderNames());
+            try (TrialExecutor executor = Engines.executor(spark, sparkConf, nThreads, job, audit.fingerprint(plan))) {
                 err.println("[engine] trials on " + executor.name());
                 if (part != null) {
                     audit.playShard(plan, part, journal, executor);
-                    org.weightgames.run.ShardFolder.seal(dir, journal, job, audit.fingerprint(plan), part);
+                    ShardFolder.seal(dir, journal, job, audit.fingerprint(plan), part);
                     out().println("shard " + part + ": its trials are in " + dir + "; join every shard with ./wg merge --out DIR "
                             + "SHARD_DIR...");
                     out().flush();

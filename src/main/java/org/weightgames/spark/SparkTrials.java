@@ -1,5 +1,6 @@
 package org.weightgames.spark;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.launcher.JavaModuleOptions;
 import org.weightgames.core.WgException;
 import org.weightgames.run.AuditJob;
 import org.weightgames.run.GameSpec;
@@ -91,7 +93,7 @@ public final class SparkTrials implements TrialExecutor {
                     s.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> out.add(p.toString()));
                 }
             }
-        } catch (URISyntaxException | java.io.IOException | SecurityException e) {
+        } catch (URISyntaxException | IOException | SecurityException e) {
             // no jar to ship: the executors must have WeightGames on their class path (spark.executor.extraClassPath)
         }
         return out;
@@ -141,6 +143,6 @@ public final class SparkTrials implements TrialExecutor {
 
     /** Prints Spark's own Java module options (for the driver's JVM, which ./wg starts before Spark can add them). */
     public static void main(String[] args) {
-        System.out.println(org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptions());
+        System.out.println(JavaModuleOptions.defaultModuleOptions());
     }
 }

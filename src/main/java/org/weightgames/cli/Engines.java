@@ -40,10 +40,11 @@ final class Engines {
         Class<?> type;
         try {
             type = Class.forName(SPARK);
-            Class.forName("org.apache.spark.SparkConf");
+            // Spark's runtime, not only its API (which the build compiles against): its network layer
+            Class.forName("org.apache.spark.network.TransportContext");
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new WgException("--spark needs Apache Spark's classes on the class path: run ./wg (it adds target/spark-lib when"
-                    + " --spark is given) or spark-submit, not java -cp target/lib/*");
+            throw new WgException("--spark needs Apache Spark's jars on the class path: run ./wg (it adds them when --spark is"
+                    + " given) or spark-submit, not java -cp target/lib/*");
         }
         try {
             return (TrialExecutor) type.getConstructor(String.class, Map.class, String.class, String.class)

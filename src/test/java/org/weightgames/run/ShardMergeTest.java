@@ -1,6 +1,7 @@
 package org.weightgames.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -119,6 +120,25 @@ class ShardMergeTest {
         assertThat(r.err()).contains(other + " holds a shard of another audit");
         CliTest.Run none = CliTest.wg("merge", "--out", tmp.resolve("o2").toString(), tmp.toString());
         assertThat(none.err()).contains("is not the folder of a finished shard");
+    }
+
+    @Test
+    void sparkWithoutSparksJarsIsRefusedWithOneMessage() {
+        // on the main job's class path, which has no Spark (-Dtest also runs this class in the spark-tests execution)
+        boolean spark;
+        try {
+            Class.forName("org.apache.spark.network.TransportContext");
+            spark = true;
+        } catch (ClassNotFoundException e) {
+            spark = false;
+        }
+        assumeFalse(spark, "Spark's jars are on this class path (the pom's spark-tests execution)");
+        CliTest.Run r = CliTest.wg(with(AUDIT, "--out", tmp.resolve("nospark").toString(), "--spark", "local[2]"));
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--spark needs Apache Spark's jars on the class path");
+        assertThat(tmp.resolve("nospark")).doesNotExist();
+        CliTest.Run conf = CliTest.wg(with(AUDIT, "--out", tmp.resolve("noconf").toString(), "--spark-conf", "spark.executor.memory=1g"));
+        assertThat(conf.err()).contains("--spark-conf is for --spark");
     }
 
     @Test

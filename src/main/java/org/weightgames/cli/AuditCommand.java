@@ -1,7 +1,6 @@
 package org.weightgames.cli;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -9,25 +8,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.weightgames.core.Nd;
 import org.weightgames.core.WgException;
 import org.weightgames.data.DataSource;
-import org.weightgames.report.JsonReport;
-import org.weightgames.report.MarkdownReport;
-import org.weightgames.report.ReportWriter;
 import org.weightgames.run.Audit;
 import org.weightgames.run.AuditJob;
 import org.weightgames.run.Shard;
 import org.weightgames.run.ShardFolder;
 import org.weightgames.run.TrialExecutor;
-import org.weightgames.run.TaylorTiming;
-import org.weightgames.stats.AuditSummary;
 import org.weightgames.stats.GameSummary;
-import org.weightgames.stats.InferenceCost;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

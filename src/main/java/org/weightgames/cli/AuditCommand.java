@@ -1,7 +1,6 @@
 package org.weightgames.cli;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -9,22 +8,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.weightgames.core.Nd;
 import org.weightgames.core.WgException;
 import org.weightgames.data.DataSource;
-import org.weightgames.report.HtmlReport;
-import org.weightgames.report.JsonReport;
-import org.weightgames.report.MarkdownReport;
-import org.weightgames.report.ReportWriter;
 import org.weightgames.run.Audit;
-import org.weightgames.run.TaylorTiming;
-import org.weightgames.stats.AuditSummary;
+import org.weightgames.run.AuditJob;
+import org.weightgames.run.Shard;
+import org.weightgames.run.ShardFolder;
+import org.weightgames.run.TrialExecutor;
 import org.weightgames.stats.GameSummary;
-import org.weightgames.stats.InferenceCost;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,6 +93,18 @@ final class AuditCommand extends WgCommand {
             + " its limits).")
     boolean isolate;
 
+    @Option(names = "--shard", paramLabel = "i/n", description = "Play only shard i of n of the trials (1 <= i <= n; needs --trials N"
+            + " and --out) and leave them in --out for ./wg merge, e.g. one shard per Slurm array task or Kubernetes Job index.")
+    String shard;
+
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Play the trials on Apache Spark: local[2] (embedded, no set-up),"
+            + " spark://host:7077 (a standalone cluster), or default (the master spark-submit gives).")
+    String spark;
+
+    @Option(names = "--spark-conf", paramLabel = "key=value", description = "A Spark setting for --spark, e.g."
+            + " spark.executor.memory=4g (repeatable).")
+    List<String> sparkConf = new ArrayList<>();
+
     @Override
     public Integer call() {
         PrintStream err = System.err;
@@ -152,6 +159,23 @@ final class AuditCommand extends WgCommand {
         DataSource data = org.weightgames.model.Datasets.load(dataset, settings.getOrDefault("model", Map.of()));
         List<Audit.PlannedGame> plan = audit.plan(data);
         Instant now = Instant.now();
+        Shard part = shard == null ? null : Shard.parse(shard);
+        if (part != null) {
+            audit.checkFixed("--shard");
+            if (out == null) {
+                throw new WgException("--shard needs --out: the folder where this shard leaves its trials for ./wg merge");
+            }
+            if (Files.exists(out.resolve(ShardFolder.AUDIT))) {
+                if (!resume || !ShardFolder.finished(out, audit.fingerprint(plan), part)) {
+                    throw new WgException(out + " already holds a finished shard" + (resume ? " of another audit or shard" : "")
+                            + "; choose another --out");
+                }
+                // a batch system's retry of a shard that had finished: nothing to play
+                out().println("shard " + part + ": already finished in " + out);
+                out().flush();
+                return 0;
+            }
+        }
         if (resume && out == null) {
             throw new WgException("--resume needs the --out folder of the interrupted run");
         }
@@ -166,7 +190,19 @@ final class AuditCommand extends WgCommand {
             if (journal.resumed() > 0) {
                 err.println("[resume] " + journal.resumed() + " finished trials read from " + dir.resolve(".partial"));
             }
-            results = audit.run(plan, journal);
+            AuditJob job = new AuditJob(audit.config(), plugins.folderNames());
+            try (TrialExecutor executor = Engines.executor(spark, sparkConf, nThreads, job, audit.fingerprint(plan))) {
+                err.println("[engine] trials on " + executor.name());
+                if (part != null) {
+                    audit.playShard(plan, part, journal, executor);
+                    ShardFolder.seal(dir, journal, job, audit.fingerprint(plan), part);
+                    out().println("shard " + part + ": its trials are in " + dir + "; join every shard with ./wg merge --out DIR "
+                            + "SHARD_DIR...");
+                    out().flush();
+                    return 0;
+                }
+                results = audit.run(plan, journal, executor);
+            }
         } catch (WgException e) {
             journal.discard();
             org.weightgames.plugin.Plugins.logTo(null);
@@ -179,40 +215,7 @@ final class AuditCommand extends WgCommand {
         } finally {
             org.weightgames.plugin.Plugins.logTo(null);
         }
-        List<InferenceCost> timing = null;
-        String shape = null;
-        if (!noTiming && plan.stream().anyMatch(p -> p.scheme().equals("taylormlp"))) {
-            err.println("[timing] measuring TaylorMLP inference cost against the original");
-            int[] orders = {2, 4, 8, 16};
-            timing = TaylorTiming.measure(512, 2048, 512, 64, orders, 9);
-            shape = "512->2048->512 (SiLU), batch 64";
-        }
-        String generated = DateTimeFormatter.ISO_INSTANT.format(now);
-        Map<String, String> files = new LinkedHashMap<>();
-        AuditSummary summary = audit.summary(results, data);
-        files.put("report.json", ReportWriter.json(JsonReport.render(summary, generated)));
-        files.put("report.md", MarkdownReport.render(summary, generated, timing, shape));
-        files.put("timing.json", ReportWriter.json(JsonReport.timing(audit.wallTimes(), timing, shape, 9)));
-        files.put("report.html", HtmlReport.render("WeightGames security report",
-                "Generated " + generated + " with seed " + seed + " on data set " + data.name() + ".", results,
-                HtmlReport.auditPlots(results, data, timing, shape), MarkdownReport.tables(summary, timing, shape)));
-        ReportWriter.write(dir, files);
-        journal.finish();
-        if (signKey != null) {
-            org.weightgames.report.Signing.sign(dir, signKey);
-        }
-        PrintWriter o = out();
-        results.forEach(g -> o.printf("%-10s %-6s %-18s %3d/%-3d rate %.3f CI [%.3f, %.3f] -> %s%s%n", g.scheme(), g.definition(),
-                "[all " + g.strongest().adversaries().size() + "]", g.strongest().wins(), g.strongest().trials(),
-                g.strongest().advantage(), g.strongest().ci().low(), g.strongest().ci().high(), g.strongest().verdict().label(),
-                g.variant().isEmpty() ? "" : "   [" + g.variant() + "]"));
-        o.println("per adversary:");
-        results.forEach(g -> g.summaries().forEach((adv, s) -> o.printf("%-10s %-6s %-18s %3d/%-3d advantage %.3f CI [%.3f, %.3f] -> %s%s%n",
-                g.scheme(), g.definition(), adv, s.wins, s.trials, s.advantage, s.ci.low(), s.ci.high(),
-                s.verdict.label(), g.variant().isEmpty() ? "" : "   [" + g.variant() + "]")));
-        o.print(ReportWriter.findings(results));
-        o.println("report: " + dir.resolve("report.md"));
-        o.flush();
+        AuditOutput.write(out(), err, dir, audit, plan, results, data, noTiming, signKey, now, journal::finish);
         return 0;
     }
 

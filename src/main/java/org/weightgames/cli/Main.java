@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "WeightGames: security definitions of model weight release schemes as executable games.",
         subcommands = {ListCommand.class, AuditCommand.class, VerifyCommand.class, SweepCommand.class, ReplayCommand.class,
             KeygenCommand.class, SignCommand.class, CheckReportCommand.class, BenchCommand.class, ReleaseCommand.class, RealModelCommand.class,
-            AttackCommand.class, KitCommand.class})
+            AttackCommand.class, KitCommand.class, MergeCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

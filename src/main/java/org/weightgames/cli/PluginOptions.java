@@ -41,6 +41,15 @@ class PluginOptions {
         return Plugins.install(folders, noSandbox ? Map.of(Sandbox.COMPONENT, Map.of("sandbox", "false")) : Map.of());
     }
 
+    /** The plugin folders, absolute, as an audit's JSON records them for its executors and shards. */
+    List<String> folderNames() {
+        List<String> names = new ArrayList<>();
+        for (Path f : folders) {
+            names.add(f.toAbsolutePath().normalize().toString());
+        }
+        return names;
+    }
+
     /** The flags that give the same plugins to a replay. */
     List<String> replayFlags() {
         List<String> flags = new ArrayList<>();

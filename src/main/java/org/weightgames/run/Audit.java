@@ -203,17 +203,47 @@ public final class Audit {
         return List.copyOf(wallTimes);
     }
 
-    /** Plays every planned game, taking finished trials from the journal and recording new ones in it. */
+    /** Plays every planned game on the thread pool, taking finished trials from the journal and recording new ones in it. */
     public List<GameSummary> run(List<PlannedGame> plan, TrialJournal journal) {
-        TrialRunner runner = new TrialRunner(config.threads());
+        return run(plan, journal, new TrialRunner(config.threads()));
+    }
+
+    /**
+     * Plays every planned game on {@code executor}, taking finished trials from the journal and
+     * recording new ones in it (the driver alone writes the journal), and summarises each game.
+     */
+    public List<GameSummary> run(List<PlannedGame> plan, TrialJournal journal, TrialExecutor executor) {
         List<GameSummary> results = new ArrayList<>();
         for (PlannedGame game : plan) {
-            results.add(play(runner, game, journal));
+            results.add(play(executor, game, journal));
         }
         return results;
     }
 
-    private GameSummary play(TrialRunner runner, PlannedGame game, TrialJournal journal) {
+    /**
+     * Plays only the trials of {@code shard} ({@link Shard#keys}), recording them in the journal;
+     * nothing is summarised: {@code wg merge} does that once every shard has played.
+     */
+    public void playShard(List<PlannedGame> plan, Shard shard, TrialJournal journal, TrialExecutor executor) {
+        checkFixed("--shard");
+        Map<String, List<Integer>> keys = shard.keys(plan, config.trials());
+        for (PlannedGame game : plan) {
+            List<Integer> mine = keys.get(game.spec().label());
+            long started = System.nanoTime();
+            String label = game.spec().label() + " " + shard;
+            TrialRunner.run(executor, game.spec(), config.seed(), mine, done -> report(label, done, mine.size(), started), journal);
+        }
+    }
+
+    /** Refuses the automatic and sequential modes, whose trial counts depend on outcomes seen, for {@code what}. */
+    public void checkFixed(String what) {
+        if (config.trials() == AUTO || config.targetWidth() > 0) {
+            throw new WgException(what + " needs a fixed trial count: give --trials N (the automatic and sequential modes decide"
+                    + " how many trials to play from the verdicts seen, which one shard cannot see)");
+        }
+    }
+
+    private GameSummary play(TrialExecutor runner, PlannedGame game, TrialJournal journal) {
         GameSpec spec = game.spec();
         Definition def = spec.newDefinition();
         String label = spec.label();
@@ -230,7 +260,8 @@ public final class Audit {
             int from = records.size();
             int to = Math.min(target, cap);
             final int total = auto ? planned : to;
-            records.addAll(runner.run(spec, config.seed(), from, to, done -> report(label, from + done, total, started), journal));
+            records.addAll(TrialRunner.run(runner, spec, config.seed(), TrialRunner.range(from, to),
+                    done -> report(label, from + done, total, started), journal));
             summaries = summarise(spec, def, records, game.bound());
             strongest = strongest(spec, def, records, summaries, game.bound(), config.level(), config.seed());
             if (records.size() >= cap) {

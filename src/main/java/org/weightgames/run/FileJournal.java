@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -88,7 +89,7 @@ public final class FileJournal implements TrialJournal, AutoCloseable {
         }
         Path tmp = Files.createTempFile(dir, ".trials-", ".tmp");
         Files.writeString(tmp, intact.toString(), StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static JsonNode parse(String line) {
@@ -127,6 +128,17 @@ public final class FileJournal implements TrialJournal, AutoCloseable {
     /** The run finished and its report is written: the journal goes. */
     public void finish() {
         close();
+        delete();
+    }
+
+    /** A shard's run finished: its journal becomes {@code target}, the shard's trials for {@code wg merge}. */
+    public void keep(Path target) {
+        close();
+        try {
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new WgException("cannot move the trial journal " + file + " to " + target + " (" + e.getMessage() + ")");
+        }
         delete();
     }
 

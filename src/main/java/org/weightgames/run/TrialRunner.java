@@ -2,11 +2,14 @@ package org.weightgames.run;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.weightgames.core.Coins;
 import org.weightgames.core.WgException;
@@ -14,12 +17,12 @@ import org.weightgames.game.TrialContext;
 import org.weightgames.game.TrialRecord;
 
 /**
- * Plays independent trials of a game on a pool of threads. Each trial builds its own scheme,
- * definition, adversaries and model family and draws all coins from
+ * Plays independent trials of a game on a pool of threads, the default {@link TrialExecutor}. Each
+ * trial builds its own scheme, definition, adversaries and model family and draws all coins from
  * {@code coins(seed)/trial/<index>}, so its outcome depends on the seed and the index only, never
  * on the thread count or the order in which trials finish.
  */
-public final class TrialRunner {
+public final class TrialRunner implements TrialExecutor {
     private final int threads;
 
     public TrialRunner(int threads) {
@@ -27,6 +30,11 @@ public final class TrialRunner {
             throw new WgException("--threads must be at least 1, got " + threads);
         }
         this.threads = threads;
+    }
+
+    @Override
+    public String name() {
+        return "threads(" + threads + ")";
     }
 
     /** Plays trials {@code from} (inclusive) to {@code to} (exclusive); progress gets the count done. */
@@ -39,35 +47,78 @@ public final class TrialRunner {
      * holds from it and recording every trial played in it.
      */
     public List<TrialRecord> run(GameSpec spec, long seed, int from, int to, IntConsumer progress, TrialJournal journal) {
-        Coins gameCoins = Seeds.game(seed, spec);
+        return run(this, spec, seed, range(from, to), progress, journal);
+    }
+
+    /** The indices {@code from} (inclusive) to {@code to} (exclusive). */
+    static List<Integer> range(int from, int to) {
+        List<Integer> out = new ArrayList<>();
+        for (int t = from; t < to; t++) {
+            out.add(t);
+        }
+        return out;
+    }
+
+    /**
+     * The driver's side of the seam: trials {@code indices} of the game, those the journal holds
+     * taken from it, the rest played by {@code executor} and journaled as they arrive (only the
+     * driver writes the journal); the records sorted by index.
+     */
+    public static List<TrialRecord> run(TrialExecutor executor, GameSpec spec, long seed, List<Integer> indices, IntConsumer progress,
+            TrialJournal journal) {
+        Map<Integer, TrialRecord> out = new TreeMap<>();
+        List<Integer> pending = new ArrayList<>();
         AtomicInteger done = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, to - from)), r -> {
+        for (int index : indices) {
+            TrialRecord known = journal.get(spec.label(), index);
+            if (known != null) {
+                out.put(index, known);
+                progress.accept(done.incrementAndGet());
+            } else {
+                pending.add(index);
+            }
+        }
+        if (!pending.isEmpty()) {
+            executor.play(spec, seed, pending, json -> {
+                TrialRecord r = TrialRecords.parse(json);
+                synchronized (out) {
+                    if (!pending.contains(r.index()) || out.containsKey(r.index())) {
+                        throw new IllegalStateException(executor.name() + " returned trial " + r.index() + " of " + spec.label()
+                                + ", which was not pending");
+                    }
+                    journal.put(spec.label(), r);
+                    out.put(r.index(), r);
+                }
+                progress.accept(done.incrementAndGet());
+            });
+        }
+        if (out.size() != indices.size()) {
+            throw new IllegalStateException(executor.name() + " ended without playing every pending trial of " + spec.label());
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    @Override
+    public void play(GameSpec spec, long seed, List<Integer> pending, Consumer<String> finished) {
+        Coins gameCoins = Seeds.game(seed, spec);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, pending.size())), r -> {
             Thread t = new Thread(r, "wg-trial");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Future<TrialRecord>> futures = new ArrayList<>();
-            for (int t = from; t < to; t++) {
-                final int index = t;
-                TrialRecord known = journal.get(spec.label(), index);
-                if (known != null) {
-                    futures.add(java.util.concurrent.CompletableFuture.completedFuture(known));
-                    progress.accept(done.incrementAndGet());
-                    continue;
-                }
+            List<Future<?>> futures = new ArrayList<>();
+            for (int index : pending) {
                 futures.add(pool.submit(() -> {
-                    TrialRecord r = play(spec, gameCoins, index);
-                    journal.put(spec.label(), r);
-                    progress.accept(done.incrementAndGet());
-                    return r;
+                    String json = TrialRecords.json(play(spec, gameCoins, index));
+                    synchronized (finished) {
+                        finished.accept(json);
+                    }
                 }));
             }
-            List<TrialRecord> out = new ArrayList<>();
-            for (Future<TrialRecord> f : futures) {
-                out.add(get(f));
+            for (Future<?> f : futures) {
+                get(f);
             }
-            return out;
         } finally {
             pool.shutdownNow();
         }

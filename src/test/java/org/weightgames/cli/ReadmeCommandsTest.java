@@ -66,6 +66,13 @@ class ReadmeCommandsTest {
         ELSEWHERE.put("release --model minilm --out m.taylor.safetensors", minilm);
         ELSEWHERE.put("attack m.taylor.safetensors --original minilm", minilm);
         ELSEWHERE.put("real-model", minilm);
+        String spark = "minutes of CoreLocker on Spark: SparkAuditTest plays local[2] and a standalone master and worker, started as"
+                + " processes, on smaller games";
+        ELSEWHERE.put("audit --scheme corelocker --definition uc --spark local[2]", spark);
+        ELSEWHERE.put("audit --scheme corelocker --definition uc --spark spark://host:7077 --spark-conf spark.executor.memory=4g"
+                + " --out reports/cl", spark);
+        ELSEWHERE.put("audit --scheme corelocker --definition uc --trials 72 --seed 1 --threads 2 --shard $SLURM_ARRAY_TASK_ID/8"
+                + " --out shards/$SLURM_ARRAY_TASK_ID", "a Slurm array task: ShardMergeTest plays three shards and merges them");
         String plugins = "needs Debian's python3-numpy, python3-torch and bubblewrap: ExamplePluginsTest runs it where they are";
         ELSEWHERE.put("audit --plugins examples/plugins --scheme torch-taylormlp --seed 1", plugins);
         ELSEWHERE.put("kit examples/plugins/numpy-noise", plugins);
@@ -97,7 +104,8 @@ class ReadmeCommandsTest {
             boolean more = text.endsWith("\\");
             current.append(' ').append(more ? text.substring(0, text.length() - 1) : text);
             if (!more) {
-                out.add(current.toString().trim().replaceFirst("^\\./wg\\s*", "").replaceAll("\\s+", " "));
+                // the shell's quotes go, as the shell would take them away
+                out.add(current.toString().trim().replaceFirst("^\\./wg\\s*", "").replaceAll("['\"]", "").replaceAll("\\s+", " "));
                 current = null;
             }
         }

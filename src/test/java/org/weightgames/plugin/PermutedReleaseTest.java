@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weightgames.cli.Main;
@@ -27,14 +27,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 class PermutedReleaseTest {
     static final Path NOISE = Path.of("examples/plugins/numpy-noise");
 
-    @BeforeAll
-    static void numpy() throws Exception {
-        boolean ok = Files.isExecutable(Path.of("/usr/bin/python3"));
-        if (ok) {
-            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import numpy").start();
-            ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+    private static Boolean numpy;
+
+    /** Each test is reported skipped, with the package in its reason, where numpy is missing (an assumption in @BeforeAll reports none). */
+    @BeforeEach
+    void numpy() throws Exception {
+        if (numpy == null) {
+            boolean ok = Files.isExecutable(Path.of("/usr/bin/python3"));
+            if (ok) {
+                Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import numpy").start();
+                ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+            }
+            numpy = ok;
         }
-        Assumptions.assumeTrue(ok, "/usr/bin/python3 with numpy (Debian's python3-numpy, installed by .ci/run)");
+        Assumptions.assumeTrue(numpy, "/usr/bin/python3 with numpy (Debian's python3-numpy, installed by .ci/run)");
     }
 
     private record Run(int status, String out, String err) {
@@ -128,13 +134,5 @@ class PermutedReleaseTest {
         assertThat(trace).contains("File \"" + bug.toAbsolutePath().normalize() + "/plugin.py\", line")
                 .doesNotContain("\"/plugin/", "protocol.py");
         assertThat(trace.split("Traceback \\(most recent call last\\)", -1)).hasSize(2);
-    }
-
-    @Test
-    void logLinesNameTheAuthorsFolderInsteadOfTheSandboxs() {
-        PluginLog log = new PluginLog("p", 1 << 20, 1 << 20, new java.util.concurrent.atomic.AtomicLong(), "/plugin", "/home/ann/my-plugin");
-        assertThat(log.author("  File \"/plugin/plugin.py\", line 49, in infer")).isEqualTo("  File \"/home/ann/my-plugin/plugin.py\", line 49, in infer");
-        assertThat(log.author("reading /plugin/weights.npy failed")).isEqualTo("reading /home/ann/my-plugin/weights.npy failed");
-        assertThat(log.author("/pluginx and /plugins stay")).isEqualTo("/pluginx and /plugins stay");
     }
 }

@@ -9,12 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weightgames.data.FashionMnist;
 
 /** Bad input gets exit status 2, one clear message, and leaves no report behind. */
 public class CliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public record Run(int status, String out, String err) {
     }
 
@@ -23,6 +27,28 @@ public class CliTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #wg} that must exit 0 (the failure shows its stderr). */
+    public static Run ok(String... args) {
+        Run r = wg(args);
+        assertThat(r.status()).as(r.err()).isZero();
+        return r;
+    }
+
+    /** {@code base} followed by {@code extra}: one command line from shared options and a run's own. */
+    public static String[] with(String[] base, String... extra) {
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    /** The folder's report.json without its {@code generated} timestamp, the part the same seed reproduces byte for byte. */
+    public static ObjectNode reportWithoutTimestamp(Path dir) throws IOException {
+        ObjectNode n = (ObjectNode) JSON.readTree(dir.resolve("report.json").toFile());
+        assertThat(n.remove("generated")).as("report.json has its timestamp").isNotNull();
+        return n;
     }
 
     static void refused(Path out, String expected, String... args) {

@@ -91,11 +91,11 @@ class AuditEndToEndTest {
     @Test
     void sameSeedGivesByteIdenticalReportsWhateverTheThreadCount(@TempDir Path tmp) throws IOException {
         String[] args = {"--definition", "ext-w", "--definition", "ind", "--trials", "4", "--seed", "9"};
-        audit(tmp.resolve("one"), concat(args, "--threads", "1"));
-        audit(tmp.resolve("two"), concat(args, "--threads", "2"));
-        assertThat(withoutTimestamp(tmp.resolve("one"))).isEqualTo(withoutTimestamp(tmp.resolve("two")));
+        audit(tmp.resolve("one"), CliTest.with(args, "--threads", "1"));
+        audit(tmp.resolve("two"), CliTest.with(args, "--threads", "2"));
+        assertThat(CliTest.reportWithoutTimestamp(tmp.resolve("one"))).isEqualTo(CliTest.reportWithoutTimestamp(tmp.resolve("two")));
         audit(tmp.resolve("other"), "--definition", "ext-w", "--definition", "ind", "--trials", "4", "--seed", "10");
-        assertThat(withoutTimestamp(tmp.resolve("other"))).isNotEqualTo(withoutTimestamp(tmp.resolve("one")));
+        assertThat(CliTest.reportWithoutTimestamp(tmp.resolve("other"))).isNotEqualTo(CliTest.reportWithoutTimestamp(tmp.resolve("one")));
     }
 
     @Test
@@ -159,16 +159,5 @@ class AuditEndToEndTest {
         assertThat(out.err()).contains("has trials 0..2; --trial 3 is not one");
     }
 
-    static String[] concat(String[] a, String... b) {
-        String[] c = new String[a.length + b.length];
-        System.arraycopy(a, 0, c, 0, a.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
-    }
 
-    static String withoutTimestamp(Path dir) throws IOException {
-        ObjectNode n = (ObjectNode) JSON.readTree(dir.resolve("report.json").toFile());
-        assertThat(n.remove("generated")).isNotNull();
-        return n.toString();
-    }
 }

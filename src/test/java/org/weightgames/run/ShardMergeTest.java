@@ -27,30 +27,14 @@ class ShardMergeTest {
 
     static List<Path> shards = new ArrayList<>();
 
-    static String[] with(String[] base, String... extra) {
-        String[] all = new String[base.length + extra.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(extra, 0, all, base.length, extra.length);
-        return all;
-    }
 
-    static ObjectNode report(Path dir) throws IOException {
-        ObjectNode n = (ObjectNode) JSON.readTree(dir.resolve("report.json").toFile());
-        n.remove("generated");
-        return n;
-    }
 
-    static CliTest.Run ok(String... args) {
-        CliTest.Run r = CliTest.wg(args);
-        assertThat(r.status()).as(r.err()).isZero();
-        return r;
-    }
 
     @BeforeAll
     static void playShards() {
         for (int i = 1; i <= 3; i++) {
             Path dir = tmp.resolve("shard" + i);
-            ok(with(AUDIT, "--shard", i + "/3", "--out", dir.toString()));
+            CliTest.ok(CliTest.with(AUDIT, "--shard", i + "/3", "--out", dir.toString()));
             shards.add(dir);
         }
     }
@@ -58,7 +42,7 @@ class ShardMergeTest {
     @Test
     void mergedShardsGiveTheUnshardedReport() throws IOException {
         Path whole = tmp.resolve("whole");
-        ok(with(AUDIT, "--out", whole.toString()));
+        CliTest.ok(CliTest.with(AUDIT, "--out", whole.toString()));
         // the shards split the 10 trials 4/3/3, every shard with trials of both games
         List<Integer> counts = new ArrayList<>();
         for (Path s : shards) {
@@ -70,16 +54,16 @@ class ShardMergeTest {
         }
         assertThat(counts).containsExactly(4, 3, 3);
         Path merged = tmp.resolve("merged");
-        ok("merge", "--no-timing", "--out", merged.toString(), shards.get(2).toString(), shards.get(0).toString(),
+        CliTest.ok("merge", "--no-timing", "--out", merged.toString(), shards.get(2).toString(), shards.get(0).toString(),
                 shards.get(1).toString());
-        assertThat(report(merged)).isEqualTo(report(whole));
+        assertThat(CliTest.reportWithoutTimestamp(merged)).isEqualTo(CliTest.reportWithoutTimestamp(whole));
         assertThat(merged.resolve("report.md")).exists();
 
         // a shard given twice (byte-identical duplicates) changes nothing
         Path twice = tmp.resolve("twice");
-        ok("merge", "--no-timing", "--out", twice.toString(), shards.get(0).toString(), shards.get(1).toString(),
+        CliTest.ok("merge", "--no-timing", "--out", twice.toString(), shards.get(0).toString(), shards.get(1).toString(),
                 shards.get(0).toString(), shards.get(2).toString());
-        assertThat(report(twice)).isEqualTo(report(whole));
+        assertThat(CliTest.reportWithoutTimestamp(twice)).isEqualTo(CliTest.reportWithoutTimestamp(whole));
     }
 
     @Test
@@ -115,7 +99,7 @@ class ShardMergeTest {
     @Test
     void shardsOfAnotherAuditAndUnfinishedShardsAreRefused() {
         Path other = tmp.resolve("other");
-        ok(with(AUDIT, "--shard", "2/3", "--out", other.toString(), "--level", "0.9"));
+        CliTest.ok(CliTest.with(AUDIT, "--shard", "2/3", "--out", other.toString(), "--level", "0.9"));
         CliTest.Run r = CliTest.wg("merge", "--out", tmp.resolve("o1").toString(), shards.get(0).toString(), other.toString());
         assertThat(r.err()).contains(other + " holds a shard of another audit");
         CliTest.Run none = CliTest.wg("merge", "--out", tmp.resolve("o2").toString(), tmp.toString());
@@ -133,11 +117,11 @@ class ShardMergeTest {
             spark = false;
         }
         assumeFalse(spark, "Spark's jars are on this class path (the pom's spark-tests execution)");
-        CliTest.Run r = CliTest.wg(with(AUDIT, "--out", tmp.resolve("nospark").toString(), "--spark", "local[2]"));
+        CliTest.Run r = CliTest.wg(CliTest.with(AUDIT, "--out", tmp.resolve("nospark").toString(), "--spark", "local[2]"));
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("--spark needs Apache Spark's jars on the class path");
         assertThat(tmp.resolve("nospark")).doesNotExist();
-        CliTest.Run conf = CliTest.wg(with(AUDIT, "--out", tmp.resolve("noconf").toString(), "--spark-conf", "spark.executor.memory=1g"));
+        CliTest.Run conf = CliTest.wg(CliTest.with(AUDIT, "--out", tmp.resolve("noconf").toString(), "--spark-conf", "spark.executor.memory=1g"));
         assertThat(conf.err()).contains("--spark-conf is for --spark");
     }
 
@@ -148,12 +132,12 @@ class ShardMergeTest {
         assertThat(auto.err()).contains("--shard needs a fixed trial count");
         assertThat(tmp.resolve("auto")).doesNotExist();
         // a batch system's retry of a finished shard plays nothing; without --resume the folder is refused
-        assertThat(CliTest.wg(with(AUDIT, "--shard", "1/3", "--out", shards.get(0).toString())).err())
+        assertThat(CliTest.wg(CliTest.with(AUDIT, "--shard", "1/3", "--out", shards.get(0).toString())).err())
                 .contains("already holds a finished shard");
-        assertThat(ok(with(AUDIT, "--shard", "1/3", "--out", shards.get(0).toString(), "--resume")).out()).contains("already finished");
-        assertThat(CliTest.wg(with(AUDIT, "--shard", "2/3", "--out", shards.get(0).toString(), "--resume")).err())
+        assertThat(CliTest.ok(CliTest.with(AUDIT, "--shard", "1/3", "--out", shards.get(0).toString(), "--resume")).out()).contains("already finished");
+        assertThat(CliTest.wg(CliTest.with(AUDIT, "--shard", "2/3", "--out", shards.get(0).toString(), "--resume")).err())
                 .contains("already holds a finished shard of another audit or shard");
-        CliTest.Run bad = CliTest.wg(with(AUDIT, "--shard", "4/3", "--out", tmp.resolve("bad").toString()));
+        CliTest.Run bad = CliTest.wg(CliTest.with(AUDIT, "--shard", "4/3", "--out", tmp.resolve("bad").toString()));
         assertThat(bad.err()).contains("--shard must be i/n with 1 <= i <= n, got 4/3");
     }
 }

@@ -32,24 +32,8 @@ import org.weightgames.run.ShardFolder;
 class SparkAuditTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static String[] with(String[] base, String... extra) {
-        String[] all = new String[base.length + extra.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(extra, 0, all, base.length, extra.length);
-        return all;
-    }
 
-    static ObjectNode report(Path dir) throws IOException {
-        ObjectNode n = (ObjectNode) JSON.readTree(dir.resolve("report.json").toFile());
-        n.remove("generated");
-        return n;
-    }
 
-    static CliTest.Run ok(String... args) {
-        CliTest.Run r = CliTest.wg(args);
-        assertThat(r.status()).as(r.err()).isZero();
-        return r;
-    }
 
     /**
      * Spark's jars are on the class path of the pom's spark-tests execution only (the other tests run
@@ -72,19 +56,19 @@ class SparkAuditTest {
         String[] audit = {"audit", "--scheme", "plain", "--definition", "ext-w", "--definition", "ind", "--trials", "4", "--seed", "5",
             "--no-timing", "--threads", "2"};
         Path pool = tmp.resolve("pool");
-        ok(with(audit, "--out", pool.toString()));
+        CliTest.ok(CliTest.with(audit, "--out", pool.toString()));
         Path spark = tmp.resolve("spark");
-        ok(with(audit, "--out", spark.toString(), "--spark", "local[2]"));
-        assertThat(report(spark)).isEqualTo(report(pool));
+        CliTest.ok(CliTest.with(audit, "--out", spark.toString(), "--spark", "local[2]"));
+        assertThat(CliTest.reportWithoutTimestamp(spark)).isEqualTo(CliTest.reportWithoutTimestamp(pool));
 
         // an interrupted run's journal (here: the trials one shard played on Spark) is resumed on Spark
         Path half = tmp.resolve("half");
-        ok(with(audit, "--out", half.toString(), "--spark", "local[2]", "--shard", "1/2"));
+        CliTest.ok(CliTest.with(audit, "--out", half.toString(), "--spark", "local[2]", "--shard", "1/2"));
         Path resumed = tmp.resolve("resumed");
         Files.createDirectories(resumed.resolve(".partial"));
         Files.copy(half.resolve(ShardFolder.TRIALS), resumed.resolve(".partial").resolve("trials.jsonl"));
-        CliTest.Run r = ok(with(audit, "--out", resumed.toString(), "--spark", "local[2]", "--resume"));
-        assertThat(report(resumed)).isEqualTo(report(pool));
+        CliTest.Run r = CliTest.ok(CliTest.with(audit, "--out", resumed.toString(), "--spark", "local[2]", "--resume"));
+        assertThat(CliTest.reportWithoutTimestamp(resumed)).isEqualTo(CliTest.reportWithoutTimestamp(pool));
         assertThat(resumed.resolve(".partial")).doesNotExist();
     }
 
@@ -123,7 +107,7 @@ class SparkAuditTest {
         String[] audit = {"audit", "--scheme", "taylormlp", "--definition", "ext-w", "--trials", "12", "--seed", "6", "--no-timing",
             "--threads", "2"};
         Path pool = tmp.resolve("pool");
-        ok(with(audit, "--out", pool.toString()));
+        CliTest.ok(CliTest.with(audit, "--out", pool.toString()));
 
         int port = freePort();
         String url = "spark://127.0.0.1:" + port;
@@ -167,7 +151,7 @@ class SparkAuditTest {
             killer.setDaemon(true);
             killer.start();
             String cp = System.getProperty("java.class.path");
-            CliTest.Run r = ok(with(audit, "--out", out.toString(), "--spark", url, "--spark-conf", "spark.executor.cores=1",
+            CliTest.Run r = CliTest.ok(CliTest.with(audit, "--out", out.toString(), "--spark", url, "--spark-conf", "spark.executor.cores=1",
                     "--spark-conf", "spark.cores.max=2", "--spark-conf", "spark.executor.memory=1g", "--spark-conf",
                     "spark.executor.extraClassPath=" + cp, "--spark-conf", "spark.driver.host=127.0.0.1", "--spark-conf",
                     "spark.driver.bindAddress=127.0.0.1"));
@@ -175,7 +159,7 @@ class SparkAuditTest {
             assertThat(killed.get()).as("an executor was killed mid-run; " + failed.get() + "; " + r.err()).isPositive();
             assertThat(alive.get()).as("executor JVMs when one was killed").isEqualTo(2);
             assertThat(linesAtKill.get()).as("trials finished when the executor was killed").isLessThan(12);
-            assertThat(report(out)).isEqualTo(report(pool));
+            assertThat(CliTest.reportWithoutTimestamp(out)).isEqualTo(CliTest.reportWithoutTimestamp(pool));
         } finally {
             for (Process p : worker == null ? List.of(master) : List.of(worker, master)) {
                 p.destroy();

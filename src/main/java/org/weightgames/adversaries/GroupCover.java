@@ -60,7 +60,7 @@ public final class GroupCover extends AdversaryBase implements KeylessUser {
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
         Network net = challenge.lockedModel();
         challenge.data().note("flagged_weights", reset(net, window, zeroDonor));
-        return tune && challenge.data().size() > 0 ? training.spend(net, challenge, coins.derive("train")) : net;
+        return tune ? training.spend(net, challenge, coins.derive("train")) : net;
     }
 
     /** Resets in place the weights within {@code window} of the pooled extremes to the donor; returns how many. */

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Nd;
+import org.weightgames.core.Numerics;
 import org.weightgames.model.UnitMatching;
 
 /**
@@ -51,7 +52,7 @@ final class MaskRemoval {
                 for (int k = 0; k < diff.length; k++) {
                     diff[k] = r[i][k] - fj[k];
                 }
-                double v = variance(diff);
+                double v = Numerics.populationVariance(diff);
                 if (v < limit) {
                     chosen = diff;
                     break;
@@ -61,7 +62,7 @@ final class MaskRemoval {
                     chosen = diff;
                 }
             }
-            unresolved += variance(chosen) < limit ? 0 : 1;
+            unresolved += Numerics.populationVariance(chosen) < limit ? 0 : 1;
             out[i] = chosen;
         }
         return new Layer(out, unresolved);
@@ -94,19 +95,5 @@ final class MaskRemoval {
             out[c] = rows[match[c]];
         }
         return out;
-    }
-
-    /** Population variance (numpy's var). */
-    static double variance(double[] x) {
-        double mean = 0;
-        for (double v : x) {
-            mean += v;
-        }
-        mean /= x.length;
-        double s = 0;
-        for (double v : x) {
-            s += (v - mean) * (v - mean);
-        }
-        return s / x.length;
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Nd;
+import org.weightgames.core.Numerics;
 import org.weightgames.core.Params;
 import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.KeylessUser;
@@ -45,7 +46,7 @@ public final class NormClip extends AdversaryBase implements KeylessUser {
     public Network useWithoutKey(UsageChallenge challenge, Coins coins) {
         Network net = challenge.lockedModel();
         challenge.data().note("clipped_weights", clip(net, k));
-        return tune && challenge.data().size() > 0 ? training.spend(net, challenge, coins.derive("train")) : net;
+        return tune ? training.spend(net, challenge, coins.derive("train")) : net;
     }
 
     /** Clips in place each dense and convolution weight to its layer's mean +- k std; returns how many moved. */
@@ -55,16 +56,8 @@ public final class NormClip extends AdversaryBase implements KeylessUser {
         for (String name : net.weightMatrices()) {
             INDArray w = p.get(name);
             double[] v = w.dup('c').data().asDouble();
-            double mean = 0;
-            for (double x : v) {
-                mean += x;
-            }
-            mean /= v.length;
-            double var = 0;
-            for (double x : v) {
-                var += (x - mean) * (x - mean);
-            }
-            double sd = Math.sqrt(var / v.length);
+            double mean = Numerics.mean(v);
+            double sd = Math.sqrt(Numerics.populationVariance(v));
             double lo = mean - k * sd;
             double hi = mean + k * sd;
             for (int j = 0; j < v.length; j++) {

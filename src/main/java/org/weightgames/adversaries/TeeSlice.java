@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.weightgames.core.Artifact;
 import org.weightgames.core.Coins;
 import org.weightgames.core.Nd;
+import org.weightgames.core.Numerics;
 import org.weightgames.core.Params;
 import org.weightgames.game.AdversaryBase;
 import org.weightgames.game.ExtractionChallenge;
@@ -131,8 +132,8 @@ public final class TeeSlice extends AdversaryBase implements WeightExtractor, Fu
 
     /** TEESlice's scalar estimate sqrt(var(released) / var(base)); 1 where either variance is zero or not finite. */
     static double scalar(INDArray released, INDArray base) {
-        double vr = MaskRemoval.variance(released.dup('c').data().asDouble());
-        double vb = MaskRemoval.variance(base.dup('c').data().asDouble());
+        double vr = Numerics.populationVariance(released.dup('c').data().asDouble());
+        double vb = Numerics.populationVariance(base.dup('c').data().asDouble());
         double s = Math.sqrt(vr / vb);
         return vr > 0 && vb > 0 && Double.isFinite(s) ? s : 1.0;
     }

@@ -3,11 +3,30 @@ package org.weightgames.core;
 import java.util.Arrays;
 
 /**
- * The small order statistics every package shares, one place each: the median and the
- * linear-interpolation quantile (type 7) of sorted values.
+ * The small statistics every package shares, one place each: the median and the
+ * linear-interpolation quantile (type 7) of sorted values, the mean and the population variance.
  */
 public final class Numerics {
     private Numerics() {
+    }
+
+    /** The arithmetic mean (summed in order, then divided). */
+    public static double mean(double[] x) {
+        double m = 0;
+        for (double v : x) {
+            m += v;
+        }
+        return m / x.length;
+    }
+
+    /** The population variance (numpy's var): the mean squared distance from {@link #mean}. */
+    public static double populationVariance(double[] x) {
+        double mean = mean(x);
+        double s = 0;
+        for (double v : x) {
+            s += (v - mean) * (v - mean);
+        }
+        return s / x.length;
     }
 
     /** The median of values already sorted ascending (the mean of the middle two for an even count). */

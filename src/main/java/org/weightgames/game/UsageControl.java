@@ -1,5 +1,8 @@
 package org.weightgames.game;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.weightgames.core.Coins;
@@ -20,5 +23,17 @@ public interface UsageControl extends Scheme {
      */
     default Optional<Network> randomControl(Network original, Coins coins) {
         return Optional.empty();
+    }
+
+    /**
+     * The audit variants of a scheme that plays {@code uc} once per adversary's data fraction p
+     * (the game's {@code data-fraction}) and no other game in variants: what {@link #auditVariants}
+     * returns for it.
+     */
+    static List<Map<String, Map<String, String>>> atDataFractions(String definition, String... fractions) {
+        if (!definition.equals("uc")) {
+            return List.of();
+        }
+        return Arrays.stream(fractions).map(p -> Map.of("uc", Map.of("data-fraction", p))).toList();
     }
 }

@@ -1,6 +1,5 @@
 package org.weightgames.schemes.deeplock;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,10 +76,7 @@ public final class DeepLock extends Component implements UsageControl {
     /** For {@code uc}: the adversary's data fraction p at 0 (use the locked network as it is) and 2%. */
     @Override
     public List<Map<String, Map<String, String>>> auditVariants(String definition) {
-        if (!definition.equals("uc")) {
-            return List.of();
-        }
-        return Arrays.stream(FRACTIONS).map(p -> Map.of("uc", Map.of("data-fraction", p))).toList();
+        return UsageControl.atDataFractions(definition, FRACTIONS);
     }
 
     @Override

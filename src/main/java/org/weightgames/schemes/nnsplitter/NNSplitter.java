@@ -1,6 +1,5 @@
 package org.weightgames.schemes.nnsplitter;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,14 +82,7 @@ public final class NNSplitter extends Component implements UsageControl {
      */
     @Override
     public List<Map<String, Map<String, String>>> auditVariants(String definition) {
-        if (!definition.equals("uc")) {
-            return List.of();
-        }
-        List<Map<String, Map<String, String>>> out = new ArrayList<>();
-        for (String p : FRACTIONS) {
-            out.add(Map.of("uc", Map.of("data-fraction", p)));
-        }
-        return out;
+        return UsageControl.atDataFractions(definition, FRACTIONS);
     }
 
     @Override

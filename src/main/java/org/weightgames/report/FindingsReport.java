@@ -3,7 +3,6 @@ package org.weightgames.report;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,17 +47,14 @@ final class FindingsReport {
             return findings.stream().filter(f -> f.verdict() == v).count();
         }
 
-        /** How many of the games of {@code definition} got each verdict (refuted first; empty when none was played). */
+        /**
+         * How many of the games of {@code definition} got each verdict, in the findings' order (refuted
+         * first); empty when none was played.
+         */
         Map<Verdict, Long> counts(String definition) {
-            Map<Verdict, Long> n = new EnumMap<>(Verdict.class);
+            Map<Verdict, Long> n = new LinkedHashMap<>();
             findings.stream().filter(f -> f.game().definition().equals(definition)).forEach(f -> n.merge(f.verdict(), 1L, Long::sum));
-            Map<Verdict, Long> ordered = new LinkedHashMap<>();
-            n.keySet().stream().sorted(Comparator.comparingInt(FindingsReport::rank)).forEach(v -> ordered.put(v, n.get(v)));
-            return ordered;
-        }
-
-        long played(String definition) {
-            return findings.stream().filter(f -> f.game().definition().equals(definition)).count();
+            return n;
         }
 
         /** The findings grouped by claim (game and statement), in the order of their first finding. */
@@ -171,8 +167,9 @@ final class FindingsReport {
             md.append("| ").append(c.name());
             for (String d : defs) {
                 Map<Verdict, Long> n = c.counts(d);
+                boolean one = one(n);
                 md.append(" | ").append(n.isEmpty() ? "–" : String.join(", ", n.entrySet().stream()
-                        .map(e -> (c.played(d) == 1 ? "" : e.getValue() + " ") + "**" + e.getKey().label() + "**").toList()));
+                        .map(e -> (one ? "" : e.getValue() + " ") + "**" + e.getKey().label() + "**").toList()));
             }
             md.append(" | ").append(c.refuted()).append(" | ").append(c.count(Verdict.HOLDS)).append(" | ")
                     .append(c.count(Verdict.INCONCLUSIVE)).append(" |\n");
@@ -205,9 +202,9 @@ final class FindingsReport {
         return md.toString();
     }
 
-    static String html(List<GameSummary> games) {
+    /** The Findings section of report.html for {@code games}, whose {@link #cards} are {@code cards}. */
+    static String html(List<GameSummary> games, List<Card> cards) {
         StringBuilder h = new StringBuilder("<h2 id=\"findings\">Findings</h2>\n");
-        List<Card> cards = cards(games);
         long refuted = cards.stream().mapToLong(Card::refuted).sum();
         h.append("<p>").append(refuted).append(" of ").append(games.size()).append(" games refute the claim they test. Per scheme,")
                 .append(" refuted claims first; the verdict is against every adversary at once, the evidence its strongest one.</p>\n")
@@ -221,8 +218,9 @@ final class FindingsReport {
                     .append("</a></td>");
             for (String d : defs) {
                 Map<Verdict, Long> n = c.counts(d);
+                boolean one = one(n);
                 h.append("<td>").append(n.isEmpty() ? "–" : "");
-                n.forEach((v, k) -> h.append("<span class=\"pill ").append(v.label()).append("\">").append(c.played(d) == 1 ? "" : k + " ")
+                n.forEach((v, k) -> h.append("<span class=\"pill ").append(v.label()).append("\">").append(one ? "" : k + " ")
                         .append(v.label()).append("</span> "));
                 h.append("</td>");
             }
@@ -260,6 +258,11 @@ final class FindingsReport {
             h.append("</ul></div>\n");
         }
         return h.toString();
+    }
+
+    /** Whether a cell's counts are one game (its badge then needs no count). */
+    private static boolean one(Map<Verdict, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum() == 1;
     }
 
     /** The games played, in the order they first appear. */

@@ -64,8 +64,9 @@ public final class HtmlReport {
                 .append("</title>\n<style>").append(STYLE).append("</style></head>\n<body data-charts=\"").append(plots.size())
                 .append("\" data-charts-loaded=\"pending\">\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n<p>").append(esc(intro)).append("</p>\n");
+        List<FindingsReport.Card> cards = results.isEmpty() ? List.of() : FindingsReport.cards(results);
         if (!results.isEmpty()) {
-            h.append(FindingsReport.html(results));
+            h.append(FindingsReport.html(results, cards));
             h.append(StrongestReport.html(results));
             h.append("<p>").append(MarkdownHtml.render(MarkdownReport.VERDICTS, 0).replace("<p>", "").replace("</p>", "").trim())
                     .append("</p>\n");
@@ -82,7 +83,7 @@ public final class HtmlReport {
             }
         }
         if (!results.isEmpty()) {
-            details(h, results);
+            details(h, results, cards);
             definitions(h, results);
         }
         h.append("<script>").append(SCRIPT).append("</script>\n</body></html>\n");
@@ -90,10 +91,9 @@ public final class HtmlReport {
     }
 
     /** Per scheme (in the findings' order) a collapsed section with its notes and, per game, the game's evidence. */
-    private static void details(StringBuilder h, List<GameSummary> results) {
+    private static void details(StringBuilder h, List<GameSummary> results, List<FindingsReport.Card> cards) {
         h.append("<h2 id=\"details\">Details</h2>\n<p>Per scheme and game: the claim, one row per adversary, each adversary's ")
                 .append("measures with their intervals and the command that replays it. Every trial is in report.json.</p>\n");
-        List<FindingsReport.Card> cards = FindingsReport.cards(results);
         Map<String, List<GameSummary>> byScheme = new LinkedHashMap<>();
         for (FindingsReport.Card c : cards) {
             byScheme.put(c.scheme(), new ArrayList<>());

@@ -21,6 +21,15 @@ public final class CalibrationGeometry {
     private CalibrationGeometry() {
     }
 
+    /** {@code n} neurons' ranges drawn from the geometry's law: {@code median * exp(sigma * Z)}, Z standard normal. */
+    public static double[] ranges(double median, double sigma, int n, Coins coins) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = median * Math.exp(sigma * coins.nextGaussian());
+        }
+        return v;
+    }
+
     /** Rescales {@code layer} (an MLP or gated block) in place. */
     static void impose(Layer layer, Dataset train, double median, double sigma, Coins coins) {
         int n = Math.min(ROWS, train.size());
@@ -44,12 +53,11 @@ public final class CalibrationGeometry {
             throw new IllegalArgumentException("a calibration geometry applies to MLP blocks, not " + layer.kind());
         }
         double[] range = pre.max(0).sub(pre.min(0)).toDoubleVector();
+        double[] target = ranges(median, sigma, range.length, coins.derive("ranges"));
         double[] scale = new double[range.length];
         double[] inverse = new double[range.length];
-        Coins draws = coins.derive("ranges");
         for (int j = 0; j < range.length; j++) {
-            double target = median * Math.exp(sigma * draws.nextGaussian());
-            scale[j] = range[j] > 0 ? target / range[j] : 1;
+            scale[j] = range[j] > 0 ? target[j] / range[j] : 1;
             inverse[j] = 1 / scale[j];
         }
         gate.muliColumnVector(Nd.matrix(scale, scale.length, 1).castTo(gate.dataType()));

@@ -101,7 +101,8 @@ public final class FileJournal implements TrialJournal, AutoCloseable {
         }
     }
 
-    private static String key(String game, int index) {
+    /** A trial's key in a journal: its game and its index (also the key a merge of shards' journals joins on). */
+    static String key(String game, int index) {
         return game + "#" + index;
     }
 

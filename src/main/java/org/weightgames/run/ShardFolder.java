@@ -58,7 +58,7 @@ public final class ShardFolder {
     public record Merged(AuditJob job, String fingerprint, int shards, Map<String, TrialRecord> records) implements TrialJournal {
         @Override
         public TrialRecord get(String game, int index) {
-            return records.get(game + "#" + index);
+            return records.get(FileJournal.key(game, index));
         }
 
         @Override
@@ -98,7 +98,7 @@ public final class ShardFolder {
             for (int i = 1; i < lines.size(); i++) {
                 JsonNode n = parse(lines.get(i), dir, i + 1);
                 String text = n.path("record").toString();
-                String key = n.path("game").asText() + "#" + n.path("record").path("index").asInt();
+                String key = FileJournal.key(n.path("game").asText(), n.path("record").path("index").asInt());
                 String seen = texts.putIfAbsent(key, text);
                 if (seen == null) {
                     from.put(key, dir);

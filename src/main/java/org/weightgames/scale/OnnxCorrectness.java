@@ -14,6 +14,7 @@ import org.weightgames.core.Coins;
 import org.weightgames.core.Numerics;
 import org.weightgames.core.WgException;
 import org.weightgames.model.Activation;
+import org.weightgames.model.CalibrationGeometry;
 import org.weightgames.model.MlpBlock;
 import org.weightgames.onnx.Corpus;
 import org.weightgames.onnx.Encoder;
@@ -21,8 +22,8 @@ import org.weightgames.onnx.MlpPattern;
 import org.weightgames.onnx.OnnxModel;
 import org.weightgames.onnx.SentenceTokenizer;
 import org.weightgames.onnx.TaylorGraph;
-import org.weightgames.schemes.taylormlp.TaylorCoefficients;
 import org.weightgames.schemes.taylormlp.ReleasedLayer;
+import org.weightgames.schemes.taylormlp.TaylorCoefficients;
 
 /**
  * TaylorMLP's {@code correct} game on a real ONNX model: at each order N, every MLP block released
@@ -91,8 +92,8 @@ public final class OnnxCorrectness {
             }
         }
         Coins c = Coins.root(seed).derive("synthetic-geometry");
-        ranges.put("synthetic Llama L0 (1.8, 0.47)", logNormal(1.8, 0.47, 1536, c.derive("0")));
-        ranges.put("synthetic Llama L31 (6.5, 0.47)", logNormal(6.5, 0.47, 1536, c.derive("31")));
+        ranges.put("synthetic Llama L0 (1.8, 0.47)", CalibrationGeometry.ranges(1.8, 0.47, 1536, c.derive("0")));
+        ranges.put("synthetic Llama L31 (6.5, 0.47)", CalibrationGeometry.ranges(6.5, 0.47, 1536, c.derive("31")));
         log.flush();
         return new Result(results, ranges, markdown(m, results, ranges, fraction));
     }
@@ -137,14 +138,6 @@ public final class OnnxCorrectness {
         double[] cos = OnnxAttack.cosines(r.model(), Encoder.of(r.model().source() + " (TaylorMLP, N = " + order + ")", user,
                 List.of()), tok, Corpus.evaluation());
         return new Order(order, cos, outside, misses, expanded);
-    }
-
-    private static double[] logNormal(double median, double sigma, int n, Coins c) {
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = median * Math.exp(sigma * c.nextGaussian());
-        }
-        return v;
     }
 
     private static double min(double[] v) {
